@@ -1,0 +1,162 @@
+"""Render demo jobs as each platform's API would send them, and route a server to them."""
+
+from __future__ import annotations
+
+import html
+import uuid
+import zlib
+from collections.abc import Callable
+
+from demo.boards import DemoBoard, DemoEmployer, DemoJob
+from demo.server import Reply, RequestInfo
+
+WORK_MODE_SENTENCES = {
+    "onsite": "This position is on-site at our {city} campus; it is not a remote position.",
+    "hybrid": "Hybrid schedule: three days a week on-site in {city} and two days working from home.",
+    "remote": "This is a fully remote, work-from-home position open to candidates in the United States.",
+    "unknown": "",
+}
+PERIOD_WORDS = {"hour": "per hour", "year": "per year"}
+LEVER_INTERVALS = {"hour": "per-hour-wage", "year": "per-year-salary"}
+
+
+def numeric_id(job: DemoJob) -> int:
+    return 4_000_000_000 + zlib.crc32(job.job_id.encode())
+
+
+def uuid_id(job: DemoJob) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, job.job_id))
+
+
+def pay_sentence(job: DemoJob) -> str:
+    low, high, period = job.pay
+    if period == "year":
+        return f"Pay range: ${low:,.0f} - ${high:,.0f} {PERIOD_WORDS[period]}, based on experience."
+    return f"Compensation: ${low:.2f} - ${high:.2f} {PERIOD_WORDS[period]}, plus shift differentials where applicable."
+
+
+def description_html(employer: DemoEmployer, job: DemoJob) -> str:
+    required = [code for code, strength in job.certs if strength == "required"]
+    preferred = [code for code, strength in job.certs if strength == "preferred"]
+    obtain = [code for code, strength in job.certs if strength == "obtain"]
+    parts = [f"<p>{html.escape(employer.name)} is hiring a {html.escape(job.title)} to join our team.</p>",
+             "<h3>What you will do</h3><ul><li>Maintain complete, accurate electronic health records</li>"
+             "<li>Respond to requests for records in line with HIPAA</li></ul>",
+             "<h3>Required Qualifications</h3><ul><li>High school diploma or equivalent</li>"]
+    parts += [f"<li>{code} certification required</li>" for code in required]
+    parts += [f"<li>Must obtain {code} within 12 months of hire</li>" for code in obtain]
+    parts.append("</ul>")
+    if preferred:
+        parts.append("<h3>Preferred Qualifications</h3><ul>")
+        parts += [f"<li>{code} preferred</li>" for code in preferred]
+        parts.append("</ul>")
+    sentence = WORK_MODE_SENTENCES[job.work_mode].format(city=job.city)
+    if sentence:
+        parts.append(f"<p>{sentence}</p>")
+    if job.pay and job.pay_in == "text":
+        parts.append(f"<p>{pay_sentence(job)}</p>")
+    parts.append("<p>We offer medical, dental and vision coverage, a 403(b) with 4% match and paid time off.</p>")
+    return "".join(parts)
+
+
+# --- Greenhouse ----------------------------------------------------------------------------
+def greenhouse_job(employer: DemoEmployer, job: DemoJob) -> dict:
+    job_number = numeric_id(job)
+    location = "Remote - United States" if job.work_mode == "remote" else f"{job.city}, {job.state}"
+    return {
+        "absolute_url": f"https://job-boards.greenhouse.io/{employer.token}/jobs/{job_number}",
+        "data_compliance": [{"type": "gdpr", "requires_consent": False, "retention_period": None}],
+        "internal_job_id": job_number - 1_000_000,
+        "location": {"name": location},
+        "metadata": [{"id": 1, "name": "Employment Type", "value": job.employment, "value_type": "single_select"}],
+        "id": job_number,
+        "updated_at": job.posted_at.isoformat(),
+        "requisition_id": f"REQ-{job_number % 100000}",
+        "title": job.title,
+        "company_name": employer.name,
+        "first_published": job.posted_at.isoformat(),
+        "language": "en",
+        "content": html.escape(description_html(employer, job)),
+        "departments": [{"id": 10, "name": "Health Information Management", "child_ids": [], "parent_id": None}],
+        "offices": [{"id": 20, "name": location, "location": location, "child_ids": [], "parent_id": None}],
+    }
+
+
+def greenhouse_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
+    by_token = {b.employer.token: b for b in boards if b.employer.platform == "greenhouse"}
+
+    def board(info: RequestInfo, match) -> Reply:
+        found = by_token.get(match["token"])
+        if found is None:
+            return Reply(404, {"status": 404, "error": "Job not found"})
+        jobs = [greenhouse_job(found.employer, job) for job in found.jobs]
+        return Reply(200, {"jobs": jobs, "meta": {"total": len(jobs)}})
+
+    def detail(info: RequestInfo, match) -> Reply:
+        found = by_token.get(match["token"])
+        job = next((j for j in (found.jobs if found else []) if str(numeric_id(j)) == match["job_id"]), None)
+        if job is None:
+            return Reply(404, {"status": 404, "error": "Job not found"})
+        body = greenhouse_job(found.employer, job)
+        ranges = []
+        if job.pay and job.pay_in == "structured":
+            low, high, period = job.pay
+            ranges.append({"min_cents": int(round(low * 100)), "max_cents": int(round(high * 100)),
+                           "currency_type": "USD",
+                           "title": "Hourly Pay Range" if period == "hour" else "Annual Salary Range", "blurb": None})
+        body["pay_input_ranges"] = ranges
+        return Reply(200, body)
+
+    return [("GET", r"/v1/boards/(?P<token>[^/]+)/jobs", board),
+            ("GET", r"/v1/boards/(?P<token>[^/]+)/jobs/(?P<job_id>\d+)", detail)]
+
+
+# --- Lever ---------------------------------------------------------------------------------
+def lever_posting(employer: DemoEmployer, job: DemoJob) -> dict:
+    posting_id = uuid_id(job)
+    workplace = {"onsite": "on-site", "hybrid": "hybrid", "remote": "remote", "unknown": "unspecified"}[job.work_mode]
+    location = f"{job.city}, {job.state}"
+    posting = {
+        "id": posting_id,
+        "text": job.title,
+        "categories": {"commitment": job.employment, "department": "Health Information",
+                       "location": location, "team": "HIM", "allLocations": [location]},
+        "country": "US",
+        "createdAt": int(job.posted_at.timestamp() * 1000),
+        "opening": "",
+        "openingPlain": "",
+        "descriptionBody": description_html(employer, job),
+        "description": description_html(employer, job),
+        "lists": [],
+        "additional": "<div>Equal opportunity employer.</div>",
+        "additionalPlain": "Equal opportunity employer.",
+        "hostedUrl": f"https://jobs.lever.co/{employer.token}/{posting_id}",
+        "applyUrl": f"https://jobs.lever.co/{employer.token}/{posting_id}/apply",
+        "workplaceType": workplace,
+    }
+    if job.pay and job.pay_in == "structured":
+        low, high, period = job.pay
+        posting["salaryRange"] = {"currency": "USD", "interval": LEVER_INTERVALS[period], "min": low, "max": high}
+    return posting
+
+
+def lever_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
+    by_token = {b.employer.token: b for b in boards if b.employer.platform == "lever"}
+
+    def board(info: RequestInfo, match) -> Reply:
+        found = by_token.get(match["token"])
+        if found is None:
+            return Reply(404, {"ok": False, "error": "Document not found"})
+        return Reply(200, [lever_posting(found.employer, job) for job in found.jobs])
+
+    return [("GET", r"/v0/postings/(?P<token>[^/]+)", board)]
+
+
+ROUTE_BUILDERS = (greenhouse_routes, lever_routes)
+
+
+def all_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
+    routes = []
+    for builder in ROUTE_BUILDERS:
+        routes += builder(boards)
+    return routes

@@ -1,0 +1,5 @@
+"""`python -m emr_jobs` runs the same CLI as the `emr-jobs` script."""
+
+from emr_jobs.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,191 @@
+"""The `emr-jobs` command: parse arguments, call one function of the product, print the result.
+
+Every user mistake (a wrong argument, an unreachable database, a malformed registry) ends with one
+line on stderr and a non-zero exit, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from pipeline.db import DatabaseError, open_database, resolve_database_url, upgrade
+from spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
+
+
+class UsageError(Exception):
+    """A request the user can fix: said in one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # one line, not usage plus error
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="emr-jobs", description="Job-market intelligence for medical records and "
+                     "health information specialists (SOC 29-2072).")
+    parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: $EMR_JOBS_DATABASE_URL, "
+                        "else a SQLite file in your user data directory)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    db_commands.required = True
+    db_commands.add_parser("upgrade", help="bring the schema to the newest migration")
+
+    crawl = commands.add_parser("crawl", help="crawl the registry's job boards into the database")
+    crawl.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+                       help="only this platform (repeatable)")
+    crawl.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
+    crawl.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
+    crawl.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    stats = commands.add_parser("stats", help="market statistics of open postings")
+    stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    export = commands.add_parser("export", help="write CSV")
+    export.add_argument("what", choices=("postings",))
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.add_argument("--include-closed", action="store_true", help="closed postings too")
+
+    normalize = commands.add_parser("normalize", help="normalize postings given as JSON lines")
+    normalize.add_argument("-i", "--input", metavar="FILE", help="JSON lines in (default: stdin)")
+    normalize.add_argument("-o", "--output", metavar="FILE", help="JSON lines out (default: stdout)")
+
+    demo = commands.add_parser("demo", help="run the whole pipeline offline on bundled sample boards")
+    demo.add_argument("--out", metavar="DIR", default="emr-jobs-demo", help="where the demo database goes")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return HANDLERS[args.command](args)
+    except UsageError as exc:
+        return _fail(str(exc), 2)
+    except (RegistryError, DatabaseError) as exc:
+        return _fail(str(exc), 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:
+        return 1
+
+
+def _fail(message: str, code: int) -> int:
+    lines = message.splitlines() or [""]
+    print(f"emr-jobs: error: {lines[0]}", file=sys.stderr)
+    for line in lines[1:]:  # a registry with several problems: one line each
+        print(f"emr-jobs: error: {line}", file=sys.stderr)
+    return code
+
+
+def cmd_db(args) -> int:
+    url = resolve_database_url(args.db)
+    upgrade(url)
+    print(f"database at head: {_safe_url(url)}")
+    return 0
+
+
+def cmd_crawl(args) -> int:
+    from emr_jobs.reports import print_crawl_summary
+    from spiders.crawl import run_crawl
+
+    registry = load_registry(args.sources)
+    sources = registry.select(platforms=args.platform, employers=args.employer)
+    if args.employer:
+        missing = sorted(set(args.employer) - {s.employer_slug for s in registry.sources})
+        if missing:
+            raise UsageError(f"no employer {', '.join(missing)} in the registry")
+    if not sources:
+        raise UsageError("no enabled sources match the filters")
+    url = resolve_database_url(args.db)
+    upgrade(url)
+    outcomes = run_crawl(sources, url, {"EMR_PROGRESS": not args.quiet})
+    print_crawl_summary(outcomes)
+    failed = [o for o in outcomes if o.status in ("failed", "drift")]
+    return 1 if outcomes and len(failed) == len(outcomes) else 0
+
+
+def cmd_stats(args) -> int:
+    from sqlalchemy.orm import Session
+
+    from emr_jobs.reports import print_overview
+    from market.stats import overview
+
+    engine = open_database(args.db)
+    with Session(engine) as session:
+        result = overview(session)
+    print_overview(result, args.format)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from market.export import export_postings
+
+    engine = open_database(args.db)
+    output = Path(args.output)
+    if not output.parent.exists():
+        raise UsageError(f"directory {output.parent} does not exist")
+    count = export_postings(engine, output, include_closed=args.include_closed)
+    print(f"wrote {count} postings to {output}")
+    return 0
+
+
+def cmd_normalize(args) -> int:
+    from pipeline.normalize_jsonl import run
+
+    try:
+        in_fp = open(args.input, encoding="utf-8") if args.input else sys.stdin
+    except OSError as exc:
+        raise UsageError(f"cannot read {args.input}: {exc.strerror}") from exc
+    try:
+        out_fp = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror}") from exc
+    with in_fp, out_fp:
+        failed = run(in_fp, out_fp)
+    if failed:
+        print(f"emr-jobs: {failed} line(s) could not be normalized (see their 'error' fields)", file=sys.stderr)
+    return 1 if failed else 0
+
+
+def cmd_demo(args) -> int:
+    from sqlalchemy.orm import Session
+
+    from demo.run import crawl_demo_boards, fresh_sqlite_url
+    from emr_jobs.reports import print_crawl_summary, print_overview
+    from market.stats import overview
+    from pipeline.db import make_engine
+
+    out = Path(args.out)
+    url = fresh_sqlite_url(out / "demo.db")
+    print(f"Serving the sample boards on 127.0.0.1 and crawling them into {out / 'demo.db'} ...", file=sys.stderr)
+    outcomes = crawl_demo_boards(url)
+    print_crawl_summary(outcomes)
+    engine = make_engine(url)
+    with Session(engine) as session:
+        print()
+        print_overview(overview(session), "table")
+    print(f"\nDatabase: {out / 'demo.db'}  (try: emr-jobs --db {url} stats --format json)")
+    return 0
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+HANDLERS = {
+    "db": cmd_db,
+    "crawl": cmd_crawl,
+    "stats": cmd_stats,
+    "export": cmd_export,
+    "normalize": cmd_normalize,
+    "demo": cmd_demo,
+}
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,75 @@
+"""Terminal output of crawl outcomes and market statistics (table, CSV or JSON)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Sequence
+
+from emr_jobs.tables import render_table
+from market.stats import Overview
+from spiders.crawl import SourceOutcome
+
+
+def print_crawl_summary(outcomes: Sequence[SourceOutcome]) -> None:
+    by_platform: dict[str, dict[str, int]] = {}
+    for outcome in outcomes:
+        row = by_platform.setdefault(outcome.platform, {"sources": 0, "ok": 0, "empty": 0, "partial": 0,
+                                                        "failed": 0, "drift": 0, "listed": 0, "kept": 0,
+                                                        "filtered": 0, "dropped": 0})
+        row["sources"] += 1
+        row[outcome.status] += 1
+        row["listed"] += outcome.counters.get("listed", 0)
+        row["kept"] += outcome.counters.get("items_kept", 0)
+        row["filtered"] += outcome.counters.get("items_filtered", 0)
+        row["dropped"] += outcome.counters.get("items_dropped", 0)
+    header = ["platform", "sources", "ok", "empty", "partial", "failed", "drift", "listed", "kept", "filtered", "dropped"]
+    rows = [[platform, *values.values()] for platform, values in sorted(by_platform.items())]
+    print(render_table(header, rows))
+    for outcome in outcomes:
+        if outcome.status in ("failed", "drift", "partial"):
+            print(f"  {outcome.status}: {outcome.key}: {outcome.errors[0] if outcome.errors else ''}", file=sys.stderr)
+
+
+def print_overview(result: Overview, fmt: str) -> None:
+    data = result.as_dict()
+    if fmt == "json":
+        print(json.dumps(data, indent=2))
+        return
+    rows = overview_rows(result)
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["section", "item", "value"])
+        writer.writerows(rows)
+        return
+    share = (lambda n: f"{100 * n / result.postings:.1f}%") if result.postings else (lambda n: "-")
+    print(f"Open postings: {result.postings:,}   employers: {result.employers:,}   "
+          f"with pay: {result.with_pay:,} ({share(result.with_pay)})")
+    print()
+    print(render_table(["pay", "p25", "median", "p75"], [
+        ["annual (USD)", result.pay_annual["p25"], result.pay_annual["median"], result.pay_annual["p75"]],
+        ["hourly (USD)", result.pay_hourly["p25"], result.pay_hourly["median"], result.pay_hourly["p75"]],
+    ]))
+    print()
+    print(render_table(["work mode", "postings", "share"], [[m, n, share(n)] for m, n in result.work_mode.items()]))
+    print()
+    print(render_table(["role", "postings", "share"], [[r, n, share(n)] for r, n in result.roles.items()]))
+    print()
+    print(render_table(["state", "postings"], result.top_states))
+    print()
+    print(render_table(["certification", "required", "mentioned", "share mentioning"],
+                       [[c, req, n, share(n)] for c, req, n in result.top_certifications]))
+
+
+def overview_rows(result: Overview) -> list[list]:
+    rows: list[list] = [["total", "postings", result.postings], ["total", "employers", result.employers],
+                        ["total", "postings_with_pay", result.with_pay]]
+    rows += [["pay_annual", k, v] for k, v in result.pay_annual.items()]
+    rows += [["pay_hourly", k, v] for k, v in result.pay_hourly.items()]
+    rows += [["work_mode", k, v] for k, v in result.work_mode.items()]
+    rows += [["role", k, v] for k, v in result.roles.items()]
+    rows += [["state", k, v] for k, v in result.top_states]
+    rows += [["certification_required", c, req] for c, req, _ in result.top_certifications]
+    rows += [["certification_mentioned", c, n] for c, _, n in result.top_certifications]
+    return rows

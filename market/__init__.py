@@ -1,0 +1,1 @@
+"""Market views computed in SQL: statistics, exports, snapshots and reports."""

@@ -1,0 +1,1 @@
+"""Alembic migrations: the schema of emr-jobs, owned here."""

@@ -1,0 +1,48 @@
+"""Alembic environment: runs migrations on the connection handed in, or on the configured URL."""
+
+import os
+
+from alembic import context
+from sqlalchemy import create_engine
+
+from pipeline.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+IGNORED_TABLES = {"apscheduler_jobs"}
+
+
+def include_name(name, type_, parent_names):
+    return not (type_ == "table" and name in IGNORED_TABLES)
+
+
+def _configure(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=True,
+        compare_type=True,
+        include_name=include_name,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _configure(connection)
+        return
+    engine = create_engine(os.environ.get("EMR_JOBS_DATABASE_URL") or config.get_main_option("sqlalchemy.url"))
+    with engine.begin() as conn:
+        _configure(conn)
+    engine.dispose()
+
+
+if context.is_offline_mode():
+    context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
+                      literal_binds=True, render_as_batch=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    run_migrations_online()

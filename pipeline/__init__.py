@@ -1,0 +1,1 @@
+"""Normalization and storage: raw postings in, typed SQL rows out."""

@@ -1,0 +1,194 @@
+"""SQLAlchemy 2 ORM models: employers, sources, postings, certifications and crawl runs.
+
+The schema is owned by Alembic (migrations/); `alembic check` compares it with these models.
+Datetimes are UTC-aware on every backend through `UTCDateTime`.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware datetime stored as UTC; SQLite would otherwise drop the offset silently."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime not allowed: {value!r}")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Employer(Base):
+    __tablename__ = "employers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(String(300))
+    employer_type: Mapped[str | None] = mapped_column(String(40))
+    hq_state: Mapped[str | None] = mapped_column(String(2))
+
+    sources: Mapped[list[Source]] = relationship(back_populates="employer")
+
+
+class Source(Base):
+    """One board of one employer on one platform (a registry entry)."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    key: Mapped[str] = mapped_column(String(300), unique=True)  # "greenhouse:onemedical"
+    platform: Mapped[str] = mapped_column(String(40), index=True)
+    identifiers: Mapped[dict[str, Any]] = mapped_column(JSON)
+    base_url: Mapped[str | None] = mapped_column(String(500))
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    employer: Mapped[Employer] = relationship(back_populates="sources")
+
+
+class Posting(Base):
+    __tablename__ = "postings"
+    __table_args__ = (
+        UniqueConstraint("source_id", "external_id"),
+        Index("ix_postings_state_role", "state", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    external_id: Mapped[str] = mapped_column(String(200))
+    requisition_id: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(1000))
+    title: Mapped[str] = mapped_column(String(500))
+    role: Mapped[str | None] = mapped_column(String(40), index=True)
+    employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
+    employer_type: Mapped[str | None] = mapped_column(String(40))
+    location_text: Mapped[str | None] = mapped_column(String(500))
+    city: Mapped[str | None] = mapped_column(String(120))
+    state: Mapped[str | None] = mapped_column(String(2))
+    country: Mapped[str | None] = mapped_column(String(2))
+    work_mode: Mapped[str] = mapped_column(String(10), default="unknown")
+    employment_type: Mapped[str | None] = mapped_column(String(20))
+    pay_min: Mapped[float | None] = mapped_column(Float)
+    pay_max: Mapped[float | None] = mapped_column(Float)
+    pay_period: Mapped[str | None] = mapped_column(String(10))
+    pay_currency: Mapped[str | None] = mapped_column(String(3))
+    pay_annual_min: Mapped[float | None] = mapped_column(Float)
+    pay_annual_max: Mapped[float | None] = mapped_column(Float)
+    pay_hourly_min: Mapped[float | None] = mapped_column(Float)
+    pay_hourly_max: Mapped[float | None] = mapped_column(Float)
+    pay_evidence: Mapped[str | None] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    description: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    posted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    source: Mapped[Source] = relationship()
+    employer: Mapped[Employer] = relationship()
+    certifications: Mapped[list[PostingCertification]] = relationship(
+        back_populates="posting", cascade="all, delete-orphan"
+    )
+
+
+class Certification(Base):
+    """The credential catalog, seeded by migration."""
+
+    __tablename__ = "certifications"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    issuing_body: Mapped[str] = mapped_column(String(120))
+    aliases: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+
+class PostingCertification(Base):
+    __tablename__ = "posting_certifications"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    certification_id: Mapped[int] = mapped_column(ForeignKey("certifications.id"), primary_key=True)
+    strength: Mapped[str] = mapped_column(String(20))
+    within_months: Mapped[int | None] = mapped_column(Integer)
+    evidence: Mapped[str | None] = mapped_column(Text)
+
+    posting: Mapped[Posting] = relationship(back_populates="certifications")
+    certification: Mapped[Certification] = relationship()
+
+
+class CrawlRun(Base):
+    """One crawl of one source: its outcome, counts and Scrapy stats."""
+
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(20))  # ok | empty | failed | drift | partial
+    items_seen: Mapped[int] = mapped_column(Integer, default=0)
+    items_kept: Mapped[int] = mapped_column(Integer, default=0)
+    items_filtered: Mapped[int] = mapped_column(Integer, default=0)
+    items_dropped: Mapped[int] = mapped_column(Integer, default=0)
+    http_errors: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+__all__ = [
+    "Base",
+    "CrawlRun",
+    "Certification",
+    "Employer",
+    "Posting",
+    "PostingCertification",
+    "Source",
+    "UTCDateTime",
+    "utcnow",
+]

@@ -1,0 +1,86 @@
+"""The normalized posting: what every normalizer returns, with the evidence behind each value.
+
+Plain dataclasses, no Scrapy and no SQL, so the crawl pipeline, `emr-jobs normalize` and the
+tests all share one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PAY_PERIODS = ("hour", "day", "week", "biweek", "month", "year")
+WORK_MODES = ("onsite", "hybrid", "remote", "unknown")
+CERT_STRENGTHS = ("required", "obtain_after_hire", "preferred")
+ROLES = ("medical_records", "release_of_information", "coding", "cdi", "registry", "him_leadership")
+EMPLOYER_TYPES = (
+    "hospital",
+    "physician_practice",
+    "long_term_care",
+    "ambulatory_surgery",
+    "government",
+    "insurance",
+    "health_tech",
+    "staffing_outsourcing",
+    "other",
+)
+EMPLOYMENT_TYPES = ("full_time", "part_time", "per_diem", "contract", "temporary", "internship")
+
+# Annualization factors (BLS OEWS convention: 2080 hours a year).
+PERIODS_PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "biweek": 26, "month": 12, "year": 1}
+
+
+@dataclass(frozen=True)
+class Pay:
+    """Advertised base pay of one posting. min or max may be None (\"up to\", \"starting at\")."""
+
+    pay_min: float | None
+    pay_max: float | None
+    pay_period: str  # one of PAY_PERIODS
+    currency: str  # ISO 4217, e.g. "USD"
+    evidence: str  # the text span or structured field the figures came from
+    origin: str  # "structured" or "text"
+
+    def annual(self) -> tuple[float | None, float | None]:
+        factor = PERIODS_PER_YEAR[self.pay_period]
+        return (
+            None if self.pay_min is None else round(self.pay_min * factor, 2),
+            None if self.pay_max is None else round(self.pay_max * factor, 2),
+        )
+
+    def hourly(self) -> tuple[float | None, float | None]:
+        factor = PERIODS_PER_YEAR[self.pay_period] / PERIODS_PER_YEAR["hour"]
+        return (
+            None if self.pay_min is None else round(self.pay_min * factor, 2),
+            None if self.pay_max is None else round(self.pay_max * factor, 2),
+        )
+
+
+@dataclass(frozen=True)
+class CertMention:
+    """One credential the candidate must or should hold."""
+
+    code: str  # canonical code, e.g. "RHIT", "CCS-P", "EPIC"
+    strength: str  # one of CERT_STRENGTHS
+    evidence: str
+    within_months: int | None = None  # "must obtain within 12 months" -> 12
+
+
+@dataclass
+class NormalizedPosting:
+    """Every normalized field of one posting, each with the evidence it came from."""
+
+    relevant: bool
+    role: str | None
+    pay: Pay | None
+    work_mode: str
+    certifications: list[CertMention]
+    employer_type: str
+    city: str | None
+    state: str | None
+    country: str | None
+    employment_type: str | None
+    description_text: str  # the description as plain text (HTML removed, entities decoded)
+    evidence: dict[str, str] = field(default_factory=dict)  # field name -> text span
+    # Stats keys for the decisions taken, e.g. "emr/pay/from_text", "emr/pay/dropped/out_of_band",
+    # "emr/cert/unmapped/CHDS"; the crawl pipeline increments each in Scrapy stats.
+    decisions: list[str] = field(default_factory=list)

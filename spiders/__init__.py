@@ -1,0 +1,1 @@
+"""Scrapy spiders: one reusable spider per job-board platform, employers come from the registry."""

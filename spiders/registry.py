@@ -1,0 +1,211 @@
+"""Read and validate the registry of employers and their job boards (a TOML file).
+
+Each employer has a slug, a name, an employer type and one or more sources; each source names its
+platform, the platform's identifiers and an optional `base_url` that replaces the platform's API
+root (tests and mirrors use it). Every problem is reported as one clear line.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.posting import EMPLOYER_TYPES
+
+DEFAULT_REGISTRY = Path(__file__).resolve().parent / "sources.toml"
+
+# platform -> (required identifier keys, optional identifier keys)
+PLATFORM_IDENTIFIERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "greenhouse": (("token",), ()),
+    "lever": (("token",), ()),
+    "ashby": (("token",), ()),
+    "smartrecruiters": (("company",), ()),
+    "workday": (("tenant", "instance", "site"), ("search",)),
+    "oracle": (("host", "site_number"), ("keyword",)),
+    "usajobs": ((), ("keyword", "series", "organization", "location")),
+    "jsonld": (("url",), ()),
+}
+SOURCE_KEYS = {"platform", "base_url", "enabled", "verified", "note"}
+EMPLOYER_KEYS = {"slug", "name", "employer_type", "hq_state", "verified", "note", "sources"}
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+class RegistryError(Exception):
+    """The registry cannot be used; the message lists each problem on its own line."""
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    platform: str
+    identifiers: dict[str, Any]
+    employer_slug: str
+    employer_name: str
+    employer_type: str | None
+    base_url: str | None = None
+    enabled: bool = True
+    verified: bool = True
+
+    @property
+    def key(self) -> str:
+        """A stable unique key: platform plus its identifiers, e.g. "workday:ccf/wd1/ClevelandClinicCareers"."""
+        required, optional = PLATFORM_IDENTIFIERS[self.platform]
+        parts = [str(self.identifiers[name]) for name in required]
+        parts += [f"{name}={self.identifiers[name]}" for name in optional if self.identifiers.get(name)]
+        if not parts:
+            parts = [self.employer_slug]
+        return f"{self.platform}:{'/'.join(parts)}"
+
+
+@dataclass(frozen=True)
+class EmployerConfig:
+    slug: str
+    name: str
+    employer_type: str | None
+    hq_state: str | None = None
+    verified: bool = True
+    sources: tuple[SourceConfig, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Registry:
+    employers: tuple[EmployerConfig, ...]
+
+    @property
+    def sources(self) -> list[SourceConfig]:
+        return [source for employer in self.employers for source in employer.sources]
+
+    def select(
+        self, platforms: list[str] | None = None, employers: list[str] | None = None, include_disabled: bool = False
+    ) -> list[SourceConfig]:
+        chosen = [
+            source
+            for source in self.sources
+            if (include_disabled or source.enabled)
+            and (not platforms or source.platform in platforms)
+            and (not employers or source.employer_slug in employers)
+        ]
+        return chosen
+
+
+def load_registry(path: str | Path | None = None) -> Registry:
+    """Parse and validate a registry file; raise RegistryError listing every problem."""
+    registry_path = Path(path) if path else DEFAULT_REGISTRY
+    try:
+        document = tomllib.loads(registry_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise RegistryError(f"{registry_path}: no such registry file") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RegistryError(f"{registry_path}: cannot read: {exc}") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RegistryError(f"{registry_path}: not valid TOML: {exc}") from exc
+    problems: list[str] = []
+    registry = parse_registry(document, problems)
+    if problems:
+        raise RegistryError("\n".join(f"{registry_path}: {problem}" for problem in problems))
+    return registry
+
+
+def parse_registry(document: dict[str, Any], problems: list[str]) -> Registry:
+    """Turn a parsed TOML document into a Registry, appending one line per problem."""
+    entries = document.get("employers")
+    if not isinstance(entries, list) or not entries:
+        problems.append("no [[employers]] entries")
+        return Registry(employers=())
+    employers: list[EmployerConfig] = []
+    seen_slugs: set[str] = set()
+    seen_keys: dict[str, str] = {}
+    for index, entry in enumerate(entries, start=1):
+        employer = _parse_employer(index, entry, problems)
+        if employer is None:
+            continue
+        if employer.slug in seen_slugs:
+            problems.append(f"employer {employer.slug!r}: duplicate slug")
+        seen_slugs.add(employer.slug)
+        for source in employer.sources:
+            if source.key in seen_keys:
+                problems.append(
+                    f"employer {employer.slug!r}: source {source.key} duplicates one of {seen_keys[source.key]!r}"
+                )
+            seen_keys.setdefault(source.key, employer.slug)
+        employers.append(employer)
+    return Registry(employers=tuple(employers))
+
+
+def _parse_employer(index: int, entry: Any, problems: list[str]) -> EmployerConfig | None:
+    where = f"employer #{index}"
+    if not isinstance(entry, dict):
+        problems.append(f"{where}: not a table")
+        return None
+    slug, name = entry.get("slug"), entry.get("name")
+    if not isinstance(slug, str) or not SLUG_RE.match(slug):
+        problems.append(f"{where}: slug must be lowercase letters, digits and hyphens, got {slug!r}")
+        return None
+    where = f"employer {slug!r}"
+    if not isinstance(name, str) or not name.strip():
+        problems.append(f"{where}: missing name")
+    for unknown in sorted(set(entry) - EMPLOYER_KEYS):
+        problems.append(f"{where}: unknown key {unknown!r}")
+    employer_type = entry.get("employer_type")
+    if employer_type is not None and employer_type not in EMPLOYER_TYPES:
+        problems.append(f"{where}: unknown employer_type {employer_type!r} (one of {', '.join(EMPLOYER_TYPES)})")
+    hq_state = entry.get("hq_state")
+    if hq_state is not None and not (isinstance(hq_state, str) and re.fullmatch(r"[A-Z]{2}", hq_state)):
+        problems.append(f"{where}: hq_state must be a two-letter code, got {hq_state!r}")
+    raw_sources = entry.get("sources")
+    if not isinstance(raw_sources, list) or not raw_sources:
+        problems.append(f"{where}: no sources")
+        raw_sources = []
+    verified = entry.get("verified", True)
+    sources = []
+    for source_index, raw_source in enumerate(raw_sources, start=1):
+        source = _parse_source(f"{where} source #{source_index}", raw_source, slug, str(name), employer_type,
+                               bool(verified), problems)
+        if source is not None:
+            sources.append(source)
+    return EmployerConfig(slug=slug, name=str(name), employer_type=employer_type, hq_state=hq_state,
+                          verified=bool(verified), sources=tuple(sources))
+
+
+def _parse_source(where: str, raw: Any, slug: str, name: str, employer_type: str | None, verified: bool,
+                  problems: list[str]) -> SourceConfig | None:
+    if not isinstance(raw, dict):
+        problems.append(f"{where}: not a table")
+        return None
+    platform = raw.get("platform")
+    if platform not in PLATFORM_IDENTIFIERS:
+        problems.append(f"{where}: unknown platform {platform!r} (one of {', '.join(PLATFORM_IDENTIFIERS)})")
+        return None
+    required, optional = PLATFORM_IDENTIFIERS[platform]
+    identifiers = {key: value for key, value in raw.items() if key not in SOURCE_KEYS}
+    ok = True
+    for key in required:
+        value = identifiers.get(key)
+        if not isinstance(value, str | int) or not str(value).strip():
+            problems.append(f"{where}: {platform} source needs {key!r}")
+            ok = False
+    for key in sorted(set(identifiers) - set(required) - set(optional)):
+        problems.append(f"{where}: unknown key {key!r} for platform {platform}")
+        ok = False
+    base_url = raw.get("base_url")
+    if base_url is not None and not (isinstance(base_url, str) and re.match(r"^https?://[^\s/]+", base_url)):
+        problems.append(f"{where}: base_url must be an http(s) URL, got {base_url!r}")
+        ok = False
+    enabled = raw.get("enabled", True)
+    if not isinstance(enabled, bool):
+        problems.append(f"{where}: enabled must be true or false")
+        ok = False
+    if not ok:
+        return None
+    return SourceConfig(
+        platform=platform,
+        identifiers={key: str(value).strip() for key, value in identifiers.items()},
+        employer_slug=slug,
+        employer_name=name,
+        employer_type=employer_type,
+        base_url=base_url.rstrip("/") if base_url else None,
+        enabled=enabled,
+        verified=bool(raw.get("verified", verified)),
+    )

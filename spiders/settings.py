@@ -1,0 +1,43 @@
+"""Scrapy settings for emr-jobs crawls: polite by default, pipelines in order, stats kept."""
+
+from emr_jobs import __version__
+
+BOT_NAME = "emr-jobs"
+USER_AGENT = f"emr-jobs/{__version__} (+https://github.com/emr-jobs/emr-jobs; job-market research)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+DOWNLOAD_TIMEOUT = 60
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
+RETRY_BACKOFF_BASE = 2.0  # Scrapy >= 2.19 backs off exponentially between retries
+RETRY_BACKOFF_MAX = 60.0
+HTTPERROR_ALLOW_ALL = False
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "WARNING"
+CLOSESPIDER_TIMEOUT = 3 * 3600
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+ITEM_PIPELINES = {
+    "pipeline.pipelines.RelevancePipeline": 100,
+    "pipeline.pipelines.NormalizePipeline": 200,
+    "pipeline.pipelines.ValidatePipeline": 300,
+    "pipeline.pipelines.StorePipeline": 400,
+}
+
+# Per-platform API roots that replace the public ones (a registry source's base_url wins over these).
+EMR_BASE_URLS: dict[str, str] = {}
+# Database URL the store pipeline writes to; set by `emr-jobs crawl`.
+EMR_DATABASE_URL = None
+EMR_STORE_BATCH_SIZE = 500
+DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
+EXTENSIONS = {"spiders.progress.ProgressLine": 500}
+EMR_PROGRESS = False
