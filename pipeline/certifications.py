@@ -1,0 +1,265 @@
+"""Certification normalizer: which catalog credentials a posting asks for, and how strongly.
+
+Matching: ®/™ and periods in dotted codes ("R.H.I.T.") are stripped; codes match uppercase with
+word boundaries, full names case-insensitively; the longest alias wins (CCS-P before CCS, CPC-A
+counts as CPC). Look-alikes are rejected (CIC for infection control, CRC for clinical research or
+colorectal cancer, CCA outside a coding/records context, ODS outside a registry context, CCSP).
+EPIC is labelled only for an Epic certification/credential, never for "Epic experience".
+
+Strength of a mention, in order:
+1. a cue in the same sentence: "within N months", "must obtain/earn", "X eligible" ->
+   obtain_after_hire; "preferred", "desired", "a plus", "nice to have" -> preferred; "required",
+   "must", "requires" -> required. The first cue after the mention wins when only list items
+   (other credentials, "or", commas, "certification") separate them (so "CPC, CCS or CCA required"
+   gives each the same strength); otherwise the nearest cue before it ("Must have CCS, CPC
+   preferred").
+2. a credential offered as one alternative to education or experience ("associate degree or
+   RHIT") -> preferred.
+3. the section header above the line: Required/Minimum/Requirements/Qualifications -> required,
+   Preferred/Desired/Nice to have -> preferred.
+4. no cue and no section (or a neutral one) -> required: a named credential in a posting's
+   requirements text is read as asked for. Mentions with no cue inside duties/about/benefits
+   sections are skipped (decision emr/cert/skipped/no_strength): they describe the work, not the
+   candidate.
+One credential with several strengths keeps the strongest (required > obtain_after_hire > preferred).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
+from pipeline.posting import CertMention
+from pipeline.text import lines_with_sections, sentences
+
+_STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
+
+
+def _name_pattern(alias: str) -> str:
+    pattern = re.escape(alias)
+    pattern = pattern.replace(r"\ \-\ ", r"\s*[-–]\s*").replace(r"\-", r"\s*[-–]?\s*")
+    pattern = pattern.replace(r"\ ", r"\s+").replace(r"\&", "&").replace("&", r"(?:&|and)")
+    return pattern
+
+
+def _build_matchers() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str], list[tuple[re.Pattern[str], str]]]:
+    code_aliases: dict[str, str] = {}
+    name_aliases: list[tuple[str, str]] = []
+    for info in CERTIFICATIONS:
+        if info.code == "EPIC":
+            continue
+        for alias in info.aliases:
+            if re.fullmatch(r"[A-Z][A-Z0-9]*(?:[- ][A-Z0-9]{1,2})?", alias):
+                code_aliases[alias] = info.code
+            else:
+                name_aliases.append((alias, info.code))
+    codes_sorted = sorted(code_aliases, key=len, reverse=True)
+    code_re = re.compile(
+        r"(?<![A-Za-z0-9-])(?:"
+        + "|".join(re.escape(c).replace(r"\ ", " ") for c in codes_sorted)
+        + r")(?![A-Za-z0-9])(?!-[A-Z0-9]{1,2}\b)"
+    )
+    name_aliases.sort(key=lambda item: len(item[0]), reverse=True)
+    names = [(re.compile(r"\b" + _name_pattern(alias) + r"\b", re.I), code) for alias, code in name_aliases]
+    combined = re.compile("|".join(f"(?:{p.pattern})" for p, _ in names), re.I)
+    return code_re, combined, code_aliases, names
+
+
+_CODE_RE, _NAME_RE, _CODE_ALIASES, _NAME_PATTERNS = _build_matchers()
+_EPIC_RE = re.compile(
+    r"\bEpic(?:\s+[A-Z][\w/&-]*){0,4}[\s-]+(?:certifications?|certified|credentials?|credentialed|proficiency)\b"
+    r"|\b(?:certified|certification|credentialed|credential)\s+(?:in|on|with)\s+(?:an?\s+)?Epic\b"
+)
+_UNMAPPED_RE = re.compile(r"(?<![A-Za-z0-9-])(" + "|".join(map(re.escape, UNMAPPED_CODES)) + r")(?![A-Za-z0-9])")
+_MARKS_RE = re.compile(r"[®™©℠]|\(R\)|\(TM\)")
+_DOTTED_RE = re.compile(r"\b((?:[A-Z]\.){2,}[A-Z]?)\.?(?=[\s,;:/)\-]|$)")
+
+_LOOKALIKE = {
+    "CIC": re.compile(r"infection|epidemiolog|\bAPIC\b|prevention and control", re.I),
+    "CRC": re.compile(r"clinical research|research coordinator|colorectal|rehabilitation counsel|\bSOCRA\b|\bACRP\b", re.I),
+    "CCS": re.compile(r"California Children|cloud", re.I),
+    "CCA": re.compile(r"citrix|crop advis|city carrier|customer care", re.I),
+    "CPC": re.compile(r"cost per click|pay per click|pension", re.I),
+    "COC": re.compile(r"code of conduct|certificate of (?:coverage|compliance)|commission on cancer", re.I),
+    "CTR": re.compile(r"click[- ]through", re.I),
+}
+_CODING_CONTEXT_RE = re.compile(r"\bcod(?:e|es|ing|er|ers)\b|\bICD\b|\bCPT\b|AHIMA|health information|medical records?", re.I)
+_REGISTRY_CONTEXT_RE = re.compile(r"registr|cancer|oncology|tumor|NCRA", re.I)
+_LEGACY_CONTEXT_RE = re.compile(r"RHIT|RHIA|credential|certif|registered|accredited", re.I)
+
+_CUE_RE = re.compile(
+    r"(?P<obtain>\bwithin\s+(?:the\s+first\s+|a\s+|an\s+|one\s+)?(?:\d+|[a-z]+)?\s*(?:\(\d+\)\s*)?(?:months?|years?|days?|weeks?)\b"
+    r"|\b(?:must|will\s+need\s+to|required\s+to|expected\s+to|need\s+to|will)\s+(?:be\s+)?(?:obtain|earn|achieve|acquire|attain|pass|sit\s+for|become)\w*"
+    r"|\beligib(?:le|ility)\b|\bupon\s+hire\b|\bafter\s+hire\b|\bby\s+the\s+end\s+of\s+(?:the\s+)?(?:probation|introductory))"
+    r"|(?P<preferred>\bpreferred\b|\bpreferably\b|\bprefer\b|\bdesired\b|\bdesirable\b|\ba\s+plus\b|\bplus\b"
+    r"|\bnice[- ]to[- ]have\b|\bhelpful\b|\bbonus\b|\badvantage(?:ous)?\b|\bideal(?:ly)?\b|\bwelcome[d]?\b"
+    r"|\bencouraged\b|\bnot\s+required\b|\boptional\b)"
+    r"|(?P<required>\brequired\b|\brequires?\b|\bmust\b|\bmandatory\b|\bneeded\b|\bessential\b|\bneed\b)",
+    re.I,
+)
+_LIST_FILLER_RE = re.compile(
+    r"\b(?:or|and|either|one of|the|a|an|active|current|valid|certifications?|credentials?|certified|"
+    r"is|are|also|accepted|formerly|AHIMA|AAPC|NCRA|ACDIS|HFMA|NHA|license|licensure|from|through|by|"
+    r"equivalent)\b|[,()/\-–]|\s+",
+    re.I,
+)
+_EDU_EXP_RE = re.compile(
+    r"\b(degree|diploma|associate'?s?|bachelor'?s?|master'?s?|graduat\w*|experience|years?\b|coursework|"
+    r"completion of|program|training|education|GED)\b",
+    re.I,
+)
+_INLINE_HEADER_RE = re.compile(r"^\s*(?P<head>[A-Za-z /&-]{3,40}):\s")
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "a": 1, "an": 1, "first": 1,
+}
+_WITHIN_RE = re.compile(r"\bwithin\s+(?:the\s+first\s+|the\s+)?(\d+|[a-z-]+)?\s*(?:\((\d+)\)\s*)?(months?|years?|days?|weeks?)\b", re.I)
+
+
+@dataclass
+class CertResult:
+    mentions: list[CertMention]
+    decisions: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Hit:
+    code: str
+    start: int
+    end: int
+
+
+def _prepare(text: str) -> str:
+    text = _MARKS_RE.sub("", text)
+    return _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
+
+
+def _within_months(sentence: str) -> int | None:
+    match = _WITHIN_RE.search(sentence)
+    if not match:
+        return None
+    raw = match.group(2) or match.group(1) or "1"
+    number = int(raw) if raw.isdigit() else _NUMBER_WORDS.get(raw.lower(), 1)
+    unit = match.group(3).lower()
+    if unit.startswith("year"):
+        return number * 12
+    if unit.startswith("day"):
+        return max(1, round(number / 30))
+    if unit.startswith("week"):
+        return max(1, round(number / 4.345))
+    return number
+
+
+def _hits(sentence: str, doc_has_coding: bool, doc_has_registry: bool) -> list[_Hit]:
+    hits: list[_Hit] = []
+    for match in _CODE_RE.finditer(sentence):
+        alias = match.group(0)
+        code = _CODE_ALIASES[alias]
+        if alias in ("ART", "RRA") and not _LEGACY_CONTEXT_RE.search(sentence):
+            continue
+        if code == "CCA" and not doc_has_coding:
+            continue
+        if alias == "ODS" and not doc_has_registry:
+            continue
+        if sentence.isupper() and len(sentence) > 40:
+            continue
+        hits.append(_Hit(code, match.start(), match.end()))
+    if _NAME_RE.search(sentence):
+        for pattern, code in _NAME_PATTERNS:
+            for match in pattern.finditer(sentence):
+                if not any(h.start <= match.start() < h.end for h in hits):
+                    hits.append(_Hit(code, match.start(), match.end()))
+    for match in _EPIC_RE.finditer(sentence):
+        hits.append(_Hit("EPIC", match.start(), match.end()))
+    kept = [h for h in hits if not (h.code in _LOOKALIKE and _LOOKALIKE[h.code].search(sentence))]
+    return sorted(kept, key=lambda h: h.start)
+
+
+def _is_list_gap(gap: str, hits: list[_Hit], offset: int) -> bool:
+    """True when the text between a mention and a cue is only other credentials and connectors."""
+    chars = list(gap)
+    for hit in hits:
+        for i in range(max(hit.start - offset, 0), min(hit.end - offset, len(chars))):
+            chars[i] = " "
+    return not _LIST_FILLER_RE.sub("", "".join(chars)).strip()
+
+
+def _strength_from_cues(clause: str, hit: _Hit, hits: list[_Hit]) -> str | None:
+    cues = list(_CUE_RE.finditer(clause))
+    after = next((c for c in cues if c.start() >= hit.end), None)
+    before = next((c for c in reversed(cues) if c.end() <= hit.start), None)
+    chosen = None
+    if after is not None:
+        gap = clause[hit.end : after.start()]
+        if _is_list_gap(gap, hits, hit.end) and ("," not in gap or before is None):
+            chosen = after
+        elif before is None and len(gap) <= 60:
+            chosen = after
+    if chosen is None:
+        chosen = before
+    if chosen is None:
+        return None
+    return chosen.lastgroup and {"obtain": "obtain_after_hire"}.get(chosen.lastgroup, chosen.lastgroup)
+
+
+def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit]) -> bool:
+    if not re.search(r"\bor\b", clause):
+        return False
+    pos = 0
+    for part in re.split(r"\bor\b", clause):
+        start, end = pos, pos + len(part)
+        pos = end + 2
+        if any(start <= h.start < end for h in hits):
+            continue
+        if _EDU_EXP_RE.search(part):
+            return True
+    return False
+
+
+def normalize_certifications(description_text: str, title: str = "") -> CertResult:
+    """Catalog credentials (code, strength, evidence) asked for in a posting."""
+    text = _prepare(description_text)
+    doc_has_coding = bool(_CODING_CONTEXT_RE.search(text) or _CODING_CONTEXT_RE.search(title or ""))
+    doc_has_registry = bool(_REGISTRY_CONTEXT_RE.search(text) or _REGISTRY_CONTEXT_RE.search(title or ""))
+    best: dict[str, CertMention] = {}
+    decisions: list[str] = []
+    for line in lines_with_sections(text):
+        inline_kind = None
+        header_match = _INLINE_HEADER_RE.match(line.text)
+        if header_match:
+            head = header_match.group("head").lower()
+            if re.search(r"prefer|desired|nice|plus|bonus", head):
+                inline_kind = "preferred"
+            elif re.search(r"requir|minimum|must|mandatory", head):
+                inline_kind = "required"
+        for sentence in sentences(line.text):
+            for unmapped in _UNMAPPED_RE.finditer(sentence):
+                decision = f"emr/cert/unmapped/{unmapped.group(1)}"
+                if decision not in decisions:
+                    decisions.append(decision)
+            for clause in sentence.split(";"):
+                hits = _hits(clause, doc_has_coding, doc_has_registry)
+                for hit in hits:
+                    strength = _strength_from_cues(clause, hit, hits)
+                    if strength is None:
+                        strength = inline_kind
+                    if strength in (None, "required") and _alternative_to_education(clause, hit, hits):
+                        strength = "preferred"
+                    if strength is None:
+                        kind = line.section_kind
+                        if kind == "preferred":
+                            strength = "preferred"
+                        elif kind == "duties":
+                            decisions.append("emr/cert/skipped/no_strength")
+                            continue
+                        else:
+                            strength = "required"
+                    within = _within_months(clause) if strength == "obtain_after_hire" else None
+                    mention = CertMention(hit.code, strength, clause.strip()[:300], within)
+                    current = best.get(hit.code)
+                    if current is None or _STRENGTH_RANK[strength] > _STRENGTH_RANK[current.strength]:
+                        best[hit.code] = mention
+    for code in best:
+        decisions.append(f"emr/cert/{code}/{best[code].strength}")
+    return CertResult(list(best.values()), decisions)

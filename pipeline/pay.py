@@ -1,0 +1,325 @@
+"""Pay normalizer: the advertised base pay of a posting, from structured ranges or text.
+
+Order: structured `pay_ranges` -> the source's `pay_text` -> the description. Precision first:
+a figure whose period cannot be told, that sits next to a bonus/differential/estimate, or that is
+outside this occupation's plausibility band is not returned (a wrong pay is worse than none).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.posting import Pay
+
+# Plausibility bands for SOC 29-2072/29-9021 and their leaders, derived from hour 9-120 and
+# year 18,000-250,000 (2080 h, 260 d, 52 w, 26 biweeks, 12 months a year).
+PAY_BANDS: dict[str, tuple[float, float]] = {
+    "hour": (9.0, 120.0),
+    "day": (70.0, 960.0),
+    "week": (345.0, 4_810.0),
+    "biweek": (690.0, 9_620.0),
+    "month": (1_500.0, 20_850.0),
+    "year": (18_000.0, 250_000.0),
+}
+
+_CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "C$": "CAD", "CA$": "CAD", "€": "EUR", "£": "GBP"}
+_CUR = r"(?:US\$|C\$|CA\$|\$|€|£|USD|CAD|EUR|GBP)"
+_NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?!\d)|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d+(?:\.\d{1,2})?"
+
+
+def _amount(suffix: str) -> str:
+    return rf"(?P<c{suffix}>{_CUR})?\s?(?P<n{suffix}>{_NUM})\s?(?P<k{suffix}>[kK])?(?![\w%])"
+
+
+_RANGE_SEP = r"\s*(?:-{1,2}|–|—|to\s*-?|and)\s*"
+_MONEY_RE = re.compile(
+    r"(?<![\w.,])"
+    + _amount("1")
+    + r"(?:\s*(?P<c1b>USD|CAD|EUR|GBP))?"
+    + r"(?:" + _RANGE_SEP + _amount("2") + r"(?:\s*(?P<c2b>USD|CAD|EUR|GBP))?)?"
+    + r"(?P<plus>\+)?"
+)
+
+_UNIT_WORDS = [
+    ("biweek", r"bi-?weekly|bi-?week|every (?:two|2) weeks|per pay period|a pay period|/pay period"),
+    ("semimonth", r"semi-?monthly|twice (?:a|per) month"),
+    ("hour", r"hourly|hour|hr\.?|h\b"),
+    ("day", r"daily|day"),
+    ("week", r"weekly|week|wk\.?"),
+    ("month", r"monthly|month|mo\.?"),
+    ("year", r"annually|annual(?: salary)?|annum|yearly|year|yr\.?"),
+]
+_UNIT_AFTER_RE = re.compile(
+    r"^\s*(?:USD|CAD|dollars)?\s*\)?\s*(?:(?:per|an?|/|each|every)\s*)?(?P<unit>"
+    + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNIT_WORDS)
+    + r")\b",
+    re.I,
+)
+_UNIT_BEFORE_RE = re.compile(
+    r"\b(?P<unit>(?P<biweek>bi-?weekly|per pay period)|(?P<semimonth>semi-?monthly)|(?P<hour>hourly)|"
+    r"(?P<day>daily)|(?P<week>weekly)|(?P<month>monthly)|(?P<year>annual|annually|yearly|year))"
+    r"\b[^$\d\n]{0,30}$",
+    re.I,
+)
+_UP_TO_RE = re.compile(r"\b(?:up to|as much as|maximum of|max(?:imum)?:?)\s*$", re.I)
+_FROM_RE = re.compile(
+    r"\b(?:starting (?:at|from|pay(?: is)?(?: at)?|rate(?: is)?(?: of)?|wage(?: of)?)|starts? at|"
+    r"begins? at|from|minimum of|min(?:imum)?:?|at least|no less than)\s*$",
+    re.I,
+)
+_BETWEEN_RE = re.compile(r"\bbetween\s*$", re.I)
+_EXCLUDE_BEFORE_RE = re.compile(
+    r"(differential|sign[- ]?on|signing|referral|retention|relocation|bonus|incentive|stipend|allowance|"
+    r"reimburse|tuition|401|revenue|funding|raised|valuation|estimat|\best\b|glassdoor|indeed|per chart|"
+    r"per record|per encounter|per visit|per case|per page|per request|premium|shift diff|on[- ]call|"
+    r"overtime|extra|additional|\bplus\b|\+|fee|charge|copay|cost|deductible|budget|award|scholarship|"
+    r"grant|million|billion)[^.;\n]{0,45}$",
+    re.I,
+)
+_CLAUSE_SPLIT_RE = re.compile(r"[.;!?]\s|[,(]")
+_PERCENT_RE = re.compile(r"^\s*(?:%|percent)", re.I)
+_EXCLUDE_AFTER_RE = re.compile(
+    r"^(?:(?!\bplus\b|\bwith\b|\band\b)[^,.;\n(+]){0,30}?\b(differential|diff\b|sign[- ]?on|signing|referral|retention|relocation|bonus|"
+    r"incentive|stipend|allowance|reimbursement|tuition|match|revenue|in funding|valuation|estimate|"
+    r"premium|per chart|per record|per encounter|per visit|per case|per page|per request|fee|"
+    r"million|billion|\bm\b|\bbn\b|members|employees|patients|beds|copay|gift card)",
+    re.I,
+)
+_PAY_KEYWORD_RE = re.compile(
+    r"\b(pay|salary|salaries|wage|wages|rate|compensation|comp\b|range|earn|hiring|starting|base|"
+    r"hourly|annual|grade|step)\b",
+    re.I,
+)
+_SITE_ESTIMATE_RE = re.compile(r"\b(estimated|glassdoor|est\.|indeed est|employer est)", re.I)
+
+
+@dataclass
+class PayResult:
+    pay: Pay | None
+    evidence: str | None = None
+    decisions: list[str] = field(default_factory=list)
+
+
+def _to_number(raw: str) -> float:
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # dot-thousands: 52.000
+        return float(raw.replace(".", ""))
+    return float(raw.replace(",", "").replace(" ", ""))
+
+
+def _currency(*tokens: str | None) -> str:
+    for token in tokens:
+        if not token:
+            continue
+        upper = token.upper()
+        if upper in ("USD", "CAD", "EUR", "GBP"):
+            return upper
+        if token in _CURRENCY_SYMBOLS:
+            return _CURRENCY_SYMBOLS[token]
+    return "USD"
+
+
+def period_from_magnitude(values: list[float]) -> str | None:
+    """hour or year when the figures leave no doubt for this occupation, else None."""
+    if not values:
+        return None
+    low, high = min(values), max(values)
+    if 9 <= low and high <= 120:
+        return "hour"
+    if 18_000 <= low and high <= 250_000:
+        return "year"
+    return None
+
+
+def in_band(values: list[float], period: str) -> bool:
+    low, high = PAY_BANDS[period]
+    return all(low <= value <= high for value in values)
+
+
+def _unit_from(match: re.Match[str] | None) -> str | None:
+    if not match:
+        return None
+    for name, _ in _UNIT_WORDS:
+        if match.group(name):
+            return name
+    return None
+
+
+def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    line_end = text.find("\n", end)
+    return text.rfind("\n", 0, start) + 1, (len(text) if line_end < 0 else line_end)
+
+
+def _candidates(text: str, *, need_context: bool):
+    """Yield (Pay | None, reason, span) for every money-looking figure in text, in order."""
+    for match in _MONEY_RE.finditer(text):
+        has_currency = bool(match.group("c1") or match.group("c2") or match.group("c1b") or match.group("c2b"))
+        line_start, line_end = _line_bounds(text, match.start(), match.end())
+        before = text[max(line_start, match.start() - 60) : match.start()]
+        sentence_before = _CLAUSE_SPLIT_RE.split(before)[-1]
+        if not has_currency:
+            if not _PAY_KEYWORD_RE.search(text[line_start : match.start()]):
+                continue
+            if not (match.group("n2") or match.group("k1") or "," in match.group("n1") or "." in match.group("n1")):
+                continue
+        after_full = text[match.end() : line_end]
+        unit_match = _UNIT_AFTER_RE.match(after_full)
+        after_unit = after_full[unit_match.end() :] if unit_match else after_full
+        span_end = match.end() + (unit_match.end() if unit_match else 0)
+        span = text[match.start() : span_end].strip()
+        if _EXCLUDE_BEFORE_RE.search(sentence_before) or _EXCLUDE_AFTER_RE.match(after_unit):
+            yield None, "not_base_pay", span
+            continue
+        if _PERCENT_RE.match(after_full):
+            continue
+        if _SITE_ESTIMATE_RE.search(text[line_start:line_end]):
+            yield None, "site_estimate", span
+            continue
+        period = _unit_from(unit_match)
+        if period is None:
+            period = _unit_from(_UNIT_BEFORE_RE.search(text[line_start : match.start()]))
+        low = _to_number(match.group("n1"))
+        high = _to_number(match.group("n2")) if match.group("n2") else None
+        k1, k2 = bool(match.group("k1")), bool(match.group("k2"))
+        if k1 or k2:
+            if high is None:
+                low *= 1000
+            else:
+                if k1 or low < 1000:
+                    low *= 1000
+                if k2 or high < 1000:
+                    high *= 1000
+        if period == "semimonth":
+            yield None, "unsupported_period", span
+            continue
+        values = [v for v in (low, high) if v is not None]
+        if period is None:
+            if not has_currency and need_context:
+                continue
+            period = period_from_magnitude(values)
+            if period is None:
+                yield None, "ambiguous_period", span
+                continue
+        if any(v <= 0 for v in values):
+            continue
+        if high is not None and high < low:
+            yield None, "inverted_range", span
+            continue
+        if not in_band(values, period):
+            yield None, "out_of_band", span
+            continue
+        pay_min, pay_max = low, (high if high is not None else low)
+        if high is None:
+            if _UP_TO_RE.search(before):
+                pay_min, pay_max = None, low
+            elif _FROM_RE.search(before) or match.group("plus"):
+                pay_max = None
+        elif _BETWEEN_RE.search(before):
+            pass
+        currency = _currency(match.group("c1"), match.group("c1b"), match.group("c2"), match.group("c2b"))
+        yield Pay(pay_min, pay_max, period, currency, span, "text"), "ok", span
+
+
+def parse_pay_text(text: str, *, need_context: bool = True) -> tuple[Pay | None, list[str]]:
+    """The first plausible base-pay figure in text, plus decisions for figures dropped on the way."""
+    decisions: list[str] = []
+    for pay, reason, _span in _candidates(text, need_context=need_context):
+        if pay is not None:
+            return pay, decisions
+        decision = f"emr/pay/dropped/{reason}"
+        if decision not in decisions:
+            decisions.append(decision)
+    return None, decisions
+
+
+# --- structured ranges --------------------------------------------------------------------------
+
+_INTERVAL_MAP = [
+    (re.compile(r"bi-?week|^bw$|every two weeks|pay period", re.I), "biweek"),
+    (re.compile(r"semi-?month|^sm$", re.I), "semimonth"),
+    (re.compile(r"hour|^ph$|hourly|\bhr\b", re.I), "hour"),
+    (re.compile(r"^pd$|day|daily", re.I), "day"),
+    (re.compile(r"^pw$|week", re.I), "week"),
+    (re.compile(r"^pm$|month", re.I), "month"),
+    (re.compile(r"^pa$|year|annual|annum|^py$|salary", re.I), "year"),
+]
+
+
+def _interval_to_period(interval: Any) -> str | None:
+    if not isinstance(interval, str) or not interval.strip():
+        return None
+    label = interval.strip()
+    for pattern, period in _INTERVAL_MAP:
+        if pattern.search(label):
+            return period
+    return None
+
+
+def _to_float(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        cleaned = re.sub(r"[^\d.,]", "", value)
+        if not re.fullmatch(r"\d[\d,]*(?:\.\d+)?", cleaned):
+            return None
+        number = float(cleaned.replace(",", ""))
+    else:
+        return None
+    if number != number or number <= 0 or number > 1e9:  # NaN, 0 dummies, nonsense
+        return None
+    return number
+
+
+def _structured(ranges: Any) -> tuple[Pay | None, list[str]]:
+    decisions: list[str] = []
+    if not isinstance(ranges, list | tuple):
+        return None, decisions
+    for item in ranges:
+        if not isinstance(item, Mapping):
+            continue
+        low, high = _to_float(item.get("min")), _to_float(item.get("max"))
+        if low is None and high is None:
+            continue
+        values = [v for v in (low, high) if v is not None]
+        interval = item.get("interval") or item.get("title") or item.get("unit")
+        period = _interval_to_period(interval)
+        if period == "semimonth":
+            decisions.append("emr/pay/dropped/unsupported_period")
+            continue
+        if period is None:
+            period = period_from_magnitude(values)
+        if period is None:
+            decisions.append("emr/pay/dropped/ambiguous_period")
+            continue
+        if low is not None and high is not None and high < low:
+            low, high = high, low
+        if not in_band(values, period):
+            decisions.append("emr/pay/dropped/out_of_band")
+            continue
+        currency = item.get("currency") if isinstance(item.get("currency"), str) else None
+        currency = (currency or "USD").strip().upper()[:3] or "USD"
+        evidence = f"{low if low is not None else ''}-{high if high is not None else ''} {currency} {interval or ''}"
+        return Pay(low, high, period, currency, evidence.strip(), "structured"), decisions
+    return None, decisions
+
+
+def normalize_pay(raw: Mapping[str, Any], description_text: str) -> PayResult:
+    """Pay from structured ranges, then pay_text, then the description."""
+    pay, decisions = _structured(raw.get("pay_ranges"))
+    if pay is not None:
+        return PayResult(pay, pay.evidence, decisions + ["emr/pay/from_structured"])
+    pay_text = raw.get("pay_text")
+    if isinstance(pay_text, str) and pay_text.strip():
+        pay, more = parse_pay_text(pay_text[:2000], need_context=False)
+        decisions += more
+        if pay is not None:
+            return PayResult(pay, pay.evidence, decisions + ["emr/pay/from_pay_text"])
+    pay, more = parse_pay_text(description_text)
+    decisions += more
+    if pay is not None:
+        return PayResult(pay, pay.evidence, decisions + ["emr/pay/from_text"])
+    return PayResult(None, None, decisions + ["emr/pay/none"])
