@@ -15,9 +15,13 @@ class DemoEmployer:
     name: str
     employer_type: str
     platform: str
-    token: str
+    identifiers: dict[str, str]  # the registry identifiers of its board, e.g. {"token": "..."}
     city: str
     state: str
+
+    @property
+    def token(self) -> str:
+        return self.identifiers.get("token", "")
 
 
 @dataclass(frozen=True)
@@ -42,22 +46,22 @@ class DemoBoard:
 
 
 EMPLOYERS = (
-    DemoEmployer("riverbend-health", "Riverbend Regional Health System", "hospital", "greenhouse", "riverbendhealth", "Dayton", "OH"),
-    DemoEmployer("sagebrush-medical-center", "Sagebrush Medical Center", "hospital", "lever", "sagebrush", "Boise", "ID"),
-    DemoEmployer("lakeshore-childrens", "Lakeshore Children's Hospital", "hospital", "greenhouse", "lakeshorechildrens", "Milwaukee", "WI"),
-    DemoEmployer("piedmont-family-physicians", "Piedmont Family Physicians", "physician_practice", "lever", "piedmontfp", "Charlotte", "NC"),
-    DemoEmployer("cascade-orthopedic", "Cascade Orthopedic Associates", "physician_practice", "greenhouse", "cascadeortho", "Tacoma", "WA"),
-    DemoEmployer("golden-valley-snf", "Golden Valley Nursing & Rehabilitation", "long_term_care", "lever", "goldenvalleycare", "Fresno", "CA"),
-    DemoEmployer("harbor-surgery-center", "Harbor Point Surgery Center", "ambulatory_surgery", "greenhouse", "harborpointsurgery", "Baltimore", "MD"),
-    DemoEmployer("bluestem-health-plan", "Bluestem Health Plan", "insurance", "lever", "bluestemhealthplan", "Omaha", "NE"),
-    DemoEmployer("chartwise-ehr", "ChartWise EHR", "health_tech", "greenhouse", "chartwise", "Madison", "WI"),
-    DemoEmployer("recordbridge-roi", "RecordBridge ROI Services", "staffing_outsourcing", "lever", "recordbridge", "Atlanta", "GA"),
-    DemoEmployer("codeline-coding", "Codeline Coding Partners", "staffing_outsourcing", "greenhouse", "codelinecoding", "Dallas", "TX"),
-    DemoEmployer("mesa-community-health", "Mesa Community Health Center", "physician_practice", "lever", "mesachc", "Mesa", "AZ"),
-    DemoEmployer("northwind-university-health", "Northwind University Health", "hospital", "greenhouse", "northwindhealth", "Ann Arbor", "MI"),
-    DemoEmployer("evergreen-hospice", "Evergreen Home Health & Hospice", "long_term_care", "lever", "evergreenhospice", "Portland", "OR"),
-    DemoEmployer("gulf-coast-medical", "Gulf Coast Medical Center", "hospital", "greenhouse", "gulfcoastmedical", "Mobile", "AL"),
-    DemoEmployer("keystone-cancer-institute", "Keystone Cancer Institute", "hospital", "lever", "keystonecancer", "Pittsburgh", "PA"),
+    DemoEmployer("riverbend-health", "Riverbend Regional Health System", "hospital", "greenhouse", {"token": "riverbendhealth"}, "Dayton", "OH"),
+    DemoEmployer("sagebrush-medical-center", "Sagebrush Medical Center", "hospital", "lever", {"token": "sagebrush"}, "Boise", "ID"),
+    DemoEmployer("lakeshore-childrens", "Lakeshore Children's Hospital", "hospital", "greenhouse", {"token": "lakeshorechildrens"}, "Milwaukee", "WI"),
+    DemoEmployer("piedmont-family-physicians", "Piedmont Family Physicians", "physician_practice", "lever", {"token": "piedmontfp"}, "Charlotte", "NC"),
+    DemoEmployer("cascade-orthopedic", "Cascade Orthopedic Associates", "physician_practice", "greenhouse", {"token": "cascadeortho"}, "Tacoma", "WA"),
+    DemoEmployer("golden-valley-snf", "Golden Valley Nursing & Rehabilitation", "long_term_care", "lever", {"token": "goldenvalleycare"}, "Fresno", "CA"),
+    DemoEmployer("harbor-surgery-center", "Harbor Point Surgery Center", "ambulatory_surgery", "greenhouse", {"token": "harborpointsurgery"}, "Baltimore", "MD"),
+    DemoEmployer("bluestem-health-plan", "Bluestem Health Plan", "insurance", "lever", {"token": "bluestemhealthplan"}, "Omaha", "NE"),
+    DemoEmployer("chartwise-ehr", "ChartWise EHR", "health_tech", "greenhouse", {"token": "chartwise"}, "Madison", "WI"),
+    DemoEmployer("recordbridge-roi", "RecordBridge ROI Services", "staffing_outsourcing", "lever", {"token": "recordbridge"}, "Atlanta", "GA"),
+    DemoEmployer("codeline-coding", "Codeline Coding Partners", "staffing_outsourcing", "greenhouse", {"token": "codelinecoding"}, "Dallas", "TX"),
+    DemoEmployer("mesa-community-health", "Mesa Community Health Center", "physician_practice", "lever", {"token": "mesachc"}, "Mesa", "AZ"),
+    DemoEmployer("northwind-university-health", "Northwind University Health", "hospital", "greenhouse", {"token": "northwindhealth"}, "Ann Arbor", "MI"),
+    DemoEmployer("evergreen-hospice", "Evergreen Home Health & Hospice", "long_term_care", "lever", {"token": "evergreenhospice"}, "Portland", "OR"),
+    DemoEmployer("gulf-coast-medical", "Gulf Coast Medical Center", "hospital", "greenhouse", {"token": "gulfcoastmedical"}, "Mobile", "AL"),
+    DemoEmployer("keystone-cancer-institute", "Keystone Cancer Institute", "hospital", "lever", {"token": "keystonecancer"}, "Pittsburgh", "PA"),
 )
 
 # (title, role, typical hourly band)

@@ -25,7 +25,7 @@ def demo_registry(boards: list[DemoBoard], base_url: str) -> Registry:
     document = {"employers": [
         {"slug": b.employer.slug, "name": b.employer.name, "employer_type": b.employer.employer_type,
          "hq_state": b.employer.state,
-         "sources": [{"platform": b.employer.platform, "token": b.employer.token, "base_url": base_url}]}
+         "sources": [{"platform": b.employer.platform, **b.employer.identifiers, "base_url": base_url}]}
         for b in boards]}
     problems: list[str] = []
     registry = parse_registry(document, problems)
