@@ -1,0 +1,223 @@
+"""Employer-type normalizer: what kind of organisation is hiring.
+
+Precedence (domain.md §3): a valid registry value; the platform (USAJOBS -> government); then cues
+on the employer name, strongest first: named vendors/outsourcers/insurers, government (VA, IHS,
+tribal, military, state/county/city), staffing and ROI/coding/RCM outsourcers, "our client"
+postings, insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
+practices and clinics, health tech, other named kinds (law firms, research, schools). When the name
+says nothing, the description's self-description ("X is a ...", "X provides ...") is read the same
+way. Nothing found -> "other".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline.posting import EMPLOYER_TYPES
+
+_I = re.I
+
+_VENDOR_TECH_RE = re.compile(
+    r"\b(?:Epic Systems|Oracle Health|Oracle Cerner|Cerner|Veradigm|Allscripts|Altera Digital Health|"
+    r"athenahealth|eClinicalWorks|NextGen|MEDITECH|Medical Information Technology|Greenway Health|ModMed|"
+    r"Modernizing Medicine|Netsmart|PointClickCare|WellSky|MatrixCare|TruBridge|CPSI|Solventum|"
+    r"3M Health Information|Nuance|Health Catalyst|Availity|Waystar|Change Healthcare|Experian Health|"
+    r"Iodine Software|Fathom|CodaMetrix|AKASA|Nym Health)\b",
+    _I,
+)
+_VENDOR_OUTSOURCE_RE = re.compile(
+    r"\b(?:Datavant|Ciox|MRO(?: Corp\w*)?|Verisma|Sharecare|HealthMark|ScanSTAT|ChartRequest|IOD Inc\w*|"
+    r"R1 RCM|R1|Ensemble Health|AGS Health|Omega Healthcare|GeBBS|Conifer|FinThrive|nThrive|Parallon|"
+    r"Robert Half|AMN Healthcare|AMN|Aya Healthcare|Cross Country|Medix|Insight Global|Kforce|Aerotek|"
+    r"Actalent|TEKsystems|Randstad|Adecco|Kelly Services|Vaco|Maxim Healthcare|Jackson Healthcare|"
+    r"Health Information Associates|UASI|HIA|Intellis|Cognizant|Optum360|Access Healthcare|Infinx|"
+    r"Med-Metrix|Team Health Revenue|Harris Healthcare Staffing|LanceSoft|Apex Systems|Vivian)\b",
+)
+_VENDOR_INSURER_RE = re.compile(
+    r"\b(?:UnitedHealth\w*|United Healthcare|Humana|Cigna|Aetna|Centene|Molina|Elevance|Anthem|"
+    r"Blue Cross|Blue Shield|BCBS|Highmark|Oscar Health|WellCare|CareSource|Health Net|Ambetter|"
+    r"Florida Blue|Independence Blue|Premera|Regence|Kaiser Foundation Health Plan|Wellmark|"
+    r"Priority Health|Medica|HealthPartners Plan|EmblemHealth|Clover Health|Alignment Health|Devoted Health)\b",
+    _I,
+)
+_GOVERNMENT_RE = re.compile(
+    r"\b(?:Veterans|VAMC|VA(?= |$|,|\))|V\.A\.|Department of Veterans|Indian Health|IHS|Tribal|Tribe|"
+    r"Nation(?! ?wide)|Defense Health|Department of Defense|\bDoD\b|DHA|Army|Navy|Naval|Air Force|Marine Corps|"
+    r"Walter Reed|Bureau of|Federal|U\.?S\.? Department|Centers for Disease|State of|Commonwealth of|"
+    r"(?<!Tri-)(?<!Tri )County(?! Line)|City of|City and County|Department of|Dept\.? of|"
+    r"Public Health|Health Department|Corrections|Correctional|Government|Municipal|Parish of|Borough of|"
+    r"State Department|State Hospital|Psychiatric Center|State Veterans)\b"
+)
+_STAFFING_NAME_RE = re.compile(
+    r"\b(?:staffing|staff|recruit\w*|talent|workforce|personnel|placement|temps?|consult\w*|outsourc\w*|"
+    r"search partners|employment|ROI|release of information|disclosure|revenue|RCM|billing|coding|"
+    r"coders|audit\w*|compliance partners|registry services|record services|records services|"
+    r"HIM services|health information services|transcription)\b",
+    _I,
+)
+_OUR_CLIENT_RE = re.compile(r"\b(?:our client|our clients'?|on behalf of (?:our|a) client|client facilit\w+|client hospital)", _I)
+_INSURER_RE = re.compile(r"\b(?:health plans?|insurance|assurance|mutual|managed care|HMO|payer|payor)\b", _I)
+_ASC_RE = re.compile(
+    r"\b(?:surgery cent(?:er|re)s?|surgical cent(?:er|re)s?|surgicent(?:er|re)|ambulatory surg\w*|"
+    r"endoscopy cent(?:er|re)|ASC|outpatient surgery|surgical hospital(?=s? of)|surgical suites?)\b",
+    _I,
+)
+_LTC_RE = re.compile(
+    r"\b(?:skilled nursing|nursing (?:and|&) rehab\w*|rehabilitation (?:and|&) nursing|health (?:and|&) "
+    r"rehab\w*|post-acute|care cent(?:er|re)|care communit\w*|senior living|assisted living|memory care|"
+    r"retirement|home health|home care|homecare|hospice|visiting nurse|VNA|nursing home|nursing cent(?:er|re)|"
+    r"nursing facilit\w*|living cent(?:er|re)|long[- ]term care|LTC|SNF|continuing care|healthcare cent(?:er|re)"
+    r"|care & rehab\w*|palliative)\b",
+    _I,
+)
+_HOSPITAL_RE = re.compile(
+    r"\b(?:hospitals?|medical cent(?:er|re)s?|health ?systems?|health ?care systems?|healthcare systems?|"
+    r"regional medical|memorial|children'?s|health network|university health|academic medical|"
+    r"medical college|infirmary|health sciences cent(?:er|re)|trauma cent(?:er|re))\b",
+    _I,
+)
+_PRACTICE_RE = re.compile(
+    r"\b(?:medical group|physicians?|associates|clinics?|family medicine|family practice|pediatrics?|"
+    r"orthopa?edics?|cardiology|dermatology|oncology|primary care|dental|dentistry|physical therapy|"
+    r"women'?s health|OB/?GYN|urgent care|community health cent(?:er|re)|FQHC|health cent(?:er|re)|"
+    r"behavioral health|mental health|counseling|specialists|medicine|practice|urology|gastroenterology|"
+    r"neurology|ophthalmology|eye care|dialysis|kidney care|medical partners|medical associates|"
+    r"psychiatry|pain management|wellness cent(?:er|re)|rheumatology|ENT|podiatry|chiropractic)\b",
+    _I,
+)
+_TECH_RE = re.compile(
+    r"\b(?:software|technologies|technology|health IT|EHR|EMR|AI|analytics|SaaS|platform|digital health|"
+    r"labs|\.io|\.ai|informatics)\b",
+    _I,
+)
+_OTHER_RE = re.compile(
+    r"\b(?:LLP|law firm|law office|attorneys?|legal|clinical research|contract research|CRO|research|"
+    r"pharmaceuticals?|university|college|school|institute|bank|foundation|association)\b",
+    _I,
+)
+_DESC_TECH_RE = re.compile(r"\b(?:makes|builds|develops|sells)\b[^.]{0,80}\bsoftware\b|\bsoftware (?:company|vendor)\b", _I)
+_DESC_OUTSOURCE_RE = re.compile(
+    r"\b(?:outsourc\w*|revenue cycle management company|RCM company|release[- ]of[- ]information "
+    r"(?:services|requests|company|vendor)|coding (?:audits?|services|company)|staffing|interim|"
+    r"consulting firm|billing company)\b",
+    _I,
+)
+_GENERIC_HEALTH_RE = re.compile(r"\b(?:Health|Healthcare|Health Care|Medicine|Health Services)$", _I)
+_SELF_DESCRIPTION_RE = re.compile(
+    r"\b(?:is|are)\s+(?:an?|the|one of)\b|\b(?:operates|provides|processes|performs|runs|makes|builds|"
+    r"develops|serves|covers|offers|owns|manages)\b",
+    _I,
+)
+_PREDICATE_CUT_RE = re.compile(
+    r"\b(?:that|which|who|serving|on behalf of|for|to|across|throughout|in|with)\b|[,;]", _I
+)
+
+_NAME_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("health_tech", _VENDOR_TECH_RE),
+    ("staffing_outsourcing", _VENDOR_OUTSOURCE_RE),
+    ("insurance", _VENDOR_INSURER_RE),
+    ("government", _GOVERNMENT_RE),
+    ("staffing_outsourcing", _STAFFING_NAME_RE),
+]
+_FACILITY_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("insurance", _INSURER_RE),
+    ("ambulatory_surgery", _ASC_RE),
+    ("long_term_care", _LTC_RE),
+    ("hospital", _HOSPITAL_RE),
+    ("physician_practice", _PRACTICE_RE),
+    ("health_tech", _TECH_RE),
+    ("other", _OTHER_RE),
+]
+
+
+@dataclass
+class EmployerTypeResult:
+    employer_type: str
+    evidence: str | None = None
+    decisions: list[str] = field(default_factory=list)
+
+
+def _first_rule(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple[str, str] | None:
+    for kind, pattern in rules:
+        match = pattern.search(text)
+        if match:
+            return kind, match.group(0)
+    return None
+
+
+def _earliest_rule(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple[str, str] | None:
+    """The cue that appears first in text (the head noun of a self-description)."""
+    best: tuple[int, str, str] | None = None
+    for kind, pattern in rules:
+        match = pattern.search(text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), kind, match.group(0))
+    return None if best is None else (best[1], best[2])
+
+
+def _self_description(employer: str, description_text: str) -> str | None:
+    """The predicate of the first sentence where the employer describes itself."""
+    head = description_text[:1200]
+    candidates = [s for s in re.split(r"(?<=[.!?])\s+|\n", head) if s.strip()]
+    first_word = employer.split()[0] if employer.split() else ""
+    for sentence in candidates[:8]:
+        starts_with_name = bool(first_word) and sentence.lower().startswith(first_word.lower())
+        if not (starts_with_name or re.match(r"(?:we are|we're|our (?:company|organization)|the (?:company|organization))\b", sentence, _I)):
+            continue
+        match = _SELF_DESCRIPTION_RE.search(sentence)
+        if match:
+            return sentence[match.start() :]
+    return None
+
+
+def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> EmployerTypeResult:
+    """Employer type with evidence, following the documented precedence."""
+    registry_value = raw.get("employer_type")
+    if isinstance(registry_value, str) and registry_value.strip().lower() in EMPLOYER_TYPES:
+        value = registry_value.strip().lower()
+        return EmployerTypeResult(value, f"registry: {value}", [f"emr/employer_type/registry/{value}"])
+    platform = raw.get("platform")
+    if isinstance(platform, str) and platform.strip().lower() == "usajobs":
+        return EmployerTypeResult("government", "platform: usajobs", ["emr/employer_type/platform/government"])
+    employer = raw.get("employer") if isinstance(raw.get("employer"), str) else ""
+    employer = employer.strip()[:300]
+
+    found = _first_rule(employer, _NAME_RULES) if employer else None
+    if found and found[0] == "staffing_outsourcing" and _HOSPITAL_RE.search(employer) and not _VENDOR_OUTSOURCE_RE.search(employer):
+        found = None  # "St. Mary's Hospital Coding Department" is the hospital, not an outsourcer
+    if found:
+        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
+    predicate = _self_description(employer, description_text) if description_text else None
+    if _OUR_CLIENT_RE.search(description_text[:3000] if description_text else ""):
+        match = _OUR_CLIENT_RE.search(description_text)
+        span = match.group(0) if match else "our client"
+        return EmployerTypeResult("staffing_outsourcing", span, ["emr/employer_type/description/staffing_outsourcing"])
+    found = _first_rule(employer, _FACILITY_RULES) if employer else None
+    weak = found is not None and found[0] in ("health_tech", "other", "physician_practice") and found[1].lower() in (
+        "medicine", "practice", "specialists", "associates", "ai", "platform", "labs", "technology", "foundation",
+        "association", "institute",
+    )
+    if found and not weak:
+        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
+    if predicate:
+        short = _PREDICATE_CUT_RE.split(predicate, maxsplit=1)[0]
+        for text in (short, predicate[:200]):
+            if _DESC_TECH_RE.search(text):
+                return EmployerTypeResult("health_tech", text.strip(), ["emr/employer_type/description/health_tech"])
+            if _DESC_OUTSOURCE_RE.search(text):
+                return EmployerTypeResult("staffing_outsourcing", text.strip(), ["emr/employer_type/description/staffing_outsourcing"])
+            if _GOVERNMENT_RE.search(text):
+                return EmployerTypeResult("government", text.strip(), ["emr/employer_type/description/government"])
+            desc_found = _earliest_rule(text, _FACILITY_RULES)
+            if desc_found:
+                kind = desc_found[0]
+                return EmployerTypeResult(kind, text.strip(), [f"emr/employer_type/description/{kind}"])
+    if found:
+        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
+    generic = _GENERIC_HEALTH_RE.search(employer)
+    if generic:  # "Wasatch Valley Health", "Summit Healthcare": most such names are health systems
+        return EmployerTypeResult("hospital", generic.group(0), ["emr/employer_type/name/hospital"])
+    return EmployerTypeResult("other", None, ["emr/employer_type/none/other"])

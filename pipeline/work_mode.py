@@ -1,0 +1,185 @@
+"""Work-mode normalizer: onsite, hybrid, remote or unknown, with the evidence span.
+
+Structured platform fields first (workplace_type, remote flag, USAJOBS telework,
+applicant_location_requirements), then the title, location and description text in this order of
+signals: federal "Remote job: Yes/No" lines, hybrid statements (incl. "remote after training" and
+day counts), explicit negations of remote work (-> onsite), remote statements (incl. remote limited
+to some states), ad-hoc/occasional telework (-> onsite), on-site statements. Nothing -> unknown.
+"Hybrid Title 38", "hybrid record" and "remote access" are not work modes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_I = re.I
+_NUM_WORD = r"(?:\d|one|two|three|four|five|1-2|2-3|3-4|2-4)"
+
+_FED_REMOTE_RE = re.compile(r"\bremote job\s*[:\-]\s*(?P<value>yes|no)\b", _I)
+_FED_TELEWORK_RE = re.compile(r"\btelework(?: eligible)?\s*[:\-]\s*(?P<value>[^\n]{0,80})", _I)
+_HYBRID_RE = re.compile(
+    r"(?<!not a )(?<!not )(?<!no )\bhybrid\b(?!\s*(?:title\s*38|T38|appointment|records?|medical records?|"
+    r"health records?|charts?|EHR|EMR|paper|electronic|environment of paper|coding))"
+    r"|\b(?:remote(?:ly)?|work(?:ing)? from home|telework\w*)\b[^.\n]{0,60}\bafter\s+(?:\w+\s+){0,3}"
+    r"(?:training|orientation|onboarding|probation\w*|\d+\s+(?:days|weeks|months))"
+    r"|\bafter\s+(?:\w+\s+){0,3}(?:training|orientation|onboarding|probation\w*)\b[^.\n]{0,80}"
+    r"\b(?:remote(?:ly)?|from home|telework\w*)\b"
+    rf"|\b{_NUM_WORD}\s+days?\s+(?:a|per|each)\s+week\s+(?:on[- ]?site|in\s+(?:the|our|an?)\s+(?:\w+\s+)?office|"
+    r"in[- ]office|in[- ]person|at\s+(?:the|our)\s+(?:\w+\s+)?(?:office|facility|hospital|clinic))"
+    rf"|\b(?:on[- ]?site|in\s+(?:the|our)\s+(?:\w+\s+)?office)\s+(?:at least\s+)?{_NUM_WORD}\s+(?:days?|times)\s+"
+    r"(?:a|per|each)\s+(?:week|month)"
+    rf"|\b(?:from home|remotely|telework)\s+(?:the other\s+)?{_NUM_WORD}\s+days?"
+    rf"|\b{_NUM_WORD}\s+days?\s+(?:a|per|each)\s+week\s+(?:from home|remotely|remote|teleworking)"
+    r"|\bsplit between (?:home|remote)",
+    _I,
+)
+_NEGATION_RE = re.compile(
+    r"\b(?:not|never)\s+(?:a\s+|an?\s+)?(?:fully\s+)?(?:remote|telework\w*|work[- ]from[- ]home)\b"
+    r"|\bno\s+(?:remote|telework\w*|work[- ]from[- ]home)\b"
+    r"|\bnon-remote\b|\bon-?site only\b|\bremote\s*:\s*no\b"
+    r"|\b(?:remote work|remote|telework\w*|work(?:ing)? from home|hybrid work)\b[^.\n]{0,30}?\b(?:is|are)\s+not\s+"
+    r"(?:available|offered|an option|permitted|possible|allowed|supported)"
+    r"|\b(?:remote work|telework\w*|work(?:ing)? from home)\s+(?:is\s+)?unavailable"
+    r"|\bnot eligible for (?:remote|telework\w*)",
+    _I,
+)
+_REMOTE_RE = re.compile(
+    r"\bremote(?:ly)?\b(?!\s*(?:access|desktop|monitoring|patient monitoring|connection|login|log-in|server|"
+    r"areas?|communities|villages|sites? access|type\s*:?\s*n/?a|coding (?:software|platform|tool)))"
+    r"|\bwork(?:s|ing)?[- ]from[- ]home\b|\bWFH\b|\btelecommut\w*|\bhome[- ]based\b|\bwork from anywhere\b"
+    r"|\bvirtual (?:position|role|job|opportunity)\b|\bfrom (?:their|your|a) home office\b",
+    _I,
+)
+_ADHOC_RE = re.compile(
+    r"\b(?:ad[- ]?hoc|occasional|situational|episodic|as needed)\b[^.\n]{0,30}\btelework|\btelework\w*[^.\n]{0,30}"
+    r"\b(?:ad[- ]?hoc|occasional|situational|episodic)\b",
+    _I,
+)
+_ONSITE_RE = re.compile(
+    r"\bon[- ]?site\b(?!\s*(?:parking|cafeteria|fitness|gym|daycare|day care|child ?care|pharmacy|clinic|"
+    r"amenities|dining))"
+    r"|\bin[- ]office\b|\bmust report to\b|\breports? (?:daily )?to (?:the|our) (?:office|facility|hospital|clinic)\b"
+    r"|\bwork(?:s|ing)? (?:in|at|from) (?:the|our) [\w ]{0,40}?(?:office|facility|hospital|clinic|department)\b"
+    r"|\btravel(?:s|ing)? (?:between|to) (?:client )?(?:facilities|sites|locations)\b|\bin[- ]person (?:role|position|job)\b",
+    _I,
+)
+_STRUCT_MAP = [
+    (re.compile(r"hybrid", _I), "hybrid"),
+    (re.compile(r"remote|telecommute|work from home|wfh|virtual|anywhere", _I), "remote"),
+    (re.compile(r"on[-_ ]?site|in[-_ ]?office|office|in[-_ ]?person|on[-_ ]?premises", _I), "onsite"),
+]
+_TRUE_STRINGS = {"true", "yes", "y", "1"}
+_FALSE_STRINGS = {"false", "no", "n", "0"}
+
+
+@dataclass
+class WorkModeResult:
+    work_mode: str
+    evidence: str | None = None
+    decisions: list[str] = field(default_factory=list)
+
+
+def _as_bool(value: Any) -> bool | None:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in _TRUE_STRINGS:
+            return True
+        if lowered in _FALSE_STRINGS:
+            return False
+    return None
+
+
+def _telework_mode(text: str) -> str | None:
+    """USAJOBS telework text: 'No' -> onsite; ad-hoc -> onsite; regular -> hybrid; remote -> remote."""
+    lowered = text.strip().lower()
+    if not lowered:
+        return None
+    if "remote" in lowered and not _NEGATION_RE.search(lowered):
+        return "remote"
+    if lowered.startswith(("no", "not eligible", "false")):
+        return "onsite"
+    if re.search(r"ad[- ]?hoc|occasional|situational|episodic|as needed|emergenc", lowered):
+        return "onsite"
+    if re.search(r"regular|routine|recurring|core|scheduled|\d+ days?", lowered):
+        return "hybrid"
+    return None
+
+
+def _structured(raw: Mapping[str, Any]) -> tuple[str, str] | None:
+    workplace = raw.get("workplace_type")
+    if isinstance(workplace, str) and workplace.strip():
+        for pattern, mode in _STRUCT_MAP:
+            if pattern.search(workplace):
+                return mode, f"workplace_type: {workplace.strip()[:40]}"
+    requirements = raw.get("applicant_location_requirements")
+    if isinstance(requirements, list | tuple | dict) and requirements:
+        return "remote", "applicant_location_requirements"
+    remote_flag = _as_bool(raw.get("remote"))
+    telework = raw.get("telework") if isinstance(raw.get("telework"), str) else None
+    telework_mode = _telework_mode(telework) if telework else None
+    if remote_flag is True:
+        return "remote", "remote: true"
+    if remote_flag is False and telework_mode in ("onsite", "hybrid"):
+        return telework_mode, f"remote: false; telework: {telework.strip()[:60]}"
+    if remote_flag is None and telework_mode in ("hybrid", "remote"):
+        return telework_mode, f"telework: {telework.strip()[:60]}"
+    return None
+
+
+def _from_text(text: str) -> tuple[str, str] | None:
+    fed = _FED_REMOTE_RE.search(text)
+    if fed:
+        if fed.group("value").lower() == "yes":
+            return "remote", fed.group(0)
+        tele = _FED_TELEWORK_RE.search(text)
+        mode = _telework_mode(tele.group("value")) if tele else None
+        if mode == "hybrid":
+            return "hybrid", tele.group(0).strip() if tele else fed.group(0)
+        return "onsite", fed.group(0)
+    for mode, pattern in (("hybrid", _HYBRID_RE), ("onsite", _NEGATION_RE), ("remote", _REMOTE_RE),
+                          ("onsite", _ADHOC_RE), ("onsite", _ONSITE_RE)):
+        match = pattern.search(text)
+        if match:
+            return mode, match.group(0)
+    tele = _FED_TELEWORK_RE.search(text)
+    if tele:
+        mode = _telework_mode(tele.group("value"))
+        if mode:
+            return mode, tele.group(0).strip()
+    return None
+
+
+def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkModeResult:
+    """Work mode from structured fields, then title/location, then the description."""
+    found = _structured(raw)
+    if found:
+        return WorkModeResult(found[0], found[1], [f"emr/work_mode/structured/{found[0]}"])
+    title = raw.get("title") if isinstance(raw.get("title"), str) else ""
+    location = raw.get("location") if isinstance(raw.get("location"), str) else ""
+    # The description decides hybrid/negation; title and location add remote/hybrid labels.
+    found_text = _from_text(description_text) if description_text else None
+    if found_text and found_text[0] == "hybrid":
+        return WorkModeResult("hybrid", found_text[1], ["emr/work_mode/text/hybrid"])
+    for source, value in (("title", title), ("location", location)):
+        if not value:
+            continue
+        hybrid = _HYBRID_RE.search(value)
+        if hybrid:
+            return WorkModeResult("hybrid", hybrid.group(0), [f"emr/work_mode/{source}/hybrid"])
+    if found_text and found_text[0] == "onsite" and _NEGATION_RE.search(found_text[1]):
+        return WorkModeResult("onsite", found_text[1], ["emr/work_mode/text/onsite"])
+    for source, value in (("title", title), ("location", location)):
+        remote = _REMOTE_RE.search(value) if value else None
+        if remote and not _NEGATION_RE.search(value):
+            return WorkModeResult("remote", remote.group(0), [f"emr/work_mode/{source}/remote"])
+    if found_text:
+        return WorkModeResult(found_text[0], found_text[1], [f"emr/work_mode/text/{found_text[0]}"])
+    telework = raw.get("telework")
+    if isinstance(telework, str) and _telework_mode(telework) == "onsite":
+        return WorkModeResult("onsite", f"telework: {telework.strip()[:60]}", ["emr/work_mode/structured/onsite"])
+    return WorkModeResult("unknown", None, ["emr/work_mode/none/unknown"])
