@@ -3,7 +3,7 @@
 import os
 
 from alembic import context
-from sqlalchemy import create_engine
+from sqlalchemy import Engine, create_engine
 
 from pipeline.models import Base
 
@@ -30,6 +30,10 @@ def _configure(connection) -> None:
 
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
+    if isinstance(connection, Engine):  # pytest-alembic hands in an engine
+        with connection.begin() as conn:
+            _configure(conn)
+        return
     if connection is not None:
         _configure(connection)
         return

@@ -1,0 +1,132 @@
+"""The SQL store on SQLite and PostgreSQL: UTC datetimes, registry sync, batched upserts keyed by
+content hash, certifications, lifecycle (close and reopen) and crawl runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+
+from pipeline import store
+from pipeline.db import upgrade
+from pipeline.models import CrawlRun, Employer, Posting, PostingCertification, Source
+from pipeline.posting import CertMention, NormalizedPosting, Pay
+from spiders.registry import SourceConfig
+
+SOURCE = SourceConfig(platform="greenhouse", identifiers={"token": "pinecrest"}, employer_slug="pinecrest",
+                      employer_name="Pinecrest Health", employer_type="hospital")
+NIGHT_1 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
+NIGHT_2 = NIGHT_1 + timedelta(days=1)
+
+
+def normalized(pay_min: float = 20.0, certs=(("RHIT", "required"),)) -> NormalizedPosting:
+    return NormalizedPosting(
+        relevant=True, role="medical_records",
+        pay=Pay(pay_min, pay_min + 5, "hour", "USD", f"${pay_min} - ${pay_min + 5} per hour", "text"),
+        work_mode="onsite", certifications=[CertMention(code, strength, f"{code} {strength}") for code, strength in certs],
+        employer_type="hospital", city="Tulsa", state="OK", country="US", employment_type="full_time",
+        description_text="Keep records.", evidence={"pay": "x"})
+
+
+def raw(external_id: str) -> dict:
+    return {"source_key": SOURCE.key, "external_id": external_id, "title": "Medical Records Clerk",
+            "url": f"https://example.org/{external_id}", "location": "Tulsa, OK",
+            "posted_at": datetime(2026, 10, 1, 8, 0, tzinfo=timezone(timedelta(hours=-5))), "raw": {"id": external_id}}
+
+
+@pytest.fixture
+def engine(db_url):
+    upgrade(db_url)
+    engine = create_engine(db_url)
+    yield engine
+    engine.dispose()
+
+
+def sync(engine) -> store.SourceIds:
+    with Session(engine) as session, session.begin():
+        return store.sync_registry(session, [SOURCE])[SOURCE.key]
+
+
+def test_registry_sync_is_an_upsert(engine):
+    first = sync(engine)
+    second = sync(engine)
+    assert first == second
+    with Session(engine) as session:
+        assert session.scalar(select(Employer.name)) == "Pinecrest Health"
+        assert session.scalar(select(Source.key)) == "greenhouse:pinecrest"
+
+
+def test_datetimes_round_trip_as_utc(engine):
+    ids = sync(engine)
+    store.PostingWriter(engine).write([store.posting_row(raw("1"), normalized(), ids, NIGHT_1)])
+    with Session(engine) as session:
+        posting = session.scalars(select(Posting)).one()
+    assert posting.posted_at == datetime(2026, 10, 1, 13, 0, tzinfo=UTC)
+    assert posting.posted_at.tzinfo is not None and posting.posted_at.utcoffset() == timedelta(0)
+    assert posting.first_seen == NIGHT_1
+
+
+@pytest.mark.parametrize(
+    "second_night, expected_counts, expected_pay_min",
+    [
+        ("same", (0, 0, 2), 20.0),
+        ("changed", (0, 1, 1), 24.0),
+    ],
+)
+def test_second_write_detects_unchanged_content(engine, second_night, expected_counts, expected_pay_min):
+    ids = sync(engine)
+    writer = store.PostingWriter(engine)
+    first = writer.write([store.posting_row(raw(n), normalized(), ids, NIGHT_1) for n in ("1", "2")])
+    assert (first.inserted, first.updated, first.unchanged) == (2, 0, 0)
+    pay = 24.0 if second_night == "changed" else 20.0
+    rows = [store.posting_row(raw("1"), normalized(pay, certs=(("RHIT", "preferred"),) if pay != 20.0 else
+                                                    (("RHIT", "required"),)), ids, NIGHT_2),
+            store.posting_row(raw("2"), normalized(), ids, NIGHT_2)]
+    second = writer.write(rows)
+    assert (second.inserted, second.updated, second.unchanged) == expected_counts
+    with Session(engine) as session:
+        posting = session.scalars(select(Posting).where(Posting.external_id == "1")).one()
+        assert (posting.first_seen, posting.last_seen, posting.pay_min) == (NIGHT_1, NIGHT_2, expected_pay_min)
+        assert posting.pay_annual_min == expected_pay_min * 2080
+        strengths = [c.strength for c in session.scalars(select(PostingCertification))]
+    assert sorted(strengths) == (["preferred", "required"] if second_night == "changed" else ["required", "required"])
+
+
+def test_close_missing_then_reopen(engine):
+    ids = sync(engine)
+    writer = store.PostingWriter(engine)
+    writer.write([store.posting_row(raw(n), normalized(), ids, NIGHT_1) for n in ("1", "2", "3")])
+    writer.write([store.posting_row(raw(n), normalized(), ids, NIGHT_2) for n in ("1", "2")])
+    with Session(engine) as session, session.begin():
+        assert store.close_missing(session, ids.source_id, NIGHT_2) == 1
+    with Session(engine) as session:
+        closed = dict(session.execute(select(Posting.external_id, Posting.closed_at)).all())
+    assert closed == {"1": None, "2": None, "3": NIGHT_2}
+    night_3 = NIGHT_2 + timedelta(days=1)
+    writer.write([store.posting_row(raw(n), normalized(), ids, night_3) for n in ("1", "2", "3")])
+    with Session(engine) as session:
+        assert session.scalar(select(Posting.closed_at).where(Posting.external_id == "3")) is None
+
+
+def test_batch_with_duplicate_keys_keeps_the_last(engine):
+    ids = sync(engine)
+    counts = store.PostingWriter(engine).write([store.posting_row(raw("1"), normalized(20.0), ids, NIGHT_1),
+                                                store.posting_row(raw("1"), normalized(22.0), ids, NIGHT_1)])
+    assert counts.inserted == 1
+    with Session(engine) as session:
+        assert session.scalar(select(Posting.pay_min)) == 22.0
+
+
+def test_crawl_run_is_recorded(engine):
+    ids = sync(engine)
+    with Session(engine) as session, session.begin():
+        store.record_crawl_run(session, ids.source_id, started_at=NIGHT_1, finished_at=NIGHT_1 + timedelta(minutes=3),
+                               status="failed", counters={"items_seen": 0, "http_errors": 2},
+                               errors=["https://x/jobs: HTTP 503"], stats={"finish_reason": "finished"})
+    with Session(engine) as session:
+        run = session.scalars(select(CrawlRun)).one()
+    assert (run.status, run.http_errors, run.error) == ("failed", 2, "https://x/jobs: HTTP 503")
+    assert run.stats["crawl"]["finish_reason"] == "finished"
+    assert run.finished_at - run.started_at == timedelta(minutes=3)
