@@ -1,0 +1,68 @@
+"""Employment-type normalizer: full_time, part_time, per_diem, contract, temporary, internship.
+
+The structured field wins; then the title ("Per Diem Coder", "PRN", "Contract ..."); then the
+first employment-status phrase in the description. "Per diem" here is a status, never a pay unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+_I = re.I
+_RULES: list[tuple[str, re.Pattern[str]]] = [
+    ("internship", re.compile(r"\bintern(?:ship)?s?\b|\bexternship\b|\bpracticum\b", _I)),
+    ("per_diem", re.compile(r"\bper[- ]?diem\b|\bPRN\b|\bas[- ]needed\b|\bcasual\b|\bon[- ]call\b", _I)),
+    ("temporary", re.compile(r"\btemp(?:orary)?\b|\bseasonal\b|\binterim\b|\blocum", _I)),
+    ("contract", re.compile(r"\bcontract(?:or)?\b|\bcontract[- ]to[- ]hire\b|\bC2H\b|\b1099\b|\bfreelance\b", _I)),
+    ("part_time", re.compile(r"\bpart[- _]?time\b|\bPT\b", _I)),
+    ("full_time", re.compile(r"\bfull[- _]?time\b|\bFT\b|\bregular\b|\bpermanent\b|\bsalaried\b", _I)),
+]
+_TITLE_RULES = [(kind, pattern) for kind, pattern in _RULES if kind not in ("part_time", "full_time")] + [
+    ("part_time", re.compile(r"\bpart[- ]?time\b", _I)),
+    ("full_time", re.compile(r"\bfull[- ]?time\b", _I)),
+]
+_DESC_RE = re.compile(
+    r"\b(?P<per_diem>per[- ]diem (?:position|role|status|coder|staff|employee|basis)|PRN (?:position|role|basis))\b"
+    r"|\b(?P<contract>(?:this is a |a )?(?:remote )?contract (?:position|role|assignment|engagement)|contract[- ]to[- ]hire)\b"
+    r"|\b(?P<temporary>temporary (?:position|role|assignment)|\d+[- ]week assignment)\b"
+    r"|\b(?P<part_time>part[- ]time)\b"
+    r"|\b(?P<full_time>full[- ]time)\b",
+    _I,
+)
+
+
+@dataclass
+class EmploymentTypeResult:
+    employment_type: str | None
+    evidence: str | None = None
+    decisions: list[str] = field(default_factory=list)
+
+
+def _match_rules(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple[str, str] | None:
+    for kind, pattern in rules:
+        match = pattern.search(text)
+        if match:
+            return kind, match.group(0)
+    return None
+
+
+def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> EmploymentTypeResult:
+    """Employment type from the structured field, then title, then description."""
+    structured = raw.get("employment_type")
+    if isinstance(structured, list | tuple):
+        structured = next((s for s in structured if isinstance(s, str)), None)
+    if isinstance(structured, str) and structured.strip():
+        found = _match_rules(structured.replace("_", " "), _RULES)
+        if found:
+            return EmploymentTypeResult(found[0], structured.strip()[:60], [f"emr/employment_type/structured/{found[0]}"])
+    title = raw.get("title") if isinstance(raw.get("title"), str) else ""
+    found = _match_rules(title, _TITLE_RULES) if title else None
+    if found:
+        return EmploymentTypeResult(found[0], found[1], [f"emr/employment_type/title/{found[0]}"])
+    match = _DESC_RE.search(description_text[:6000]) if description_text else None
+    if match and match.lastgroup:
+        return EmploymentTypeResult(match.lastgroup, match.group(0), [f"emr/employment_type/text/{match.lastgroup}"])
+    return EmploymentTypeResult(None, None, ["emr/employment_type/none"])

@@ -1,0 +1,178 @@
+"""Location normalizer: city, two-letter US state and country of the job.
+
+Structured `locations` first, then the free-text location ("Riverton, WY", "Houston, Texas, US",
+"Salem VA Medical Center, Salem, VA", "Remote - United States"), then (cautiously, only when no
+location is given at all) a "City, ST" phrase in the description. A state code counts only as a
+comma-separated part or inside "Remote - TX"-style labels, so "VA" in "Salem VA Medical Center" and
+"OR" between two places are not states. Nationwide remote -> no state. A large US city given
+without its state gets one when the city name belongs to one state only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+STATE_NAMES: dict[str, str] = {
+    "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
+    "colorado": "CO", "connecticut": "CT", "delaware": "DE", "florida": "FL", "georgia": "GA",
+    "hawaii": "HI", "idaho": "ID", "illinois": "IL", "indiana": "IN", "iowa": "IA", "kansas": "KS",
+    "kentucky": "KY", "louisiana": "LA", "maine": "ME", "maryland": "MD", "massachusetts": "MA",
+    "michigan": "MI", "minnesota": "MN", "mississippi": "MS", "missouri": "MO", "montana": "MT",
+    "nebraska": "NE", "nevada": "NV", "new hampshire": "NH", "new jersey": "NJ", "new mexico": "NM",
+    "new york": "NY", "north carolina": "NC", "north dakota": "ND", "ohio": "OH", "oklahoma": "OK",
+    "oregon": "OR", "pennsylvania": "PA", "rhode island": "RI", "south carolina": "SC",
+    "south dakota": "SD", "tennessee": "TN", "texas": "TX", "utah": "UT", "vermont": "VT",
+    "virginia": "VA", "washington": "WA", "west virginia": "WV", "wisconsin": "WI", "wyoming": "WY",
+    "district of columbia": "DC", "washington dc": "DC", "washington d.c.": "DC", "d.c.": "DC", "puerto rico": "PR",
+}
+STATE_CODES = frozenset(STATE_NAMES.values())
+
+# Large US cities whose name belongs to one state only (no Portland, Columbus, Kansas City...).
+UNIQUE_CITIES: dict[str, str] = {
+    "new york city": "NY", "los angeles": "CA", "chicago": "IL", "houston": "TX", "phoenix": "AZ",
+    "philadelphia": "PA", "san antonio": "TX", "san diego": "CA", "dallas": "TX", "san jose": "CA",
+    "austin": "TX", "fort worth": "TX", "indianapolis": "IN", "san francisco": "CA", "seattle": "WA",
+    "denver": "CO", "oklahoma city": "OK", "nashville": "TN", "el paso": "TX", "boston": "MA",
+    "detroit": "MI", "memphis": "TN", "louisville": "KY", "baltimore": "MD", "milwaukee": "WI",
+    "albuquerque": "NM", "tucson": "AZ", "fresno": "CA", "sacramento": "CA", "mesa": "AZ",
+    "atlanta": "GA", "omaha": "NE", "colorado springs": "CO", "raleigh": "NC", "long beach": "CA",
+    "virginia beach": "VA", "miami": "FL", "oakland": "CA", "minneapolis": "MN", "tulsa": "OK",
+    "bakersfield": "CA", "wichita": "KS", "tampa": "FL", "new orleans": "LA", "honolulu": "HI",
+    "anaheim": "CA", "pittsburgh": "PA", "cincinnati": "OH", "st. louis": "MO", "saint louis": "MO",
+    "st louis": "MO", "salt lake city": "UT", "baton rouge": "LA", "boise": "ID", "spokane": "WA",
+    "anchorage": "AK", "little rock": "AR", "orlando": "FL", "chattanooga": "TN", "knoxville": "TN",
+    "shreveport": "LA", "scottsdale": "AZ", "chandler": "AZ", "irvine": "CA", "plano": "TX",
+    "lubbock": "TX", "laredo": "TX", "corpus christi": "TX", "sioux falls": "SD", "fargo": "ND",
+    "cheyenne": "WY", "jersey city": "NJ", "st. petersburg": "FL", "fort lauderdale": "FL",
+    "tallahassee": "FL", "san bernardino": "CA", "stockton": "CA",
+    "grand rapids": "MI", "ann arbor": "MI", "des moines": "IA", "providence": "RI",
+    "new haven": "CT", "santa ana": "CA", "chula vista": "CA",
+    "modesto": "CA", "fort wayne": "IN", "winston-salem": "NC",
+    "greensboro": "NC", "las vegas": "NV", "brooklyn": "NY",
+    "manhattan": "NY", "bronx": "NY", "queens": "NY", "scranton": "PA",
+    "allentown": "PA", "harrisburg": "PA", "baltimore city": "MD", "tacoma": "WA", "san juan": "PR",
+}
+_COUNTRY_ALIASES = {
+    "us": "US", "usa": "US", "u.s.": "US", "u.s.a.": "US", "united states": "US",
+    "united states of america": "US", "america": "US", "ca": "CA", "canada": "CA", "uk": "GB",
+    "united kingdom": "GB", "gb": "GB", "great britain": "GB", "india": "IN", "philippines": "PH",
+    "mexico": "MX", "puerto rico": "US",
+}
+_REMOTE_RE = re.compile(r"\b(?:remote|anywhere|nationwide|work from home|virtual|telecommute)\b", re.I)
+_REMOTE_STATE_RE = re.compile(r"\b(?i:remote)\s*(?:[-–—:(,]|in)\s*([A-Z]{2})\b(?!\s*(?:,|-)?\s*[A-Z]{2}\b)")
+_PART_SPLIT_RE = re.compile(r"\s*[,;|]\s*|\s+[-–—]\s+|\s*\(\s*|\s*\)\s*")
+_DESC_CITY_STATE_RE = re.compile(
+    r"\b(?:in|at|near|located in|based in)\s+((?:[A-Z][a-z]+\.? ){0,2}[A-Z][a-z]+),\s+"
+    r"(" + "|".join(sorted((n.title() for n in STATE_NAMES if "." not in n), key=len, reverse=True)) + r"|[A-Z]{2})\b"
+)
+
+
+@dataclass
+class LocationResult:
+    city: str | None
+    state: str | None
+    country: str | None
+    evidence: str | None = None
+    decisions: list[str] = field(default_factory=list)
+
+
+def state_code(value: Any) -> str | None:
+    """'TX', 'tx', 'Texas', 'Washington DC' -> two-letter code; anything else -> None."""
+    if not isinstance(value, str):
+        return None
+    cleaned = value.strip().strip(".")
+    if len(cleaned) == 2 and cleaned.upper() in STATE_CODES:
+        return cleaned.upper()
+    return STATE_NAMES.get(re.sub(r"\s+", " ", cleaned.lower()))
+
+
+def country_code(value: Any) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    cleaned = value.strip().lower()
+    return _COUNTRY_ALIASES.get(cleaned) or (value.strip().upper() if len(cleaned) == 2 else None)
+
+
+def _from_structured(locations: Any) -> LocationResult | None:
+    if not isinstance(locations, list | tuple):
+        return None
+    for item in locations:
+        if not isinstance(item, Mapping):
+            continue
+        country = country_code(item.get("country"))
+        state = state_code(item.get("state")) if country in (None, "US") else None
+        city = item.get("city").strip() if isinstance(item.get("city"), str) and item.get("city").strip() else None
+        if state is None and city and country in (None, "US"):
+            state = UNIQUE_CITIES.get(city.lower())
+        if state or city or country:
+            if state and country is None:
+                country = "US"
+            evidence = ", ".join(x for x in (city, state, country) if x)
+            return LocationResult(city, state, country, evidence, ["emr/location/structured"])
+    return None
+
+
+def parse_location_text(location: str) -> LocationResult | None:
+    """City/state/country from a free-text location field."""
+    text = location.strip()[:300]
+    if not text:
+        return None
+    remote = bool(_REMOTE_RE.search(text))
+    if remote:
+        limited = _REMOTE_STATE_RE.search(text)
+        if limited and limited.group(1) in STATE_CODES:
+            return LocationResult(None, limited.group(1), "US", limited.group(0), ["emr/location/text/remote_state"])
+    parts = [p for p in _PART_SPLIT_RE.split(text) if p and p.strip()]
+    country = None
+    for index in range(len(parts) - 1, -1, -1):
+        part = parts[index].strip()
+        code = part if len(part) == 2 and part.isupper() and part in STATE_CODES else None
+        full = STATE_NAMES.get(part.lower()) if len(part) > 2 else None
+        if code is None and full is None:
+            maybe_country = _COUNTRY_ALIASES.get(part.lower())
+            if maybe_country and country is None and index == len(parts) - 1:
+                country = maybe_country
+                continue
+            if re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", part) and part[:2] in STATE_CODES:
+                code = part[:2]
+            else:
+                continue
+        state = code or full
+        city = None
+        if index > 0 and not _REMOTE_RE.search(parts[index - 1]):
+            city = parts[index - 1].strip() or None
+        if country not in (None, "US"):
+            return LocationResult(city, None, country, text, ["emr/location/text/foreign"])
+        return LocationResult(city, state, "US", text, ["emr/location/text"])
+    if remote:
+        return LocationResult(None, None, country or ("US" if re.search(r"\bU\.?S\.?A?\b|United States", text) else None),
+                              text, ["emr/location/text/remote_no_state"])
+    first = parts[0].strip() if parts else ""
+    if first.lower() in UNIQUE_CITIES and country in (None, "US"):
+        return LocationResult(first, UNIQUE_CITIES[first.lower()], "US", text, ["emr/location/text/unique_city"])
+    if country:
+        return LocationResult(first if len(parts) > 1 else None, None, country, text, ["emr/location/text/country"])
+    return None
+
+
+def normalize_location(raw: Mapping[str, Any], description_text: str) -> LocationResult:
+    """City, state and country, structured first, then text, then cautiously the description."""
+    found = _from_structured(raw.get("locations"))
+    if found and found.state:
+        return found
+    location = raw.get("location") if isinstance(raw.get("location"), str) else ""
+    from_text = parse_location_text(location) if location else None
+    if from_text and (from_text.state or not found):
+        return from_text
+    if found:
+        return found
+    if not location.strip() and description_text:
+        match = _DESC_CITY_STATE_RE.search(description_text[:3000])
+        if match:
+            state = state_code(match.group(2))
+            if state:
+                return LocationResult(match.group(1), state, "US", match.group(0), ["emr/location/description"])
+    return LocationResult(None, None, None, None, ["emr/location/none"])

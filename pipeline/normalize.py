@@ -1,0 +1,109 @@
+"""normalize(raw) -> NormalizedPosting: runs every field normalizer on one raw posting.
+
+Never raises: a non-mapping input is treated as empty, each field normalizer runs guarded, and one
+that fails falls back to an empty value, records `emr/error/<field>` in decisions and logs the
+traceback (so a bug shows up in stats and logs instead of killing the crawl).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from pipeline.certifications import CertResult, normalize_certifications
+from pipeline.employer_type import EmployerTypeResult, normalize_employer_type
+from pipeline.employment_type import EmploymentTypeResult, normalize_employment_type
+from pipeline.location import LocationResult, normalize_location
+from pipeline.pay import PayResult, normalize_pay
+from pipeline.posting import NormalizedPosting
+from pipeline.roles import RoleResult, normalize_role
+from pipeline.text import clean_whitespace, html_to_text, unescape_until_stable
+from pipeline.work_mode import WorkModeResult, normalize_work_mode
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+_NATIONWIDE_RE = re.compile(
+    r"\banywhere in the (?:United States|U\.?S\.?A?)\b|\bnationwide\b|\bany (?:U\.?S\.? |US )state\b|"
+    r"\ball 50 states\b|\b(?:candidates|residents) (?:across|throughout) the (?:United States|U\.?S\.?)\b|"
+    r"\bopen to (?:candidates|residents|applicants) (?:nationwide|in any state)\b",
+    re.I,
+)
+
+
+def _text_field(raw: Mapping[str, Any], key: str, limit: int = 500) -> str:
+    value = raw.get(key)
+    if not isinstance(value, str):
+        return ""
+    return clean_whitespace(unescape_until_stable(value[:limit])).replace("\n", " ")
+
+
+def _guarded(name: str, decisions: list[str], func: Callable[[], T], fallback: T) -> T:
+    try:
+        return func()
+    except Exception:  # noqa: BLE001 - normalize() must never raise; the failure is recorded
+        log.exception("normalizer %s failed", name)
+        decisions.append(f"emr/error/{name}")
+        return fallback
+
+
+def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
+    """Normalize one raw posting (see the module docstring); never raises."""
+    decisions: list[str] = []
+    if not isinstance(raw, Mapping):
+        decisions.append("emr/error/input_not_mapping")
+        raw = {}
+    description = _guarded("description", decisions, lambda: html_to_text(raw.get("description")), "")
+    title = _guarded("title", decisions, lambda: _text_field(raw, "title"), "")
+    fields = dict(raw)
+    fields["title"] = title
+    fields["location"] = _guarded("location_text", decisions, lambda: _text_field(raw, "location"), "")
+
+    role = _guarded("role", decisions, lambda: normalize_role(title, description), RoleResult(False, None))
+    pay = _guarded("pay", decisions, lambda: normalize_pay(fields, description), PayResult(None))
+    work_mode = _guarded("work_mode", decisions, lambda: normalize_work_mode(fields, description),
+                         WorkModeResult("unknown"))
+    certs = _guarded("certifications", decisions, lambda: normalize_certifications(description, title),
+                     CertResult([]))
+    employer_type = _guarded("employer_type", decisions, lambda: normalize_employer_type(fields, description),
+                             EmployerTypeResult("other"))
+    location = _guarded("location", decisions, lambda: normalize_location(fields, description),
+                        LocationResult(None, None, None))
+    employment = _guarded("employment_type", decisions, lambda: normalize_employment_type(fields, description),
+                          EmploymentTypeResult(None))
+
+    state = location.state
+    if state and work_mode.work_mode == "remote" and _NATIONWIDE_RE.search(description):
+        state = None
+        decisions.append("emr/location/remote_nationwide")
+
+    evidence: dict[str, str] = {}
+    for key, span in (
+        ("pay", pay.evidence),
+        ("work_mode", work_mode.evidence),
+        ("employer_type", employer_type.evidence),
+        ("role", role.evidence),
+        ("state", location.evidence if state else None),
+        ("employment_type", employment.evidence),
+    ):
+        if span:
+            evidence[key] = span
+    for result in (role, pay, work_mode, certs, employer_type, location, employment):
+        decisions.extend(result.decisions)
+    return NormalizedPosting(
+        relevant=role.relevant,
+        role=role.role,
+        pay=pay.pay,
+        work_mode=work_mode.work_mode,
+        certifications=certs.mentions,
+        employer_type=employer_type.employer_type,
+        city=location.city,
+        state=state,
+        country=location.country,
+        employment_type=employment.employment_type,
+        description_text=description,
+        evidence=evidence,
+        decisions=decisions,
+    )
