@@ -6,12 +6,13 @@ Datetimes are UTC-aware on every backend through `UTCDateTime`.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -181,13 +182,66 @@ class CrawlRun(Base):
     stats: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 
+class PostingDuplicate(Base):
+    """A posting's membership in a duplicate group: the same job listed on several sources (a
+    Workday posting and the employer's own page, an agency repost). Every member keeps its own
+    postings row and URL; a group is the rows sharing `canonical_posting_id`, the canonical posting
+    pointing at itself. A posting with no duplicate has no row here."""
+
+    __tablename__ = "posting_duplicates"
+
+    posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), primary_key=True)
+    canonical_posting_id: Mapped[int] = mapped_column(ForeignKey("postings.id", ondelete="CASCADE"), index=True)
+    matched_by: Mapped[str] = mapped_column(String(20))  # requisition | text
+    similarity: Mapped[float | None] = mapped_column(Float)  # description similarity to the canonical posting
+    grouped_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class MarketSnapshot(Base):
+    """The market as one refresh saw it, one per UTC date (a re-run the same day replaces it)."""
+
+    __tablename__ = "market_snapshots"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    snapshot_date: Mapped[date] = mapped_column(Date, unique=True)
+    method_version: Mapped[str] = mapped_column(String(20))
+    as_of: Mapped[datetime] = mapped_column(UTCDateTime())  # the refresh's start: new/closed windows end here
+    window_start: Mapped[datetime | None] = mapped_column(UTCDateTime())  # the previous snapshot's as_of
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    failed_sources: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    benchmark: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+    values: Mapped[list[MarketSnapshotValue]] = relationship(back_populates="snapshot", cascade="all, delete-orphan",
+                                                             passive_deletes=True)
+
+
+class MarketSnapshotValue(Base):
+    """One figure of a snapshot: a metric (with an optional category, e.g. a certification code)
+    for one group of one dimension (overall, state, role, employer_type, work_mode)."""
+
+    __tablename__ = "market_snapshot_values"
+    __table_args__ = (Index("ix_market_snapshot_values_series", "dimension", "group_value", "metric"),)
+
+    snapshot_id: Mapped[int] = mapped_column(ForeignKey("market_snapshots.id", ondelete="CASCADE"), primary_key=True)
+    dimension: Mapped[str] = mapped_column(String(20), primary_key=True)
+    group_value: Mapped[str] = mapped_column(String(60), primary_key=True)  # "all" for overall
+    metric: Mapped[str] = mapped_column(String(40), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True, default="")
+    value: Mapped[float | None] = mapped_column(Float)
+
+    snapshot: Mapped[MarketSnapshot] = relationship(back_populates="values")
+
+
 __all__ = [
     "Base",
     "CrawlRun",
     "Certification",
     "Employer",
+    "MarketSnapshot",
+    "MarketSnapshotValue",
     "Posting",
     "PostingCertification",
+    "PostingDuplicate",
     "Source",
     "UTCDateTime",
     "utcnow",
