@@ -84,7 +84,11 @@ _LOOKALIKE = {
     "COC": re.compile(r"code of conduct|certificate of (?:coverage|compliance)|commission on cancer", re.I),
     "CTR": re.compile(r"click[- ]through", re.I),
 }
-_CODING_CONTEXT_RE = re.compile(r"\bcod(?:e|es|ing|er|ers)\b|\bICD\b|\bCPT\b|AHIMA|health information|medical records?", re.I)
+_CODING_CONTEXT_RE = re.compile(
+    r"\bcod(?:e|es|ing|er|ers)\b|\bICD\b|\bCPT\b|AHIMA|AAPC|health information|medical records?|\bHIM\b|"
+    r"\b(?:RHIT|RHIA|CCS|CPC|COC|CIC|CEHRS|CDIP)\b",
+    re.I,
+)
 _REGISTRY_CONTEXT_RE = re.compile(r"registr|cancer|oncology|tumor|NCRA", re.I)
 _LEGACY_CONTEXT_RE = re.compile(r"RHIT|RHIA|credential|certif|registered|accredited", re.I)
 

@@ -31,7 +31,7 @@ _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?!\d)|\d{1,3}(?:\u
 
 
 def _amount(suffix: str) -> str:
-    return rf"(?P<c{suffix}>{_CUR})?\s?(?P<n{suffix}>{_NUM})\s?(?P<k{suffix}>[kK])?(?![\w%])"
+    return rf"(?P<c{suffix}>{_CUR})?\s?(?P<n{suffix}>{_NUM})(?:\s?(?P<k{suffix}>[kK]))?(?![\w%])"
 
 
 _RANGE_SEP = r"\s*(?:-{1,2}|–|—|to\s*-?|and)\s*"

@@ -18,8 +18,9 @@ _TAG_HINT_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>")
 _DROP_BLOCK_RE = re.compile(r"<(script|style|head|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
 _LI_RE = re.compile(r"<\s*li\b[^>]*>", re.I)
+_LI_CLOSE_RE = re.compile(r"<\s*/\s*li\s*>", re.I)
 _BLOCK_TAG_RE = re.compile(
-    r"<\s*/?\s*(?:p|div|br|ul|ol|li|h[1-6]|tr|table|tbody|thead|section|article|header|footer|"
+    r"<\s*/?\s*(?:p|div|br|ul|ol|h[1-6]|tr|table|tbody|thead|section|article|header|footer|"
     r"blockquote|pre|dl|dt|dd|hr|td|th)\b[^>]*>",
     re.I,
 )
@@ -83,6 +84,7 @@ def html_to_text(value: object) -> str:
         text = _COMMENT_RE.sub(" ", text)
         text = _DROP_BLOCK_RE.sub("\n", text)
         text = _LI_RE.sub("\n- ", text)
+        text = _LI_CLOSE_RE.sub("", text)
         text = _BLOCK_TAG_RE.sub("\n", text)
         text = _emphasis_to_text(text)
         text = _ANY_TAG_RE.sub(" ", text)

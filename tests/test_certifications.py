@@ -1,0 +1,80 @@
+"""Certification matching, look-alikes and strength."""
+
+import pytest
+
+from pipeline.cert_catalog import CERTIFICATIONS, CODES
+from pipeline.certifications import normalize_certifications
+
+
+def _certs(text: str) -> dict[str, str]:
+    return {m.code: m.strength for m in normalize_certifications(text).mentions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Requirements\n- RHIT or RHIA required", {"RHIT": "required", "RHIA": "required"}),
+        ("- CPC, CCS or CCA required", {"CPC": "required", "CCS": "required", "CCA": "required"}),
+        ("CCS-P required", {"CCS-P": "required"}),
+        ("CPC-A accepted. CPC required", {"CPC": "required"}),
+        ("COC-A or CPC-H preferred", {"COC": "preferred"}),
+        ("R.H.I.T.® required", {"RHIT": "required"}),
+        ("Registered Health Information Administrator (RHIA) required", {"RHIA": "required"}),
+        ("Certified Health Data Analyst preferred", {"CHDA": "preferred"}),
+        ("A health data analyst certification through AHIMA preferred", {}),
+        ("A coding certification through AHIMA or AAPC is required", {}),
+        ("CCS required, CPC preferred", {"CCS": "required", "CPC": "preferred"}),
+        ("Must have CCS, CPC preferred", {"CCS": "required", "CPC": "preferred"}),
+        ("CPC a plus", {"CPC": "preferred"}),
+        ("Preferred\n- RHIT or CCS", {"RHIT": "preferred", "CCS": "preferred"}),
+        ("Desired: CDIP", {"CDIP": "preferred"}),
+        ("RHIT or RHIT eligible", {"RHIT": "obtain_after_hire"}),
+        ("Must be RHIT-eligible", {"RHIT": "obtain_after_hire"}),
+        ("CPC must be earned within nine months of your start date", {"CPC": "obtain_after_hire"}),
+        ("CCA must be obtained within the first year of employment as a medical coder", {"CCA": "obtain_after_hire"}),
+        ("Active RN license or RHIA credential required", {"RHIA": "required"}),
+        ("Associate degree in HIM or RHIT certification required", {"RHIT": "preferred"}),
+        ("ODS-C (formerly CTR) required", {"CTR": "required"}),
+        ("Oncology Data Specialist certified (ODS-C) required for the cancer registry", {"CTR": "required"}),
+        ("CIC (Certification in Infection Prevention and Control) required", {}),
+        ("CRC experience with clinical research studies", {}),
+        ("Screening for CRC (colorectal cancer) patients", {}),
+        ("CCSP or CISSP required for this cloud role", {}),
+        ("BLS required", {}),
+        ("Epic certification required", {"EPIC": "required"}),
+        ("Epic Resolute Professional Billing certification required", {"EPIC": "required"}),
+        ("Epic experience preferred", {}),
+        ("Must obtain Epic certification within 6 months of hire", {"EPIC": "obtain_after_hire"}),
+        ("CRCR preferred", {"CRCR": "preferred"}),
+        ("RHIT required. CCS preferred. RHIT preferred.", {"RHIT": "required", "CCS": "preferred"}),
+        ("Responsibilities\n- Help coders prepare for the CCS exam", {}),
+    ],
+)
+def test_strengths(text, expected):
+    assert _certs(text) == expected
+
+
+def test_within_months_is_parsed():
+    mention = normalize_certifications("Must earn the CEHRS credential within six months of hire").mentions[0]
+    assert (mention.code, mention.strength, mention.within_months) == ("CEHRS", "obtain_after_hire", 6)
+    mention = normalize_certifications("CCA must be obtained within 1 year of hire (coding)").mentions[0]
+    assert mention.within_months == 12
+
+
+@pytest.mark.parametrize(("text", "code"), [("CCMA or RMA required", "CCMA"), ("CHDS preferred", "CHDS")])
+def test_unmapped_named_credentials_are_recorded(text, code):
+    result = normalize_certifications(text)
+    assert result.mentions == []
+    assert f"emr/cert/unmapped/{code}" in result.decisions
+
+
+def test_cca_needs_a_coding_context():
+    assert _certs("CCA required (Customer Care Associate role)") == {}
+    assert _certs("CCA required for this coding role") == {"CCA": "required"}
+
+
+def test_catalog_covers_schema_codes():
+    schema_codes = {"CEHRS", "CBCS", "RHIT", "RHIA", "CCA", "CCS", "CCS-P", "CHDA", "CDIP", "CHPS", "CPC", "COC",
+                    "CPB", "CPMA", "CRC", "CIC", "CCDS", "CTR", "CRCR", "EPIC"}
+    assert set(CODES) == schema_codes
+    assert all(info.name and info.issuing_body and info.aliases for info in CERTIFICATIONS)

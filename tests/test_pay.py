@@ -1,0 +1,114 @@
+"""Pay parsing from text, pay_text and structured ranges."""
+
+import pytest
+
+from pipeline.pay import normalize_pay, parse_pay_text
+
+
+def _tuple(pay):
+    return None if pay is None else (pay.pay_min, pay.pay_max, pay.pay_period, pay.currency)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pay: $18.50 - $24.00 per hour", (18.5, 24.0, "hour", "USD")),
+        ("Pay range: $18.25 to $24.10 per hour.", (18.25, 24.1, "hour", "USD")),
+        ("Salary $46,949 to - $61,031 per year", (46949.0, 61031.0, "year", "USD")),
+        ("Compensation: $52,000.00 – $68,000.00 Annually", (52000.0, 68000.0, "year", "USD")),
+        ("Salary: $45K-$55K", (45000.0, 55000.0, "year", "USD")),
+        ("Salary range: $45-55K per year", (45000.0, 55000.0, "year", "USD")),
+        ("Earn up to $25/hr", (None, 25.0, "hour", "USD")),
+        ("Pay starts at $16.25 an hour.", (16.25, None, "hour", "USD")),
+        ("Starting from $19/hr", (19.0, None, "hour", "USD")),
+        ("Pay: $20+ per hour", (20.0, None, "hour", "USD")),
+        ("Salary Range: $54.72 - $74.94 + applicable differentials", (54.72, 74.94, "hour", "USD")),
+        ("Biweekly salary range: $1,989.60 - $2,656.80", (1989.6, 2656.8, "biweek", "USD")),
+        ("Pay: $1,520.00 - $1,860.00 every two weeks", (1520.0, 1860.0, "biweek", "USD")),
+        ("Monthly salary: $3,126 - $3,840", (3126.0, 3840.0, "month", "USD")),
+        ("Pay: $360 per day for an 8-hour day.", (360.0, 360.0, "day", "USD")),
+        ("Pay: $1,480 per week, with guaranteed 40 hours.", (1480.0, 1480.0, "week", "USD")),
+        ("Pay: $18.00/hr. Full-time", (18.0, 18.0, "hour", "USD")),
+        ("Salary: 52.000 - 68.000 EUR per year", (52000.0, 68000.0, "year", "EUR")),
+        ("Pay: CAD 25 - 30 per hour", (25.0, 30.0, "hour", "CAD")),
+        ("Pay: £24,000 - £28,000 per annum", (24000.0, 28000.0, "year", "GBP")),
+        ("Salary: $52 000 - $68 000 a year", (52000.0, 68000.0, "year", "USD")),
+        ("Pay between $20 and $24 hourly", (20.0, 24.0, "hour", "USD")),
+        ("Salary: $40,674 to $73,286, Grade 4 to 7", (40674.0, 73286.0, "year", "USD")),
+        ("Pay: $30.00 - $41.50 /hour plus a $2.00/hr night differential", (30.0, 41.5, "hour", "USD")),
+    ],
+)
+def test_parses_base_pay(text, expected):
+    pay, _decisions = parse_pay_text(text)
+    assert _tuple(pay) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "decision"),
+    [
+        ("A $3,000 retention bonus is paid after one year.", "emr/pay/dropped/not_base_pay"),
+        ("Sign-on bonus: $5,000", "emr/pay/dropped/not_base_pay"),
+        ("Night shift receives an additional $1.00/hr night differential.", "emr/pay/dropped/not_base_pay"),
+        ("Earn $2 per chart completed.", None),
+        ("Glassdoor est. $40K - $50K per year", "emr/pay/dropped/site_estimate"),
+        ("Estimated pay: $20 - $25 per hour", "emr/pay/dropped/not_base_pay"),
+        ("We raised $40 million in funding.", "emr/pay/dropped/not_base_pay"),
+        ("Salary: $3,500", "emr/pay/dropped/ambiguous_period"),
+        ("Pay: $250 per hour", "emr/pay/dropped/out_of_band"),
+        ("Pay: $5 per hour", "emr/pay/dropped/out_of_band"),
+        ("Salary: $2,000,000 per year", "emr/pay/dropped/out_of_band"),
+        ("Pay: $1,200 semi-monthly", "emr/pay/dropped/unsupported_period"),
+        ("401(k) with a 6% match and tuition reimbursement up to $5,250 a year", "emr/pay/dropped/not_base_pay"),
+        ("Pay is commensurate with experience.", None),
+        ("Per diem coders work on site.", None),
+        ("Grade: GS 5 - 6", None),
+    ],
+)
+def test_rejects_non_base_pay(text, decision):
+    pay, decisions = parse_pay_text(text)
+    assert pay is None
+    if decision:
+        assert decision in decisions
+
+
+@pytest.mark.parametrize(
+    ("ranges", "expected"),
+    [
+        ([{"min": 18.5, "max": 24, "currency": "USD", "interval": "per-hour-wage"}], (18.5, 24.0, "hour", "USD")),
+        ([{"min": "52000", "max": "68,000", "currency": "USD", "interval": "PA"}], (52000.0, 68000.0, "year", "USD")),
+        ([{"min": 1900, "max": 2600, "currency": "USD", "interval": "BW"}], (1900.0, 2600.0, "biweek", "USD")),
+        ([{"min": 3100, "max": 3800, "currency": "USD", "interval": "1 MONTH"}], (3100.0, 3800.0, "month", "USD")),
+        ([{"min": 20, "max": 25, "currency": "USD", "interval": "HOUR"}], (20.0, 25.0, "hour", "USD")),
+        ([{"min": 60000, "max": 80000, "currency": "USD", "interval": None}], (60000.0, 80000.0, "year", "USD")),
+        ([{"min": 0, "max": 0, "interval": "PH"}, {"min": 21, "max": 26, "interval": "PH"}], (21.0, 26.0, "hour", "USD")),
+        ([{"min": 22, "max": None, "interval": "Per Hour"}], (22.0, None, "hour", "USD")),
+        ([{"min": 50, "max": 60, "currency": "CAD", "interval": "YEAR"}, {"min": 55000, "max": 60000, "interval": "YEAR"}],
+         (55000.0, 60000.0, "year", "USD")),
+        ([{"min": 22, "max": 28, "title": "Hourly Pay Range"}], (22.0, 28.0, "hour", "USD")),
+    ],
+)
+def test_structured_ranges(ranges, expected):
+    result = normalize_pay({"pay_ranges": ranges}, "")
+    assert _tuple(result.pay) == expected
+    assert "emr/pay/from_structured" in result.decisions
+
+
+def test_pay_text_wins_over_description():
+    result = normalize_pay({"pay_text": "$19.14 - $26.80 per hour"}, "Pay: $15 - $18 per hour")
+    assert _tuple(result.pay) == (19.14, 26.8, "hour", "USD")
+    assert "emr/pay/from_pay_text" in result.decisions
+
+
+def test_structured_wins_over_text():
+    raw = {"pay_ranges": [{"min": 30, "max": 35, "interval": "per-hour-wage"}], "pay_text": "$19 per hour"}
+    assert _tuple(normalize_pay(raw, "").pay) == (30.0, 35.0, "hour", "USD")
+
+
+def test_no_pay_records_none():
+    result = normalize_pay({}, "No figures here.")
+    assert result.pay is None and "emr/pay/none" in result.decisions
+
+
+def test_evidence_is_the_span():
+    pay, _ = parse_pay_text("Compensation: $98,000 - $126,000 per year, plus relocation assistance.")
+    assert pay.evidence == "$98,000 - $126,000 per year"

@@ -1,0 +1,78 @@
+"""Work mode from structured fields and text."""
+
+import pytest
+
+from pipeline.work_mode import normalize_work_mode
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"workplace_type": "remote"}, "remote"),
+        ({"workplace_type": "TELECOMMUTE"}, "remote"),
+        ({"workplace_type": "HYBRID"}, "hybrid"),
+        ({"workplace_type": "ON_SITE"}, "onsite"),
+        ({"workplace_type": "on-site"}, "onsite"),
+        ({"workplace_type": "unspecified"}, "unknown"),
+        ({"remote": True}, "remote"),
+        ({"remote": "True"}, "remote"),
+        ({"remote": False, "telework": "No"}, "onsite"),
+        ({"remote": "False", "telework": "Yes—ADHOC – as determined by the agency policy"}, "onsite"),
+        ({"remote": False, "telework": "Yes - regular and recurring, 2 days per week"}, "hybrid"),
+        ({"applicant_location_requirements": [{"@type": "Country", "name": "USA"}]}, "remote"),
+        ({"workplace_type": None, "remote": None}, "unknown"),
+    ],
+)
+def test_structured(raw, expected):
+    assert normalize_work_mode(raw, "").work_mode == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This is a remote position. Coders must live in Connecticut.", "remote"),
+        ("Remote, must reside in TX, OK or LA.", "remote"),
+        ("This is not a remote position.", "onsite"),
+        ("No remote work is available for this role.", "onsite"),
+        ("The assignment is on site at the client hospital; remote work is not offered.", "onsite"),
+        ("This position works on site at the hospital. Telework is not available.", "onsite"),
+        ("Remote after training.", "hybrid"),
+        ("After orientation, specialists work on site Mondays and remotely the rest of the week.", "hybrid"),
+        ("Specialists are on site three days a week and work from home two days a week.", "hybrid"),
+        ("Work arrangement: hybrid.", "hybrid"),
+        ("This is a Hybrid Title 38 position.", "unknown"),
+        ("We maintain a hybrid medical record during the transition.", "unknown"),
+        ("Employees use remote access tools to reach the EHR.", "unknown"),
+        ("This position is on-site at the hospital.", "onsite"),
+        ("Must report to the Salem VA Medical Center.", "onsite"),
+        ("Telework: occasional ad hoc telework may be approved by the supervisor.", "onsite"),
+        ("Remote job: Yes\nTelework eligible: Not applicable", "remote"),
+        ("Remote job: No\nTelework eligible: No", "onsite"),
+        ("Fully remote; occasional travel to client sites.", "remote"),
+        ("Work from home anywhere in the U.S.", "remote"),
+        ("Free on-site parking for all staff.", "unknown"),
+        ("Full-time, Monday through Friday.", "unknown"),
+        ("Remote coders may be required on site 2-4 times a month.", "hybrid"),
+    ],
+)
+def test_text(text, expected):
+    assert normalize_work_mode({}, text).work_mode == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ({"title": "Release of Information Specialist - Remote"}, "remote"),
+        ({"location": "Remote - United States"}, "remote"),
+        ({"title": "Medical Coder (Hybrid)"}, "hybrid"),
+        ({"title": "Coder", "location": "Hartford, CT"}, "unknown"),
+    ],
+)
+def test_title_and_location(raw, expected):
+    assert normalize_work_mode(raw, "").work_mode == expected
+
+
+def test_evidence_and_decision():
+    result = normalize_work_mode({}, "Hybrid: two days a week in the office.")
+    assert result.evidence and "ybrid" in result.evidence
+    assert result.decisions == ["emr/work_mode/text/hybrid"]
