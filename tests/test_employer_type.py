@@ -1,0 +1,55 @@
+"""Employer type precedence: registry, platform, name cues, self-description."""
+
+import pytest
+
+from pipeline.employer_type import normalize_employer_type
+
+
+@pytest.mark.parametrize(
+    ("raw", "description", "expected"),
+    [
+        ({"employer": "Anything", "employer_type": "insurance"}, "", "insurance"),
+        ({"employer": "Anything", "employer_type": "not-a-type"}, "", "other"),
+        ({"employer": "Department of Veterans Affairs", "platform": "usajobs"}, "", "government"),
+        ({"employer": "Some Hospital", "platform": "usajobs"}, "", "government"),
+        ({"employer": "Salem VA Medical Center"}, "", "government"),
+        ({"employer": "Indian Health Service"}, "", "government"),
+        ({"employer": "Klamath Tribal Health & Family Services"}, "", "government"),
+        ({"employer": "County of Santa Clara"}, "", "government"),
+        ({"employer": "Tri-County Family Physicians"}, "", "physician_practice"),
+        ({"employer": "Datavant"}, "", "staffing_outsourcing"),
+        ({"employer": "Robert Half"}, "Our client, a 300-bed hospital, needs a coder.", "staffing_outsourcing"),
+        ({"employer": "Confidential"}, "Our client is a large health system in Ohio.", "staffing_outsourcing"),
+        ({"employer": "TrueNorth HIM Staffing"}, "", "staffing_outsourcing"),
+        ({"employer": "Epic Systems"}, "", "health_tech"),
+        ({"employer": "Humana"}, "", "insurance"),
+        ({"employer": "Pinnacle Blue Health Plan"}, "", "insurance"),
+        ({"employer": "Front Range Surgery Center"}, "", "ambulatory_surgery"),
+        ({"employer": "Pine Ridge Health & Rehabilitation"}, "", "long_term_care"),
+        ({"employer": "Compass Home Health"}, "", "long_term_care"),
+        ({"employer": "Cypress Hospice"}, "", "long_term_care"),
+        ({"employer": "Charter Oak Medical Center"}, "", "hospital"),
+        ({"employer": "University of Somewhere Medical Center"}, "", "hospital"),
+        ({"employer": "Harbor Light Behavioral Health"}, "Harbor Light is a community behavioral health clinic.",
+         "physician_practice"),
+        ({"employer": "Great Falls Cardiology"}, "", "physician_practice"),
+        ({"employer": "Whitfield Barr LLP"}, "Whitfield Barr LLP is a law firm.", "other"),
+        ({"employer": "Axis Clinical Research"}, "Axis Clinical Research is a contract research organization.", "other"),
+        ({"employer": "Quillmark AI"}, "Quillmark AI builds software that reads clinical notes for hospitals.",
+         "health_tech"),
+        ({"employer": "Sentinel Services Group"},
+         "Sentinel Services Group processes release-of-information requests on behalf of hospitals.",
+         "staffing_outsourcing"),
+        ({"employer": "Wasatch Valley Health"}, "Wasatch Valley Health is a nonprofit system of six hospitals.",
+         "hospital"),
+        ({"employer": "Acme Corp"}, "", "other"),
+        ({"employer": None}, "", "other"),
+    ],
+)
+def test_employer_type(raw, description, expected):
+    assert normalize_employer_type(raw, description).employer_type == expected
+
+
+def test_registry_value_is_the_evidence():
+    result = normalize_employer_type({"employer_type": "hospital"}, "")
+    assert result.decisions == ["emr/employer_type/registry/hospital"]
