@@ -1,0 +1,202 @@
+"""Oracle Recruiting Cloud (Fusion HCM candidate experience): the `findReqs` finder for each
+occupation keyword, paged by offset, then each relevant requisition's detail (`expand=all`) for the
+description sections and flex fields.
+
+Quirks handled: `expand=requisitionList...` is mandatory (a list without `requisitionList` is a
+changed shape, never an empty board); `TotalJobsCount` is read on the first page only and drifts;
+the server silently caps `limit` at 200, so a short page ends paging; finder punctuation (`;`, `,`,
+`=`) stays literal while keyword and ids are quoted; an unknown requisition's detail is `items: []`
+(the list's version is kept).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from pipeline.roles import is_relevant_title
+from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
+from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
+from spiders.registry import SourceConfig
+
+PAGE_SIZE = 50  # at most 200 is honoured
+MAX_OFFSET = 10_000
+LIST_EXPAND = "requisitionList.secondaryLocations,requisitionList.requisitionFlexFields"
+RESOURCES = "/hcmRestApi/resources/latest"
+# Searched one after the other when a source names no `keyword`; `keyword = "*"` lists the whole site.
+DEFAULT_KEYWORDS = ("health information", "medical records", "medical coder", "release of information",
+                    "clinical documentation", "cancer registrar")
+WORKPLACE_CODES = {"ORA_ON_SITE": "On-site", "ORA_ONSITE": "On-site", "ORA_REMOTE": "Remote", "ORA_HYBRID": "Hybrid"}
+DESCRIPTION_SECTIONS = ("ExternalDescriptionStr", "ExternalResponsibilitiesStr", "ExternalQualificationsStr")
+
+
+def keywords_for(source: SourceConfig) -> tuple[str | None, ...]:
+    keyword = as_text(source.identifiers.get("keyword"))
+    if keyword == "*":
+        return (None,)
+    return (keyword,) if keyword else DEFAULT_KEYWORDS
+
+
+def _finder_value(value: str) -> str:
+    """A finder attribute value: percent-encode everything, the finder's own , ; = included."""
+    return quote(value, safe="")
+
+
+class OracleSpider(PlatformSpider):
+    name = "oracle"
+    platform = "oracle"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.listed_ids: dict[str, set[str]] = {}
+        self.search_ids: dict[tuple[str, str | None], set[str]] = {}
+
+    def public_api_root(self, source: SourceConfig) -> str:
+        return f"https://{source.identifiers['host']}"
+
+    def start_source(self, source: SourceConfig) -> Iterator[Any]:
+        self.listed_ids[source.key] = set()
+        for keyword in keywords_for(source):
+            self.search_ids[(source.key, keyword)] = set()
+            yield self.list_request(source, keyword, 0, None)
+
+    def list_request(self, source: SourceConfig, keyword: str | None, offset: int, total: int | None):
+        site = _finder_value(source.identifiers["site_number"])
+        finder = f"findReqs;siteNumber={site},limit={PAGE_SIZE},offset={offset},sortBy=POSTING_DATES_DESC"
+        if keyword:
+            finder += f",keyword=%22{_finder_value(keyword)}%22"
+        url = (f"{self.api_root(source)}{RESOURCES}/recruitingCEJobRequisitions"
+               f"?onlyData=true&expand={LIST_EXPAND}&finder={finder}")
+        return self.request(url, source, self.parse_list,
+                            cb_kwargs={"keyword": keyword, "offset": offset, "total": total})
+
+    @guarded("failed")
+    def parse_list(self, response, keyword: str | None, offset: int, total: int | None) -> Iterator[Any]:
+        run = self.runs[response.meta["source_key"]]
+        source = run.source
+        data = self.json(response)
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            raise ShapeError("expected an object with an 'items' list")
+        envelope = data["items"][0] if data["items"] else {"TotalJobsCount": 0, "requisitionList": []}
+        if not isinstance(envelope, dict):
+            raise ShapeError("expected 'items' to hold a search object")
+        page_total = as_number(envelope.get("TotalJobsCount"))
+        requisitions = envelope.get("requisitionList")
+        if requisitions is None and page_total == 0:
+            requisitions = []
+        if not isinstance(requisitions, list):
+            raise ShapeError("no 'requisitionList' in the search result (expand ignored or shape changed)")
+        if offset == 0:  # the count is only meaningful on the first page, and drifts between calls
+            total = int(page_total) if page_total is not None else None
+        ids = [_id_of(requisition) for requisition in requisitions]
+        this_search = self.search_ids.setdefault((source.key, keyword), set())
+        known = {found for found in ids if found}
+        if offset > 0 and known and known <= this_search:
+            self.crawler.stats.inc_value("emr/oracle/repeated_page")
+            return
+        this_search.update(known)
+        listed = self.listed_ids.setdefault(source.key, set())
+        fresh = [req for req, found in zip(requisitions, ids, strict=True) if found is None or found not in listed]
+        listed.update(known)
+        run.listed += len(fresh)
+        yield from self.map_each(run, fresh, lambda requisition: self.posting_or_detail(run, requisition))
+        next_offset = offset + len(requisitions)
+        if len(requisitions) < PAGE_SIZE or (total is not None and next_offset >= total):
+            return
+        if next_offset >= MAX_OFFSET:
+            run.record_error(f"keyword {keyword!r}: stopped at offset {next_offset} of {total}", kind="partial")
+            return
+        yield self.list_request(source, keyword, next_offset, total)
+
+    def posting_or_detail(self, run: SourceRun, requisition: dict[str, Any]) -> Any:
+        source = run.source
+        item = self.map_requisition(source, requisition)
+        if is_relevant_title(item.get("title") or "") is False:
+            return item
+        site = _finder_value(source.identifiers["site_number"])
+        url = (f"{self.api_root(source)}{RESOURCES}/recruitingCEJobRequisitionDetails?expand=all&onlyData=true"
+               f"&finder=ById;Id=%22{_finder_value(item['external_id'])}%22,siteNumber={site}")
+        return self.request(url, source, self.parse_detail, critical=False, meta={"fallback_item": item})
+
+    def map_requisition(self, source: SourceConfig, requisition: dict[str, Any]):
+        external_id = _id_of(requisition)
+        if external_id is None:
+            raise ValueError("requisition without Id")
+        ids = source.identifiers
+        country = as_text(requisition.get("PrimaryLocationCountry"))
+        return self.new_item(
+            source,
+            external_id=external_id,
+            url=f"https://{ids['host']}/hcmUI/CandidateExperience/en/sites/{ids['site_number']}/job/{external_id}",
+            title=as_text(requisition.get("Title")),
+            location=as_text(requisition.get("PrimaryLocation")),
+            locations=[{"city": None, "state": None, "country": country}] if country else None,
+            description=_description(requisition, as_text(requisition.get("ShortDescriptionStr"))),
+            workplace_type=_workplace(requisition),
+            employment_type=as_text(requisition.get("JobSchedule")) or as_text(requisition.get("JobType")),
+            posted_at=parse_datetime(requisition.get("PostedDate"))
+            or parse_datetime(requisition.get("ExternalPostedStartDate")),
+            valid_through=parse_datetime(requisition.get("PostingEndDate")),
+            raw={"listing": requisition},
+        )
+
+    @guarded("partial")
+    def parse_detail(self, response) -> Iterator[Any]:
+        run = self.runs[response.meta["source_key"]]
+        fallback = response.meta["fallback_item"]
+        data = self.json(response)
+        if not isinstance(data, dict) or not isinstance(data.get("items"), list):
+            raise ShapeError("expected an object with an 'items' list")
+        if not data["items"]:  # unknown or just withdrawn: the listing still says it is open
+            self.crawler.stats.inc_value("emr/oracle/detail_empty")
+            yield self.emit(run, fallback)
+            return
+        detail = data["items"][0]
+        if not isinstance(detail, dict):
+            raise ShapeError("expected 'items' to hold a requisition object")
+        item = fallback.copy()
+        work_location = next((place for place in as_list(detail.get("workLocation")) if isinstance(place, dict)), {})
+        structured = {"city": as_text(work_location.get("TownOrCity")), "state": as_text(work_location.get("Region2")),
+                      "country": as_text(work_location.get("Country"))}
+        updates = {
+            "title": as_text(detail.get("Title")),
+            "description": _description(detail, as_text(fallback["raw"]["listing"].get("ShortDescriptionStr"))),
+            "location": as_text(detail.get("PrimaryLocation")) if not item.get("location") else None,
+            "locations": [structured] if any(structured.values()) else None,
+            "workplace_type": _workplace(detail) if not item.get("workplace_type") else None,
+            "employment_type": as_text(detail.get("JobSchedule")) if not item.get("employment_type") else None,
+            "posted_at": parse_datetime(detail.get("ExternalPostedStartDate")) if not item.get("posted_at") else None,
+            "valid_through": parse_datetime(detail.get("ExternalPostedEndDate")),
+            "requisition_id": as_text(detail.get("RequisitionNumber")),
+        }
+        for name, value in updates.items():
+            if value is not None:
+                item[name] = value
+        item["raw"] = {"listing": fallback["raw"].get("listing"), "detail": detail}
+        yield self.emit(run, item)
+
+
+def _id_of(requisition: Any) -> str | None:
+    return as_text(as_dict(requisition).get("Id"))
+
+
+def _workplace(record: dict[str, Any]) -> str | None:
+    """The readable workplace label; the ORA_* code when the label is empty."""
+    label = as_text(record.get("WorkplaceType"))
+    code = as_text(record.get("WorkplaceTypeCode"))
+    return label or (WORKPLACE_CODES.get(code.upper(), code) if code else None)
+
+
+def _description(record: dict[str, Any], summary: str | None) -> str | None:
+    """The posting's own sections (else the list's short summary) and its flex fields, where
+    requirements can live alone; the corporate boilerplate is left out."""
+    parts = [text for text in (as_text(record.get(name)) for name in DESCRIPTION_SECTIONS) if text]
+    if not parts and summary:
+        parts.append(f"<p>{summary}</p>" if not summary.startswith("<") else summary)
+    for flex in as_list(record.get("requisitionFlexFields")):
+        flex = as_dict(flex)
+        prompt, value = as_text(flex.get("Prompt")), as_text(flex.get("Value"))
+        if value:
+            parts.append(f"<h3>{prompt}</h3><p>{value}</p>" if prompt else f"<p>{value}</p>")
+    return "\n".join(parts) or None
