@@ -17,6 +17,9 @@ from spiders.registry import SourceConfig
 SPIDER_CLASSES = {
     "greenhouse": "spiders.greenhouse.GreenhouseSpider",
     "lever": "spiders.lever.LeverSpider",
+    "smartrecruiters": "spiders.smartrecruiters.SmartRecruitersSpider",
+    "ashby": "spiders.ashby.AshbySpider",
+    "jsonld": "spiders.jsonld.JsonLdSpider",
     "workday": "spiders.workday.WorkdaySpider",
     "oracle": "spiders.oracle.OracleSpider",
     "usajobs": "spiders.usajobs.UsajobsSpider",
