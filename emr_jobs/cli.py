@@ -41,6 +41,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
     crawl.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
     crawl.add_argument("--quiet", action="store_true", help="no progress lines")
+    crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
 
     stats = commands.add_parser("stats", help="market statistics of open postings")
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -102,10 +104,20 @@ def cmd_crawl(args) -> int:
         raise UsageError("no enabled sources match the filters")
     url = resolve_database_url(args.db)
     upgrade(url)
-    outcomes = run_crawl(sources, url, {"EMR_PROGRESS": not args.quiet})
+    outcomes = run_crawl(sources, url, {"EMR_PROGRESS": not args.quiet, **_settings_overrides(args.set)})
     print_crawl_summary(outcomes)
     failed = [o for o in outcomes if o.status in ("failed", "drift")]
     return 1 if outcomes and len(failed) == len(outcomes) else 0
+
+
+def _settings_overrides(pairs: list[str]) -> dict[str, str]:
+    overrides = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip().isupper():
+            raise UsageError(f"-s expects NAME=VALUE with an upper-case Scrapy setting name, got {pair!r}")
+        overrides[name.strip()] = value
+    return overrides
 
 
 def cmd_stats(args) -> int:

@@ -115,6 +115,10 @@ def _toml(value) -> str:
     return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# A local fixture server needs no politeness delays (the production defaults stay in spiders/settings.py).
+FAST_CRAWL = ("-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0", "-s", "RETRY_TIMES=0")
+
+
 def run_cli(*args: str, input_text: str | None = None, env: dict | None = None,
             timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `emr-jobs ARGS` in a fresh interpreter (a crawl needs its own reactor)."""

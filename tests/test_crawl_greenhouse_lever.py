@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from demo.server import Reply
 from pipeline.models import CrawlRun, Posting, PostingCertification, Source
-from tests.conftest import fixture_path, fixture_reply, run_cli, write_registry
+from tests.conftest import FAST_CRAWL, fixture_path, fixture_reply, run_cli, write_registry
 
 
 def greenhouse_detail(info, match):
@@ -60,7 +60,7 @@ def registry_for(tmp_path, base_url):
 def crawled(tmp_path, serve, db_url):
     server = serve(ROUTES)
     registry = registry_for(tmp_path, server.url)
-    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet")
+    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
     return db_url, registry, result, server
 
 
@@ -120,7 +120,7 @@ def test_recrawl_is_idempotent_and_only_touches_last_seen(crawled):
     engine = create_engine(db_url)
     with Session(engine) as session:
         before = {p.external_id: (p.id, p.first_seen, p.last_seen, p.content_hash) for p in session.scalars(select(Posting))}
-    again = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet")
+    again = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
     assert again.returncode == 0, again.stderr
     with Session(engine) as session:
         after = {p.external_id: (p.id, p.first_seen, p.last_seen, p.content_hash, p.closed_at)
@@ -143,6 +143,6 @@ def test_every_source_failing_exits_non_zero(tmp_path, serve, sqlite_url):
     server = serve([])
     registry = write_registry(tmp_path / "sources.toml", [
         {"slug": "gone", "name": "Gone", "sources": [{"platform": "greenhouse", "token": "gone", "base_url": server.url}]}])
-    result = run_cli("--db", sqlite_url, "crawl", "--sources", str(registry), "--quiet")
+    result = run_cli("--db", sqlite_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
