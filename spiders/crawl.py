@@ -54,7 +54,7 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
     unknown = sorted(set(by_platform) - set(SPIDER_CLASSES))
     if unknown:
         raise ValueError(f"no spider for platform(s): {', '.join(unknown)}")
-    process = CrawlerProcess(crawl_settings(database_url, overrides), install_root_handler=True)
+    process = CrawlerProcess(crawl_settings(database_url, overrides))
     crawlers = []
     for platform, platform_sources in sorted(by_platform.items()):
         crawler = process.create_crawler(load_object(SPIDER_CLASSES[platform]))
