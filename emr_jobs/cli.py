@@ -58,6 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     demo = commands.add_parser("demo", help="run the whole pipeline offline on bundled sample boards")
     demo.add_argument("--out", metavar="DIR", default="emr-jobs-demo", help="where the demo database goes")
+    _add_sources_parser(commands)
     return parser
 
 
@@ -190,7 +191,56 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+# --- emr-jobs sources: list / validate / health (logic in spiders.registry and market.health) ---
+
+def _add_sources_parser(commands) -> None:
+    sources = commands.add_parser("sources", help="the registry of employers and job boards")
+    actions = sources.add_subparsers(dest="sources_command", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+    listing = actions.add_parser("list", help="every source: employer, type, platform, key, enabled, verified")
+    listing.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+                         help="only this platform (repeatable)")
+    listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    listing.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
+    validate = actions.add_parser("validate", help="check a registry file; list every problem")
+    validate.add_argument("file", nargs="?", metavar="FILE", help="registry file (default: the bundled registry)")
+    health = actions.add_parser("health", help="each source's recent crawl runs, from the database")
+    health.add_argument("--limit", type=int, default=10, metavar="N", help="runs per source to count (default 10)")
+    health.add_argument("--sources", metavar="FILE",
+                        help="only this registry's sources, including those never crawled")
+
+
+def cmd_sources(args) -> int:
+    from spiders.registry import registry_summary, source_rows
+
+    if args.sources_command == "validate":
+        print(registry_summary(load_registry(args.file)))
+        return 0
+    if args.sources_command == "list":
+        from emr_jobs.sources_report import print_source_list
+
+        print_source_list(source_rows(load_registry(args.sources), args.platform), args.format)
+        return 0
+    from sqlalchemy.orm import Session
+
+    from emr_jobs.sources_report import print_health
+    from market.health import never_crawled, source_health
+
+    if args.limit < 1:
+        raise UsageError(f"--limit must be at least 1, got {args.limit}")
+    registry = load_registry(args.sources) if args.sources else None
+    engine = open_database(args.db)
+    with Session(engine) as session:
+        keys = [source.key for source in registry.sources] if registry else None
+        health = source_health(session, args.limit, keys)
+    if registry:
+        health += never_crawled(health, registry.sources)
+    print_health(health, args.limit)
+    return 0
+
+
 HANDLERS = {
+    "sources": cmd_sources,
     "db": cmd_db,
     "crawl": cmd_crawl,
     "stats": cmd_stats,

@@ -116,6 +116,7 @@ def parse_registry(document: dict[str, Any], problems: list[str]) -> Registry:
         return Registry(employers=())
     employers: list[EmployerConfig] = []
     seen_slugs: set[str] = set()
+    seen_names: dict[str, str] = {}
     seen_keys: dict[str, str] = {}
     for index, entry in enumerate(entries, start=1):
         employer = _parse_employer(index, entry, problems)
@@ -124,6 +125,11 @@ def parse_registry(document: dict[str, Any], problems: list[str]) -> Registry:
         if employer.slug in seen_slugs:
             problems.append(f"employer {employer.slug!r}: duplicate slug")
         seen_slugs.add(employer.slug)
+        name_key = " ".join(employer.name.casefold().split())
+        if name_key and name_key in seen_names and seen_names[name_key] != employer.slug:
+            problems.append(f"employer {employer.slug!r}: duplicate name {employer.name!r} "
+                            f"(also employer {seen_names[name_key]!r})")
+        seen_names.setdefault(name_key, employer.slug)
         for source in employer.sources:
             if source.key in seen_keys:
                 problems.append(
@@ -154,6 +160,7 @@ def _parse_employer(index: int, entry: Any, problems: list[str]) -> EmployerConf
     hq_state = entry.get("hq_state")
     if hq_state is not None and not (isinstance(hq_state, str) and re.fullmatch(r"[A-Z]{2}", hq_state)):
         problems.append(f"{where}: hq_state must be a two-letter code, got {hq_state!r}")
+    _check_flags(where, entry, problems)
     raw_sources = entry.get("sources")
     if not isinstance(raw_sources, list) or not raw_sources:
         problems.append(f"{where}: no sources")
@@ -167,6 +174,18 @@ def _parse_employer(index: int, entry: Any, problems: list[str]) -> EmployerConf
             sources.append(source)
     return EmployerConfig(slug=slug, name=str(name), employer_type=employer_type, hq_state=hq_state,
                           verified=bool(verified), sources=tuple(sources))
+
+
+def _check_flags(where: str, entry: dict[str, Any], problems: list[str]) -> bool:
+    """`verified` must be a boolean and `note` a string; report each otherwise."""
+    ok = True
+    if "verified" in entry and not isinstance(entry["verified"], bool):
+        problems.append(f"{where}: verified must be true or false")
+        ok = False
+    if "note" in entry and not isinstance(entry["note"], str):
+        problems.append(f"{where}: note must be a string")
+        ok = False
+    return ok
 
 
 def _parse_source(where: str, raw: Any, slug: str, name: str, employer_type: str | None, verified: bool,
@@ -197,6 +216,11 @@ def _parse_source(where: str, raw: Any, slug: str, name: str, employer_type: str
     if not isinstance(enabled, bool):
         problems.append(f"{where}: enabled must be true or false")
         ok = False
+    instance = identifiers.get("instance")
+    if platform == "workday" and instance is not None and not re.fullmatch(r"wd\d{1,3}", str(instance)):
+        problems.append(f"{where}: workday instance must look like 'wd5', got {instance!r}")
+        ok = False
+    ok = _check_flags(where, raw, problems) and ok
     if not ok:
         return None
     return SourceConfig(
@@ -209,3 +233,22 @@ def _parse_source(where: str, raw: Any, slug: str, name: str, employer_type: str
         enabled=enabled,
         verified=bool(raw.get("verified", verified)),
     )
+
+
+# --- Listing helpers for `emr-jobs sources list` / `validate` ---
+
+SOURCE_LIST_COLUMNS = ("employer", "type", "platform", "key", "enabled", "verified")
+
+
+def source_rows(registry: Registry, platforms: list[str] | None = None) -> list[dict[str, Any]]:
+    """One row per source, disabled ones included, in registry order; `platforms` filters."""
+    return [
+        {"employer": source.employer_slug, "type": source.employer_type, "platform": source.platform,
+         "key": source.key, "enabled": source.enabled, "verified": source.verified}
+        for source in registry.select(platforms=platforms, include_disabled=True)
+    ]
+
+
+def registry_summary(registry: Registry) -> str:
+    """The one line `emr-jobs sources validate` prints for a valid registry."""
+    return f"{len(registry.employers)} employers, {len(registry.sources)} sources: valid"
