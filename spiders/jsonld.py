@@ -136,7 +136,7 @@ class JsonLdSpider(PlatformSpider):
             if depth + 1 > MAX_SITEMAP_DEPTH:
                 run.record_error(f"{url}: sitemap index nested deeper than {MAX_SITEMAP_DEPTH}", kind="partial")
                 return
-            children = self.prefer_job_urls(run.source, locations)[:MAX_CHILD_SITEMAPS]
+            children = self.prefer_job_urls(run.source, locations, file_name_only=True)[:MAX_CHILD_SITEMAPS]
             for child in children:
                 yield self.request(child, run.source, self.parse_child_sitemap, critical=False,
                                    headers={"Accept": "application/xml,text/xml;q=0.9,*/*;q=0.8"},
@@ -144,12 +144,18 @@ class JsonLdSpider(PlatformSpider):
             return
         yield from self.follow_details(run, self.prefer_job_urls(run.source, locations))
 
-    def prefer_job_urls(self, source: SourceConfig, urls: list[str]) -> list[str]:
-        """With a path hint, the URLs that contain it; else the job-looking URLs when there are any."""
+    def prefer_job_urls(self, source: SourceConfig, urls: list[str], file_name_only: bool = False) -> list[str]:
+        """With a path hint, the URLs that contain it; else the job-looking URLs when there are any
+        (for a sitemap index, job-looking file names: "sitemap-jobs.xml", not every file under /careers/)."""
         hint = self.path_hint(source)
-        if hint:
+        if hint and not file_name_only:
             return [url for url in urls if hint in url]
-        jobs = [url for url in urls if JOB_WORD_RE.search(urlsplit(url).path)]
+
+        def looks_like_jobs(url: str) -> bool:
+            path = urlsplit(url).path
+            return bool(JOB_WORD_RE.search("/" + path.rsplit("/", 1)[-1] if file_name_only else path))
+
+        jobs = [url for url in urls if looks_like_jobs(url)]
         return jobs or urls
 
     def follow_details(self, run: SourceRun, urls: list[str]) -> Iterator[Any]:
