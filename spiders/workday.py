@@ -183,8 +183,9 @@ class WorkdaySpider(PlatformSpider):
         yield self.emit(run, item)
 
     def detail_fields(self, info: dict[str, Any], organization: dict[str, Any]) -> dict[str, Any]:
-        country = as_dict(info.get("country")) or as_dict(as_dict(info.get("jobRequisitionLocation")).get("country"))
-        country_code = as_text(country.get("alpha2Code")) or as_text(country.get("descriptor"))
+        countries = [as_dict(info.get("country")), as_dict(as_dict(info.get("jobRequisitionLocation")).get("country"))]
+        country_code = next((as_text(c.get("alpha2Code")) for c in countries if as_text(c.get("alpha2Code"))),
+                            None) or next((as_text(c.get("descriptor")) for c in countries if as_text(c.get("descriptor"))), None)
         start = parse_datetime(info.get("startDate"))
         return {
             "title": as_text(info.get("title")),
