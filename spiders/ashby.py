@@ -30,7 +30,8 @@ class AshbySpider(PlatformSpider):
         run = self.runs[response.meta["source_key"]]
         data = self.json(response)
         if isinstance(data, dict) and data.get("success") is False:
-            raise UnparseableBody(f"board answered an error: {as_text(data.get('message')) or 'unknown'}")
+            message = as_text(data.get("message")) or as_text(as_dict(data.get("errorInfo")).get("message"))
+            raise UnparseableBody(f"board answered an error: {message or 'unknown'}")
         if not isinstance(data, dict) or not isinstance(data.get("jobs"), list):
             raise ShapeError("expected an object with a 'jobs' list")
         jobs = data["jobs"]
@@ -50,7 +51,7 @@ class AshbySpider(PlatformSpider):
             raise ValueError("posting without id")
         compensation = job.get("compensation")
         locations = [place for place in [_address(as_dict(job.get("address")))]
-                     + [_address(as_dict(extra).get("address")) for extra in as_list(job.get("secondaryLocations"))]
+                     + [_address(as_dict(as_dict(extra).get("address"))) for extra in as_list(job.get("secondaryLocations"))]
                      if place]
         return self.new_item(
             source,
