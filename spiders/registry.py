@@ -217,8 +217,8 @@ def _parse_source(where: str, raw: Any, slug: str, name: str, employer_type: str
         problems.append(f"{where}: enabled must be true or false")
         ok = False
     instance = identifiers.get("instance")
-    if platform == "workday" and instance is not None and not re.fullmatch(r"wd\d{1,3}", str(instance)):
-        problems.append(f"{where}: workday instance must look like 'wd5', got {instance!r}")
+    if platform == "workday" and instance is not None and not re.fullmatch(r"(?i)(wd)?\d{1,3}", str(instance).strip()):
+        problems.append(f"{where}: workday instance must look like 'wd5' or 5, got {instance!r}")
         ok = False
     ok = _check_flags(where, raw, problems) and ok
     if not ok:
