@@ -3,6 +3,7 @@ set), a local HTTP server for recorded-shape fixtures, registry files, and the C
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -53,9 +54,9 @@ def _postgres_admin_url() -> str | None:
     return url
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
-    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database, dropped afterwards; skips when no server is configured."""
     admin_url = _postgres_admin_url()
     if not admin_url:
         pytest.skip(f"PostgreSQL tests need {POSTGRES_ENV} (e.g. postgresql://postgres@127.0.0.1:5432/postgres)")
@@ -76,6 +77,13 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for one test."""
+    with fresh_postgres_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -3,15 +3,23 @@ storage of relevant postings with pay and work mode, per-source outcomes, idempo
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from demo.server import Reply
+from demo.server import Reply, RouteServer
 from pipeline.models import CrawlRun, Posting, PostingCertification, Source
-from tests.conftest import FAST_CRAWL, fixture_path, fixture_reply, run_cli, write_registry
+from tests.conftest import (
+    FAST_CRAWL,
+    fixture_path,
+    fixture_reply,
+    fresh_postgres_database,
+    run_cli,
+    write_registry,
+)
 
 
 def greenhouse_detail(info, match):
@@ -56,12 +64,19 @@ def registry_for(tmp_path, base_url):
     return write_registry(tmp_path / "sources.toml", employers)
 
 
-@pytest.fixture
-def crawled(tmp_path, serve, db_url):
-    server = serve(ROUTES)
-    registry = registry_for(tmp_path, server.url)
-    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
-    return db_url, registry, result, server
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def crawled(request, tmp_path_factory):
+    """One crawl per database for the whole module (tests below only read, or re-crawl last)."""
+    tmp_path = tmp_path_factory.mktemp("crawl")
+    with contextlib.ExitStack() as stack:
+        if request.param == "sqlite":
+            db_url = f"sqlite:///{tmp_path / 'crawl.db'}"
+        else:
+            db_url = stack.enter_context(fresh_postgres_database())
+        server = stack.enter_context(RouteServer(ROUTES))
+        registry = registry_for(tmp_path, server.url)
+        result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
+        yield db_url, registry, result, server
 
 
 def test_crawl_stores_relevant_postings_with_pay_and_work_mode(crawled):
@@ -115,6 +130,12 @@ def test_each_source_records_its_outcome(crawled):
     assert runs["lever:emptylever"].error is None and runs["lever:emptylever"].finished_at >= runs["lever:emptylever"].started_at
 
 
+def test_crawl_summary_table_is_printed(crawled):
+    _, _, result, _ = crawled
+    assert re.search(r"greenhouse\s+5\s+1\s+1\s+0\s+2\s+1", result.stdout), result.stdout
+    assert re.search(r"lever\s+4\s+1\s+1\s+0\s+1\s+1", result.stdout), result.stdout
+
+
 def test_recrawl_is_idempotent_and_only_touches_last_seen(crawled):
     db_url, registry, _, _ = crawled
     engine = create_engine(db_url)
@@ -131,12 +152,6 @@ def test_recrawl_is_idempotent_and_only_touches_last_seen(crawled):
         assert after[external_id][:2] == (posting_id, first_seen)
         assert after[external_id][2] > last_seen
         assert after[external_id][3] == digest and after[external_id][4] is None
-
-
-def test_crawl_summary_table_is_printed(crawled):
-    _, _, result, _ = crawled
-    assert re.search(r"greenhouse\s+5\s+1\s+1\s+0\s+2\s+1", result.stdout), result.stdout
-    assert re.search(r"lever\s+4\s+1\s+1\s+0\s+1\s+1", result.stdout), result.stdout
 
 
 def test_every_source_failing_exits_non_zero(tmp_path, serve, sqlite_url):
