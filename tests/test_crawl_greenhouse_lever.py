@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import time
 
 import pytest
 from sqlalchemy import create_engine, select
@@ -155,9 +156,21 @@ def test_recrawl_is_idempotent_and_only_touches_last_seen(crawled):
 
 
 def test_every_source_failing_exits_non_zero(tmp_path, serve, sqlite_url):
-    server = serve([])
+    def hang(info, match):
+        time.sleep(3)
+        return Reply(200, {"jobs": [], "meta": {"total": 0}})
+
+    server = serve([("GET", r"/v1/boards/slow/jobs", hang)])
     registry = write_registry(tmp_path / "sources.toml", [
-        {"slug": "gone", "name": "Gone", "sources": [{"platform": "greenhouse", "token": "gone", "base_url": server.url}]}])
-    result = run_cli("--db", sqlite_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
+        {"slug": "gone", "name": "Gone", "sources": [{"platform": "greenhouse", "token": "gone", "base_url": server.url}]},
+        {"slug": "slow", "name": "Slow", "sources": [{"platform": "greenhouse", "token": "slow", "base_url": server.url}]}])
+    result = run_cli("--db", sqlite_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL,
+                     "-s", "DOWNLOAD_TIMEOUT=1")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
+    engine = create_engine(sqlite_url)
+    with Session(engine) as session:
+        runs = {key: (status, error) for key, status, error in session.execute(
+            select(Source.key, CrawlRun.status, CrawlRun.error).join(CrawlRun, CrawlRun.source_id == Source.id))}
+    assert runs["greenhouse:gone"][0] == "failed" and "HTTP 404" in runs["greenhouse:gone"][1]
+    assert runs["greenhouse:slow"][0] == "failed" and "took longer than 1.0 seconds" in runs["greenhouse:slow"][1]
