@@ -20,7 +20,7 @@ from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
 
-PAGE_SIZE = 50  # at most 200 is honoured
+PAGE_SIZE = 25  # what the career site itself asks for; at most 200 is honoured
 MAX_OFFSET = 10_000
 LIST_EXPAND = "requisitionList.secondaryLocations,requisitionList.requisitionFlexFields"
 RESOURCES = "/hcmRestApi/resources/latest"
