@@ -8,7 +8,7 @@ import html
 import re
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from spiders.fields import as_list, as_number, as_text, parse_datetime
 
@@ -18,6 +18,7 @@ UNIT_CODES = {"HUR": "HOUR", "DAY": "DAY", "WEE": "WEEK", "MON": "MONTH", "ANN":
 SECTION_PROPERTIES = (("responsibilities", "Responsibilities"), ("qualifications", "Qualifications"),
                       ("educationRequirements", "Education Requirements"),
                       ("experienceRequirements", "Experience Requirements"), ("skills", "Skills"))
+TRACKING_PREFIXES = ("utm_", "gclid", "fbclid", "source", "src", "ref")
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(.*)$")
 _US_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 
@@ -74,10 +75,14 @@ def external_id(node: dict[str, Any], page_url: str) -> str:
 
 
 def posting_url(node: dict[str, Any], page_url: str) -> str:
+    """The posting's own `url`, else the page's, without tracking parameters (a stable id needs that)."""
     url = text_of(node.get("url"))
     if url and not url.lower().startswith(("javascript:", "mailto:")):
-        return urljoin(page_url, url)
-    return page_url
+        page_url = urljoin(page_url, url)
+    parts = urlsplit(page_url)
+    query = [(name, value) for name, value in parse_qsl(parts.query, keep_blank_values=True)
+             if not name.lower().startswith(TRACKING_PREFIXES)]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
 
 
 def description_html(node: dict[str, Any]) -> str | None:
