@@ -9,6 +9,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from emr_jobs.market_cli import MARKET_HANDLERS, add_market_parsers
 from pipeline.db import DatabaseError, open_database, resolve_database_url, upgrade
 from spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
 
@@ -44,13 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
 
-    stats = commands.add_parser("stats", help="market statistics of open postings")
-    stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
-
-    export = commands.add_parser("export", help="write CSV")
-    export.add_argument("what", choices=("postings",))
-    export.add_argument("-o", "--output", required=True, metavar="FILE")
-    export.add_argument("--include-closed", action="store_true", help="closed postings too")
+    add_market_parsers(commands)  # stats, export, report, refresh, schedule
 
     normalize = commands.add_parser("normalize", help="normalize postings given as JSON lines")
     normalize.add_argument("-i", "--input", metavar="FILE", help="JSON lines in (default: stdin)")
@@ -121,31 +116,6 @@ def _settings_overrides(pairs: list[str]) -> dict[str, str]:
     return overrides
 
 
-def cmd_stats(args) -> int:
-    from sqlalchemy.orm import Session
-
-    from emr_jobs.reports import print_overview
-    from market.stats import overview
-
-    engine = open_database(args.db)
-    with Session(engine) as session:
-        result = overview(session)
-    print_overview(result, args.format)
-    return 0
-
-
-def cmd_export(args) -> int:
-    from market.export import export_postings
-
-    engine = open_database(args.db)
-    output = Path(args.output)
-    if not output.parent.exists():
-        raise UsageError(f"directory {output.parent} does not exist")
-    count = export_postings(engine, output, include_closed=args.include_closed)
-    print(f"wrote {count} postings to {output}")
-    return 0
-
-
 def cmd_normalize(args) -> int:
     from pipeline.normalize_jsonl import run
 
@@ -169,19 +139,26 @@ def cmd_demo(args) -> int:
 
     from demo.run import crawl_demo_boards, fresh_sqlite_url
     from emr_jobs.reports import print_crawl_summary, print_overview
+    from market.refresh import summarize_market
+    from market.report import write_report
     from market.stats import overview
     from pipeline.db import make_engine
+    from pipeline.models import utcnow
 
     out = Path(args.out)
     url = fresh_sqlite_url(out / "demo.db")
     print(f"Serving the sample boards on 127.0.0.1 and crawling them into {out / 'demo.db'} ...", file=sys.stderr)
+    started_at = utcnow()
     outcomes = crawl_demo_boards(url)
     print_crawl_summary(outcomes)
     engine = make_engine(url)
+    summarize_market(engine, started_at, [(o.key, o.status, "; ".join(o.errors)) for o in outcomes])
     with Session(engine) as session:
         print()
         print_overview(overview(session), "table")
-    print(f"\nDatabase: {out / 'demo.db'}  (try: emr-jobs --db {url} stats --format json)")
+    report = write_report(engine, out / "report")
+    print(f"\nDatabase: {out / 'demo.db'}  (try: emr-jobs --db {url} stats --by state)")
+    print(f"Report: {report.resolve()}")
     return 0
 
 
@@ -243,8 +220,7 @@ HANDLERS = {
     "sources": cmd_sources,
     "db": cmd_db,
     "crawl": cmd_crawl,
-    "stats": cmd_stats,
-    "export": cmd_export,
+    **MARKET_HANDLERS,
     "normalize": cmd_normalize,
     "demo": cmd_demo,
 }

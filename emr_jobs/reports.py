@@ -73,3 +73,48 @@ def overview_rows(result: Overview) -> list[list]:
     rows += [["certification_required", c, req] for c, req, _ in result.top_certifications]
     rows += [["certification_mentioned", c, n] for c, _, n in result.top_certifications]
     return rows
+
+
+def print_rows(rows: Sequence[dict], fmt: str, empty: str = "no postings match") -> None:
+    """Rows of dicts (e.g. `stats --by`) as a table, CSV with a header, or JSON."""
+    if fmt == "json":
+        print(json.dumps(list(rows), indent=2, default=str))
+        return
+    if not rows:
+        if fmt == "csv":
+            return
+        print(empty)
+        return
+    header = list(rows[0])
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(header)
+        writer.writerows([[row[name] for name in header] for row in rows])
+        return
+    print(render_table(header, [[_share(name, row[name]) for name in header] for row in rows]))
+
+
+def _share(name: str, value):
+    if value is not None and (name == "share" or name.endswith("_share")):
+        return f"{100 * value:.1f}%"
+    return value
+
+
+def print_refresh_summary(result) -> None:
+    """A market.refresh.RefreshResult: each source's outcome, duplicates and the stored snapshot."""
+    by_status: dict[str, int] = {}
+    for source in result.sources:
+        by_status[source.status] = by_status.get(source.status, 0) + 1
+    counts = ", ".join(f"{n} {status}" for status, n in sorted(by_status.items())) or "no sources"
+    elapsed = (result.finished_at - result.started_at).total_seconds()
+    print(f"Refresh {result.started_at:%Y-%m-%d %H:%M:%S} UTC, {elapsed:.0f} s: {len(result.sources)} source(s): {counts}")
+    for source in result.failed:
+        first = (source.error or "").splitlines()[0] if source.error else ""
+        print(f"  {source.status}: {source.key}: {first}", file=sys.stderr)
+    dup = result.duplicates
+    print(f"Duplicates: {dup.groups} group(s) holding {dup.members} posting(s)")
+    overall = result.snapshot.overall
+    figures = [("active unique", overall.get("active_unique")), ("active (all)", overall.get("active_total")),
+               ("new", overall.get("new_unique")), ("closed", overall.get("closed_unique"))]
+    print(f"Snapshot {result.snapshot.snapshot_date}: "
+          + ", ".join(f"{name} {int(value) if value is not None else '-'}" for name, value in figures))

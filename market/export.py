@@ -69,3 +69,123 @@ def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[A
 def export_postings(engine: Engine, path: str | Path, include_closed: bool = False) -> int:
     header = [name for name, _ in POSTING_COLUMNS]
     return write_csv(path, header, stream_rows(engine, postings_query(include_closed)))
+
+
+# --- market exports: postings with filters, summary, certifications, employers, trend ---------------
+EXPORTS = ("postings", "summary", "certifications", "employers", "trend")
+TREND_METRICS = ("active_unique", "active_total", "new_unique", "closed_unique", "pay_disclosed_share",
+                 "pay_annual_p25", "pay_annual_median", "pay_annual_p75", "pay_hourly_median", "days_open_median")
+
+
+def export_market(engine: Engine, what: str, path: str | Path, filters: Any = None,
+                  include_closed: bool = False) -> int:
+    """Write one of EXPORTS as CSV; returns the number of data rows."""
+    from market.queries import Filters
+
+    filters = filters or Filters()
+    if what == "postings":
+        return export_filtered_postings(engine, path, filters, include_closed)
+    if what == "summary":
+        return export_summary(engine, path)
+    if what == "certifications":
+        return export_certifications(engine, path, filters)
+    if what == "employers":
+        return export_employers(engine, path, filters)
+    if what == "trend":
+        return export_trend(engine, path, filters)
+    raise ValueError(f"unknown export {what!r}; choose from {', '.join(EXPORTS)}")
+
+
+def export_filtered_postings(engine: Engine, path: str | Path, filters: Any, include_closed: bool = False) -> int:
+    from market.queries import not_duplicate
+    from pipeline.models import PostingDuplicate
+
+    where = filters.where()
+    if include_closed:
+        where = where[1:]  # drop the open/since condition
+    canonical = (select(PostingDuplicate.canonical_posting_id)
+                 .where(PostingDuplicate.posting_id == Posting.id).scalar_subquery())
+    query = (select(*[column for _, column in POSTING_COLUMNS], canonical, not_duplicate())
+             .join(Employer, Employer.id == Posting.employer_id)
+             .join(Source, Source.id == Posting.source_id)
+             .where(*where).order_by(Posting.id))
+    header = [name for name, _ in POSTING_COLUMNS] + ["duplicate_of", "unique_job"]
+    return write_csv(path, header, stream_rows(engine, query))
+
+
+def export_summary(engine: Engine, path: str | Path) -> int:
+    """Every figure of the latest snapshot, one row each."""
+    from pipeline.models import MarketSnapshot, MarketSnapshotValue
+
+    latest = select(MarketSnapshot.id).order_by(MarketSnapshot.snapshot_date.desc()).limit(1).scalar_subquery()
+    query = (select(MarketSnapshot.snapshot_date, MarketSnapshot.method_version, MarketSnapshotValue.dimension,
+                    MarketSnapshotValue.group_value, MarketSnapshotValue.metric, MarketSnapshotValue.category,
+                    MarketSnapshotValue.value)
+             .join(MarketSnapshot, MarketSnapshot.id == MarketSnapshotValue.snapshot_id)
+             .where(MarketSnapshotValue.snapshot_id == latest)
+             .order_by(MarketSnapshotValue.dimension, MarketSnapshotValue.group_value, MarketSnapshotValue.metric,
+                       MarketSnapshotValue.category))
+    header = ["snapshot_date", "method_version", "dimension", "group", "metric", "category", "value"]
+    return write_csv(path, header, stream_rows(engine, query))
+
+
+def export_certifications(engine: Engine, path: str | Path, filters: Any) -> int:
+    from sqlalchemy.orm import Session
+
+    from market.queries import query_stats
+
+    with Session(engine) as session:
+        rows = query_stats(session, "certification", filters)
+    header = list(rows[0]) if rows else ["code", "name", "postings", "share"]
+    return write_csv(path, header, ([row[name] for name in header] for row in rows))
+
+
+def export_employers(engine: Engine, path: str | Path, filters: Any) -> int:
+    """Per employer: unique and total postings in scope, pay disclosure and median advertised pay."""
+    from sqlalchemy import func
+    from sqlalchemy.orm import Session
+
+    from market.queries import ANNUAL_MID, count_if, grouped_quantiles, not_duplicate, pay_usd
+
+    where = filters.where()
+    unique = not_duplicate()
+    with Session(engine) as session:
+        medians = grouped_quantiles(session, select(Posting.employer_id.label("g"), ANNUAL_MID.label("x"))
+                                    .where(*where, unique, pay_usd()), points=(0.5,))
+        rows = session.execute(
+            select(Employer.id, Employer.slug, Employer.name, Employer.employer_type, func.count(),
+                   count_if(unique), count_if(unique & Posting.pay_period.is_not(None)))
+            .join(Posting, Posting.employer_id == Employer.id).where(*where)
+            .group_by(Employer.id, Employer.slug, Employer.name, Employer.employer_type)
+            .order_by(func.count().desc(), Employer.slug)).all()
+    header = ["slug", "name", "employer_type", "postings", "postings_total", "with_pay", "annual_median"]
+    return write_csv(path, header, ([slug, name, kind, int(unique_n or 0), int(total), int(paid or 0),
+                                     medians.get(employer_id, [None])[0]]
+                                    for employer_id, slug, name, kind, total, unique_n, paid in rows))
+
+
+def export_trend(engine: Engine, path: str | Path, filters: Any) -> int:
+    """One row per snapshot date: the trend figures overall, or of one state / role (filters)."""
+    from sqlalchemy import case, func
+
+    from pipeline.models import MarketSnapshot, MarketSnapshotValue
+
+    dimension, group = "overall", "all"
+    if filters.state and filters.role:
+        raise ValueError("the trend follows one series: give --state or --role, not both")
+    if filters.state:
+        dimension, group = "state", filters.state.upper()
+    elif filters.role:
+        dimension, group = "role", filters.role
+    value = MarketSnapshotValue.value
+    pivot = [func.max(case((MarketSnapshotValue.metric == metric, value))).label(metric) for metric in TREND_METRICS]
+    query = (select(MarketSnapshot.snapshot_date, MarketSnapshot.method_version, *pivot)
+             .join(MarketSnapshotValue, MarketSnapshotValue.snapshot_id == MarketSnapshot.id)
+             .where(MarketSnapshotValue.dimension == dimension, MarketSnapshotValue.group_value == group,
+                    MarketSnapshotValue.category == "")
+             .group_by(MarketSnapshot.id, MarketSnapshot.snapshot_date, MarketSnapshot.method_version)
+             .order_by(MarketSnapshot.snapshot_date))
+    if filters.since:
+        query = query.where(MarketSnapshot.snapshot_date >= filters.since)
+    header = ["snapshot_date", "method_version", *TREND_METRICS]
+    return write_csv(path, header, stream_rows(engine, query))

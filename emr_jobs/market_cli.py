@@ -1,0 +1,175 @@
+"""The market commands of `emr-jobs`: stats, export, report, refresh and schedule. Each parses its
+arguments and calls one function of market/ (or scheduler.py); printing is in emr_jobs/reports.py."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+from pipeline.db import open_database, resolve_database_url
+from spiders.registry import PLATFORM_IDENTIFIERS
+
+REFRESH_BUSY_EXIT = 75  # EX_TEMPFAIL: try again later
+SCHEDULE_ENV = "EMR_JOBS_SCHEDULE"
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of seconds: {text!r}")
+    return value
+
+
+def _add_filters(parser) -> None:
+    parser.add_argument("--state", metavar="XX", help="only postings in this state (two-letter code)")
+    parser.add_argument("--role", metavar="ROLE", help="only this role, e.g. coding, medical_records")
+    parser.add_argument("--since", type=_date, metavar="DATE",
+                        help="postings open at any time since DATE (closed ones included); default: open now")
+
+
+def _add_crawl_options(parser) -> None:
+    parser.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
+    parser.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+                        help="only this platform (repeatable)")
+    parser.add_argument("--timeout", type=_positive, default=2 * 3600, metavar="SECONDS",
+                        help="wall-clock limit of each platform's crawl process (default: 7200)")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="Scrapy setting for the crawls, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
+
+
+def add_market_parsers(commands) -> None:
+    from market.export import EXPORTS
+    from market.queries import BY_CHOICES
+
+    stats = commands.add_parser("stats", help="market statistics of open postings, overall or by a dimension")
+    stats.add_argument("--by", choices=BY_CHOICES, help="one row per state, role, employer type, work mode or "
+                       "certification")
+    _add_filters(stats)
+    stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    export = commands.add_parser("export", help="write CSV (streamed; formula-like cells neutralized)")
+    export.add_argument("what", choices=EXPORTS)
+    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.add_argument("--include-closed", action="store_true", help="postings: closed ones too")
+    _add_filters(export)
+
+    report = commands.add_parser("report", help="write the self-contained HTML market report and its CSVs")
+    report.add_argument("-o", "--output", required=True, metavar="DIR", help="directory to write into")
+
+    refresh = commands.add_parser("refresh", help="crawl every source, group duplicates and store today's "
+                                  "snapshot, once, now")
+    _add_crawl_options(refresh)
+    refresh.add_argument("--quiet", action="store_true", help="no progress lines")
+
+    schedule = commands.add_parser("schedule", help="run the scheduler: a refresh on a cron schedule (UTC)")
+    _add_crawl_options(schedule)
+    schedule.add_argument("--cron", default=os.environ.get(SCHEDULE_ENV, "0 2 * * *"), metavar="EXPR",
+                          help=f"crontab expression in UTC (default: ${SCHEDULE_ENV}, else '0 2 * * *')")
+    schedule.add_argument("--misfire-grace-hours", type=float, default=6.0, metavar="HOURS",
+                          help="run a missed refresh if the scheduler was down at most this long (default: 6)")
+
+
+def _filters(args):
+    from market.queries import Filters
+
+    return Filters(state=args.state, role=args.role, since=args.since)
+
+
+def _settings(pairs: list[str]) -> dict[str, str]:
+    from emr_jobs.cli import _settings_overrides
+
+    return _settings_overrides(pairs)
+
+
+def cmd_stats(args) -> int:
+    from sqlalchemy.orm import Session
+
+    from emr_jobs.cli import UsageError
+    from emr_jobs.reports import print_overview, print_rows
+    from market.queries import query_stats
+    from market.stats import overview
+
+    engine = open_database(args.db)
+    with Session(engine) as session:
+        if args.by is None:
+            if args.state or args.role or args.since:
+                raise UsageError("--state, --role and --since go with --by")
+            print_overview(overview(session), args.format)
+            return 0
+        rows = query_stats(session, args.by, _filters(args))
+    print_rows(rows, args.format)
+    return 0
+
+
+def cmd_export(args) -> int:
+    from emr_jobs.cli import UsageError
+    from market.export import export_market
+
+    output = Path(args.output)
+    if not output.parent.exists():
+        raise UsageError(f"directory {output.parent} does not exist")
+    engine = open_database(args.db)
+    try:
+        count = export_market(engine, args.what, output, _filters(args), include_closed=args.include_closed)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    print(f"wrote {count} {args.what} row(s) to {output}")
+    return 0
+
+
+def cmd_report(args) -> int:
+    from market.report import write_report
+
+    path = write_report(open_database(args.db), args.output)
+    print(f"report: {path.resolve()}")
+    return 0
+
+
+def cmd_refresh(args) -> int:
+    from emr_jobs.reports import print_refresh_summary
+    from market.refresh import RefreshBusy, run_refresh
+
+    url = resolve_database_url(args.db)
+    progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
+    try:
+        result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
+                             settings=_settings(args.set), progress=progress)
+    except RefreshBusy as exc:
+        print(f"emr-jobs: refresh refused: {exc}", file=sys.stderr)
+        return REFRESH_BUSY_EXIT
+    print_refresh_summary(result)
+    return 1 if result.sources and len(result.failed) == len(result.sources) else 0
+
+
+def cmd_schedule(args) -> int:
+    from emr_jobs.cli import UsageError
+    from scheduler import serve
+
+    try:
+        return serve(resolve_database_url(args.db), cron=args.cron, registry_path=args.sources,
+                     options={"platforms": args.platform, "timeout": args.timeout, "settings": _settings(args.set)},
+                     misfire_grace_hours=args.misfire_grace_hours)
+    except ValueError as exc:  # a malformed crontab expression
+        raise UsageError(f"--cron: {exc}") from exc
+
+
+MARKET_HANDLERS = {
+    "stats": cmd_stats,
+    "export": cmd_export,
+    "report": cmd_report,
+    "refresh": cmd_refresh,
+    "schedule": cmd_schedule,
+}

@@ -1,0 +1,253 @@
+"""One refresh of the market: crawl every enabled registry source (one child process per platform:
+Twisted's reactor cannot restart), group duplicates, and store the day's snapshot; all under a
+database-wide lock so that two refreshes never run at once.
+
+A child that crashes or overruns its wall-clock timeout is killed and its sources get a `failed`
+crawl_runs row with the reason (unless the child recorded their runs before dying); the refresh
+goes on with the next platform. Failed and drifted crawls close nothing (the store only closes on
+`ok`/`empty`), and the snapshot names them.
+
+The lock: PostgreSQL `pg_try_advisory_lock` on a connection held for the refresh; SQLite an OS
+file lock (`flock`) on `<database>.refresh-lock` beside the database. Both are released by the
+operating system or the server when the holder dies, so a crashed refresh never blocks the next.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from market.duplicates import DuplicateCounts, refresh_duplicates
+from market.snapshot import SnapshotResult, take_snapshot
+from pipeline import store
+from pipeline.db import make_engine, upgrade
+from pipeline.models import CrawlRun, utcnow
+from spiders.registry import SourceConfig, load_registry
+
+DEFAULT_CRAWL_TIMEOUT = 2 * 3600.0  # seconds of wall clock per platform crawl
+ADVISORY_LOCK_KEY = 0x2920_72  # "29-2072"
+FAILED_STATUSES = ("failed", "drift")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class RefreshBusy(Exception):
+    """Another refresh holds the database's refresh lock."""
+
+
+@dataclass(frozen=True)
+class CrawlJob:
+    """One child crawl: the sources of one platform."""
+
+    platform: str
+    source_keys: tuple[str, ...]
+    registry_path: str | None
+    db_url: str
+    timeout: float
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ChildResult:
+    returncode: int | None  # None: killed at the timeout
+    output_tail: str = ""
+
+    def failure(self, timeout: float) -> str:
+        if self.returncode is None:
+            reason = f"crawl process killed after its {timeout:g} s timeout"
+        else:
+            reason = f"crawl process exited with code {self.returncode} before recording this source"
+        return f"{reason}: {self.output_tail}" if self.output_tail else reason
+
+
+CrawlRunner = Callable[[CrawlJob], ChildResult]
+
+
+def subprocess_runner(job: CrawlJob) -> ChildResult:
+    """Run `python -m emr_jobs crawl --platform P` in a child process with a wall-clock timeout."""
+    command = [sys.executable, "-m", "emr_jobs", "--db", job.db_url, "crawl", "--platform", job.platform, "--quiet"]
+    if job.registry_path:
+        command += ["--sources", job.registry_path]
+    settings = {"CLOSESPIDER_TIMEOUT": str(max(1, int(job.timeout * 0.9)))} | job.settings
+    for name, value in settings.items():
+        command += ["--set", f"{name}={value}"]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=job.timeout, cwd=ROOT,
+                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    except subprocess.TimeoutExpired as exc:
+        return ChildResult(None, _tail(exc.stderr))
+    return ChildResult(done.returncode, _tail(done.stderr) if done.returncode not in (0, 1) else "")
+
+
+def _tail(output: str | bytes | None, limit: int = 1500) -> str:
+    if isinstance(output, bytes):
+        output = output.decode("utf-8", "replace")
+    lines = [line for line in (output or "").strip().splitlines() if line.strip()]
+    return "\n".join(lines[-8:])[-limit:]
+
+
+@contextmanager
+def refresh_lock(db_url: str) -> Iterator[None]:
+    """Hold the database's refresh lock, or raise RefreshBusy at once."""
+    url = make_url(db_url)
+    backend = url.get_backend_name()
+    if backend == "postgresql":
+        with _advisory_lock(db_url):
+            yield
+    elif backend == "sqlite" and url.database and url.database != ":memory:":
+        with _file_lock(Path(f"{Path(url.database).expanduser()}.refresh-lock")):
+            yield
+    else:
+        yield
+
+
+@contextmanager
+def _advisory_lock(db_url: str) -> Iterator[None]:
+    engine = make_engine(db_url)
+    try:
+        with engine.connect() as connection:
+            acquired = connection.scalar(text("SELECT pg_try_advisory_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+            connection.commit()
+            if not acquired:
+                holder = connection.scalar(text(
+                    "SELECT a.backend_start FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    "WHERE l.locktype = 'advisory' AND l.objid = :key AND l.granted LIMIT 1"),
+                    {"key": ADVISORY_LOCK_KEY})
+                since = f" (its connection opened at {holder:%Y-%m-%d %H:%M:%S %Z})" if holder else ""
+                raise RefreshBusy(f"another refresh is already running on this database{since}; "
+                                  "try again when it has finished")
+            try:
+                yield
+            finally:
+                connection.scalar(text("SELECT pg_advisory_unlock(:key)"), {"key": ADVISORY_LOCK_KEY})
+                connection.commit()
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def _file_lock(path: Path) -> Iterator[None]:
+    import fcntl
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a+", encoding="utf-8") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.seek(0)
+            try:
+                holder = json.loads(handle.read() or "{}")
+            except ValueError:
+                holder = {}
+            since = f" (pid {holder.get('pid')}, started {holder.get('started')})" if holder else ""
+            raise RefreshBusy(f"another refresh is already running on this database{since}; "
+                              "try again when it has finished") from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(json.dumps({"pid": os.getpid(), "started": utcnow().isoformat(timespec="seconds")}))
+        handle.flush()
+        try:
+            yield
+        finally:
+            handle.seek(0)
+            handle.truncate()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+@dataclass(frozen=True)
+class SourceResult:
+    key: str
+    platform: str
+    status: str
+    error: str | None
+
+
+@dataclass
+class RefreshResult:
+    started_at: datetime
+    finished_at: datetime
+    sources: list[SourceResult]
+    duplicates: DuplicateCounts
+    snapshot: SnapshotResult
+
+    @property
+    def failed(self) -> list[SourceResult]:
+        return [s for s in self.sources if s.status in FAILED_STATUSES]
+
+
+def run_refresh(db_url: str, registry_path: str | os.PathLike | None = None, *, platforms: Sequence[str] | None = None,
+                timeout: float = DEFAULT_CRAWL_TIMEOUT, settings: dict[str, Any] | None = None,
+                runner: CrawlRunner = subprocess_runner, progress: Callable[[str], None] | None = None
+                ) -> RefreshResult:
+    """Crawl, group duplicates and snapshot, once, now. Raises RefreshBusy if a refresh is running."""
+    upgrade(db_url)
+    registry = load_registry(registry_path)
+    sources = registry.select(platforms=list(platforms) if platforms else None)
+    registry_arg = str(Path(registry_path).resolve()) if registry_path else None
+    with refresh_lock(db_url):
+        started_at = utcnow()
+        engine = make_engine(db_url)
+        try:
+            with Session(engine) as session, session.begin():
+                ids = store.sync_registry(session, sources)
+            by_platform: dict[str, list[SourceConfig]] = {}
+            for source in sources:
+                by_platform.setdefault(source.platform, []).append(source)
+            results: list[SourceResult] = []
+            for platform, platform_sources in sorted(by_platform.items()):
+                if progress:
+                    progress(f"crawling {platform}: {len(platform_sources)} source(s)")
+                job = CrawlJob(platform, tuple(s.key for s in platform_sources), registry_arg, db_url, timeout,
+                               {name: str(value) for name, value in (settings or {}).items()})
+                job_started = utcnow()
+                child = runner(job)
+                results += _record_outcomes(engine, platform_sources, ids, job_started, child, timeout)
+            duplicates, snapshot = summarize_market(engine, started_at, [(r.key, r.status, r.error) for r in results])
+        finally:
+            engine.dispose()
+    return RefreshResult(started_at, utcnow(), results, duplicates, snapshot)
+
+
+def summarize_market(engine, started_at: datetime, outcomes: Sequence[tuple[str, str, str | None]]
+                     ) -> tuple[DuplicateCounts, SnapshotResult]:
+    """After the crawls of a refresh started at `started_at`: group duplicates, then store the day's
+    snapshot naming the sources (key, status, error) whose crawl failed or drifted."""
+    duplicates = refresh_duplicates(engine, closed_since=started_at)
+    failed = [{"source": key, "status": status, "error": (error or "").splitlines()[0][:300] if error else None}
+              for key, status, error in outcomes if status in FAILED_STATUSES]
+    return duplicates, take_snapshot(engine, started_at.date(), utcnow(), failed)
+
+
+def _record_outcomes(engine, sources: list[SourceConfig], ids: dict[str, store.SourceIds], job_started: datetime,
+                     child: ChildResult, timeout: float) -> list[SourceResult]:
+    """Each source's run as the child recorded it; a `failed` run for each source it did not record."""
+    source_ids = {ids[s.key].source_id: s for s in sources}
+    with Session(engine) as session, session.begin():
+        recorded: dict[int, CrawlRun] = {}
+        for run in session.scalars(select(CrawlRun).where(CrawlRun.source_id.in_(list(source_ids)),
+                                                          CrawlRun.started_at >= job_started)
+                                   .order_by(CrawlRun.started_at)):
+            recorded[run.source_id] = run
+        results = []
+        for source_id, source in source_ids.items():
+            run = recorded.get(source_id)
+            if run is None:
+                error = child.failure(timeout)
+                store.record_crawl_run(session, source_id, started_at=job_started, finished_at=utcnow(),
+                                       status="failed", counters={}, errors=[error],
+                                       stats={"refresh": {"returncode": child.returncode}})
+                results.append(SourceResult(source.key, source.platform, "failed", error))
+            else:
+                results.append(SourceResult(source.key, source.platform, run.status, run.error))
+    return results

@@ -1,0 +1,187 @@
+"""The HTML market report: one self-contained file (charts are base64 PNG data URIs drawn with
+matplotlib's Agg backend; no script, stylesheet or image is fetched from the network) rendered by
+Jinja2 with autoescaping, so posting text shows as text. The CSV exports are written beside it."""
+
+from __future__ import annotations
+
+import base64
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader
+from matplotlib.figure import Figure
+from sqlalchemy import Engine, Integer, cast, func, literal, select
+from sqlalchemy.orm import Session
+
+from market.bls import BLS_OEWS_2024, compare
+from market.export import EXPORTS, export_market
+from market.queries import (
+    ANNUAL_MID,
+    HOURLY_MID,
+    Filters,
+    certification_stats,
+    grouped_quantiles,
+    not_duplicate,
+    pay_usd,
+    stats_by,
+)
+from pipeline.models import Employer, MarketSnapshot, MarketSnapshotValue, Posting
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PAY_BUCKET = 5000  # USD a year per histogram bar
+RECENT_POSTINGS = 40
+TOP_GROUPS = 15
+
+
+@dataclass
+class Chart:
+    title: str
+    data_uri: str
+
+
+def png_data_uri(figure: Figure) -> str:
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=100, bbox_inches="tight")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _bar_chart(title: str, labels: Sequence[str], values: Sequence[float | None], xlabel: str,
+               reference: float | None = None, reference_label: str = "") -> Chart:
+    figure = Figure(figsize=(7.5, max(2.2, 0.32 * len(labels) + 1.0)))
+    axes = figure.subplots()
+    shown = [(label, value) for label, value in zip(labels, values, strict=True) if value is not None]
+    axes.barh([label for label, _ in shown][::-1], [value for _, value in shown][::-1], color="#3b6ea5")
+    if reference is not None:
+        axes.axvline(reference, color="#c0392b", linestyle="--", label=reference_label)
+        axes.legend(loc="lower right", fontsize=8)
+    axes.set_xlabel(xlabel)
+    axes.set_title(title)
+    return Chart(title, png_data_uri(figure))
+
+
+def _pay_histogram(session: Session) -> Chart:
+    if session.get_bind().dialect.name == "sqlite":
+        bucket = cast(ANNUAL_MID / PAY_BUCKET, Integer)  # truncation is floor for positive pay
+    else:
+        bucket = cast(func.floor(ANNUAL_MID / PAY_BUCKET), Integer)
+    rows = session.execute(select(bucket, func.count()).where(Posting.closed_at.is_(None), not_duplicate(),
+                                                             pay_usd(), ANNUAL_MID.is_not(None))
+                           .group_by(bucket).order_by(bucket)).all()
+    figure = Figure(figsize=(7.5, 3.4))
+    axes = figure.subplots()
+    axes.bar([int(b) * PAY_BUCKET + PAY_BUCKET / 2 for b, _ in rows], [n for _, n in rows], width=PAY_BUCKET * 0.9,
+             color="#3b6ea5", label="advertised (midpoint of range)")
+    for value, name, style in ((BLS_OEWS_2024.annual_p10, "BLS 10th pct", ":"),
+                               (BLS_OEWS_2024.annual_median, "BLS median", "--"),
+                               (BLS_OEWS_2024.annual_p90, "BLS 90th pct", ":")):
+        axes.axvline(value, color="#c0392b", linestyle=style, label=f"{name} ${value:,.0f}")
+    axes.set_xlabel("annual pay (USD)")
+    axes.set_ylabel("postings")
+    axes.legend(fontsize=7)
+    axes.set_title("Advertised pay, open unique postings")
+    return Chart("Pay distribution", png_data_uri(figure))
+
+
+def _trend_chart(rows: list[dict[str, Any]]) -> Chart:
+    figure = Figure(figsize=(7.5, 3.0))
+    axes = figure.subplots()
+    dates = [str(row["snapshot_date"]) for row in rows]
+    axes.plot(dates, [row.get("active_unique") for row in rows], marker="o", label="unique jobs")
+    axes.plot(dates, [row.get("active_total") for row in rows], marker=".", linestyle="--", label="all postings")
+    axes.set_ylabel("active postings")
+    axes.legend(fontsize=8)
+    axes.set_title("Active postings by snapshot date")
+    figure.autofmt_xdate()
+    return Chart("Trend of active postings", png_data_uri(figure))
+
+
+def _cert_chart(certs) -> Chart:
+    top = certs[:12]
+    figure = Figure(figsize=(7.5, max(2.2, 0.35 * len(top) + 1.0)))
+    axes = figure.subplots()
+    labels = [c.code for c in top][::-1]
+    left = [0.0] * len(top)
+    for strength, color in (("required", "#1f4e79"), ("obtain_after_hire", "#5b9bd5"), ("preferred", "#bdd7ee")):
+        shares = [100 * c.by_strength.get(strength, 0) / c.scope if c.scope else 0 for c in top][::-1]
+        axes.barh(labels, shares, left=left, color=color, label=strength.replace("_", " "))
+        left = [a + b for a, b in zip(left, shares, strict=True)]
+    axes.set_xlabel("% of open unique postings")
+    axes.legend(fontsize=8, loc="lower right")
+    axes.set_title("Certification demand")
+    return Chart("Certification demand", png_data_uri(figure))
+
+
+def trend_rows(session: Session) -> list[dict[str, Any]]:
+    rows: dict[Any, dict[str, Any]] = {}
+    for snapshot_date, metric, value in session.execute(
+            select(MarketSnapshot.snapshot_date, MarketSnapshotValue.metric, MarketSnapshotValue.value)
+            .join(MarketSnapshotValue, MarketSnapshotValue.snapshot_id == MarketSnapshot.id)
+            .where(MarketSnapshotValue.dimension == "overall", MarketSnapshotValue.category == "",
+                   MarketSnapshotValue.metric.in_(("active_unique", "active_total", "new_unique", "closed_unique",
+                                                   "pay_annual_median")))
+            .order_by(MarketSnapshot.snapshot_date)):
+        rows.setdefault(snapshot_date, {"snapshot_date": snapshot_date})[metric] = value
+    return list(rows.values())
+
+
+def report_context(session: Session) -> dict[str, Any]:
+    snapshot = session.scalar(select(MarketSnapshot).order_by(MarketSnapshot.snapshot_date.desc()).limit(1))
+    by_state = stats_by(session, "state")
+    by_role = stats_by(session, "role")
+    by_mode = stats_by(session, "work-mode")
+    certs = certification_stats(session)
+    unique_jobs = sum(g.postings for g in by_mode)  # every posting has a work mode ("unknown" included)
+    total_postings = sum(g.postings_total for g in by_mode)
+    with_pay = sum(g.with_pay for g in by_mode)
+    current = [Posting.closed_at.is_(None), not_duplicate(), pay_usd()]
+    annual = grouped_quantiles(session, select(literal("all").label("g"), ANNUAL_MID.label("x")).where(*current))
+    hourly = grouped_quantiles(session, select(literal("all").label("g"), HOURLY_MID.label("x")).where(*current))
+    annual_q = annual.get("all", [None] * 3)
+    hourly_q = hourly.get("all", [None] * 3)
+    trend = trend_rows(session)
+    charts = [_pay_histogram(session)]
+    top_states = [g for g in by_state if g.pay_annual[1] is not None][:TOP_GROUPS]
+    charts.append(_bar_chart("Median advertised annual pay by state", [g.group for g in top_states],
+                             [g.pay_annual[1] for g in top_states], "USD a year", BLS_OEWS_2024.annual_median,
+                             "BLS national median"))
+    charts.append(_bar_chart("Median advertised annual pay by role", [g.group for g in by_role],
+                             [g.pay_annual[1] for g in by_role], "USD a year", BLS_OEWS_2024.annual_median,
+                             "BLS national median"))
+    charts.append(_bar_chart("Work mode", [g.group for g in by_mode],
+                             [100 * (g.share or 0) for g in by_mode], "% of open unique postings"))
+    charts.append(_cert_chart(certs))
+    charts.append(_trend_chart(trend))
+    recent = session.execute(
+        select(Posting.title, Employer.name, Posting.city, Posting.state, Posting.work_mode, Posting.pay_min,
+               Posting.pay_max, Posting.pay_period, Posting.url, Posting.first_seen)
+        .join(Employer, Employer.id == Posting.employer_id)
+        .where(Posting.closed_at.is_(None), not_duplicate())
+        .order_by(Posting.first_seen.desc(), Posting.id.desc()).limit(RECENT_POSTINGS)).all()
+    return {
+        "snapshot": snapshot, "unique_jobs": unique_jobs, "total_postings": total_postings, "with_pay": with_pay,
+        "annual": annual_q, "hourly": hourly_q, "bls": BLS_OEWS_2024,
+        "comparison": compare(annual_q[1], hourly_q[1]), "charts": charts,
+        "by_state": by_state[:TOP_GROUPS], "by_role": by_role, "by_mode": by_mode, "certs": certs[:20],
+        "trend": trend, "recent": recent, "exports": [f"{name}.csv" for name in EXPORTS],
+    }
+
+
+def write_report(engine: Engine, out_dir: str | Path) -> Path:
+    """Write report.html and the CSV exports into `out_dir`; return the report's path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name in EXPORTS:
+        export_market(engine, name, out / f"{name}.csv", Filters())
+    with Session(engine) as session:
+        context = report_context(session)
+    environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                              lstrip_blocks=True)
+    environment.filters["money"] = lambda v, digits=0: "–" if v is None else f"${v:,.{digits}f}"
+    environment.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
+    html = environment.get_template("report.html.j2").render(**context)
+    path = out / "report.html"
+    path.write_text(html, encoding="utf-8")
+    return path
