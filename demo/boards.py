@@ -62,6 +62,11 @@ EMPLOYERS = (
     DemoEmployer("evergreen-hospice", "Evergreen Home Health & Hospice", "long_term_care", "lever", {"token": "evergreenhospice"}, "Portland", "OR"),
     DemoEmployer("gulf-coast-medical", "Gulf Coast Medical Center", "hospital", "greenhouse", {"token": "gulfcoastmedical"}, "Mobile", "AL"),
     DemoEmployer("keystone-cancer-institute", "Keystone Cancer Institute", "hospital", "lever", {"token": "keystonecancer"}, "Pittsburgh", "PA"),
+    DemoEmployer("prairie-view-health", "Prairie View Health Partners", "hospital", "smartrecruiters", {"company": "PrairieViewHealth1"}, "Wichita", "KS"),
+    DemoEmployer("tidewater-kidney-care", "Tidewater Kidney Care", "physician_practice", "smartrecruiters", {"company": "TidewaterKidneyCare"}, "Norfolk", "VA"),
+    DemoEmployer("clearpath-coding", "ClearPath Coding Cooperative", "staffing_outsourcing", "ashby", {"token": "clearpath-coding"}, "Minneapolis", "MN"),
+    DemoEmployer("bayou-community-hospital", "Bayou Community Hospital", "hospital", "jsonld", {"url": "http://placeholder/bayou/careers/sitemap.xml"}, "Lafayette", "LA"),
+    DemoEmployer("high-desert-clinic", "High Desert Family Clinic", "physician_practice", "jsonld", {"url": "http://placeholder/highdesert/careers/"}, "Santa Fe", "NM"),
 )
 
 # (title, role, typical hourly band)
