@@ -27,11 +27,12 @@ One credential with several strengths keeps the strongest (required > obtain_aft
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
-from pipeline.text import lines_with_sections, sentences
+from pipeline.text import Line, lines_with_sections, sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
 
@@ -55,8 +56,9 @@ def _build_matchers() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str],
             else:
                 name_aliases.append((alias, info.code))
     codes_sorted = sorted(code_aliases, key=len, reverse=True)
+    # Literal-first pattern (fast scanning); the left boundary is checked in _left_boundary().
     code_re = re.compile(
-        r"(?<![A-Za-z0-9-])(?:"
+        r"(?:"
         + "|".join(re.escape(c).replace(r"\ ", " ") for c in codes_sorted)
         + r")(?![A-Za-z0-9])(?!-[A-Z0-9]{1,2}\b)"
     )
@@ -71,8 +73,11 @@ _EPIC_RE = re.compile(
     r"\bEpic(?:\s+[A-Z][\w/&-]*){0,4}[\s-]+(?:certifications?|certified|credentials?|credentialed|proficiency)\b"
     r"|\b(?:certified|certification|credentialed|credential)\s+(?:in|on|with)\s+(?:an?\s+)?Epic\b"
 )
-_UNMAPPED_RE = re.compile(r"(?<![A-Za-z0-9-])(" + "|".join(map(re.escape, UNMAPPED_CODES)) + r")(?![A-Za-z0-9])")
+_UNMAPPED_RE = re.compile(r"(" + "|".join(map(re.escape, UNMAPPED_CODES)) + r")(?![A-Za-z0-9])")
+_NAME_TRIGGERS = ("certified", "registered", "accredited", "oncology data")
 _MARKS_RE = re.compile(r"[®™©℠]|\(R\)|\(TM\)")
+_MARK_CHARS = ("®", "™", "©", "℠", "(R)", "(TM)")
+_DOTTED_HINT_RE = re.compile(r"[A-Z]\.[A-Z]\.")
 _DOTTED_RE = re.compile(r"\b((?:[A-Z]\.){2,}[A-Z]?)\.?(?=[\s,;:/)\-]|$)")
 
 _LOOKALIKE = {
@@ -135,8 +140,32 @@ class _Hit:
 
 
 def _prepare(text: str) -> str:
-    text = _MARKS_RE.sub("", text)
-    return _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
+    if any(mark in text for mark in _MARK_CHARS):
+        text = _MARKS_RE.sub("", text)
+    if _DOTTED_HINT_RE.search(text):
+        text = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
+    return text
+
+
+class _DocContext:
+    """Document-level contexts, computed only when a CCA or ODS mention needs them."""
+
+    def __init__(self, text: str, title: str) -> None:
+        self._text, self._title = text, title or ""
+        self._coding: bool | None = None
+        self._registry: bool | None = None
+
+    @property
+    def coding(self) -> bool:
+        if self._coding is None:
+            self._coding = bool(_CODING_CONTEXT_RE.search(self._text) or _CODING_CONTEXT_RE.search(self._title))
+        return self._coding
+
+    @property
+    def registry(self) -> bool:
+        if self._registry is None:
+            self._registry = bool(_REGISTRY_CONTEXT_RE.search(self._text) or _REGISTRY_CONTEXT_RE.search(self._title))
+        return self._registry
 
 
 def _within_months(sentence: str) -> int | None:
@@ -155,26 +184,52 @@ def _within_months(sentence: str) -> int | None:
     return number
 
 
-def _hits(sentence: str, doc_has_coding: bool, doc_has_registry: bool) -> list[_Hit]:
+def _left_boundary(text: str, start: int) -> bool:
+    return start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "-")
+
+
+def _candidate_lines(lines: list[Line]) -> set[int]:
+    """Indices of lines that can hold a credential, from a few passes over the whole text."""
+    joined = "\n".join(line.text for line in lines)
+    starts, offset = [], 0
+    for line in lines:
+        starts.append(offset)
+        offset += len(line.text) + 1
+    positions: list[int] = []
+    for pattern in (_CODE_RE, _UNMAPPED_RE):
+        positions.extend(m.start() for m in pattern.finditer(joined) if _left_boundary(joined, m.start()))
+    lowered = joined.lower()
+    for word in _NAME_TRIGGERS + ("epic",):
+        found = lowered.find(word)
+        while found >= 0:
+            positions.append(found)
+            found = lowered.find(word, found + 1)
+    return {bisect_right(starts, position) - 1 for position in positions}
+
+
+def _hits(sentence: str, context: _DocContext) -> list[_Hit]:
     hits: list[_Hit] = []
     for match in _CODE_RE.finditer(sentence):
+        if not _left_boundary(sentence, match.start()):
+            continue
         alias = match.group(0)
         code = _CODE_ALIASES[alias]
         if alias in ("ART", "RRA") and not _LEGACY_CONTEXT_RE.search(sentence):
             continue
-        if code == "CCA" and not doc_has_coding:
+        if code == "CCA" and not context.coding:
             continue
-        if alias == "ODS" and not doc_has_registry:
+        if alias == "ODS" and not context.registry:
             continue
         if sentence.isupper() and len(sentence) > 40:
             continue
         hits.append(_Hit(code, match.start(), match.end()))
-    if _NAME_RE.search(sentence):
+    lowered = sentence.lower()
+    if any(word in lowered for word in _NAME_TRIGGERS) and _NAME_RE.search(sentence):
         for pattern, code in _NAME_PATTERNS:
             for match in pattern.finditer(sentence):
                 if not any(h.start <= match.start() < h.end for h in hits):
                     hits.append(_Hit(code, match.start(), match.end()))
-    for match in _EPIC_RE.finditer(sentence):
+    for match in _EPIC_RE.finditer(sentence) if "epic" in lowered else ():
         hits.append(_Hit("EPIC", match.start(), match.end()))
     kept = [h for h in hits if not (h.code in _LOOKALIKE and _LOOKALIKE[h.code].search(sentence))]
     return sorted(kept, key=lambda h: h.start)
@@ -224,11 +279,14 @@ def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit]) -> bool:
 def normalize_certifications(description_text: str, title: str = "") -> CertResult:
     """Catalog credentials (code, strength, evidence) asked for in a posting."""
     text = _prepare(description_text)
-    doc_has_coding = bool(_CODING_CONTEXT_RE.search(text) or _CODING_CONTEXT_RE.search(title or ""))
-    doc_has_registry = bool(_REGISTRY_CONTEXT_RE.search(text) or _REGISTRY_CONTEXT_RE.search(title or ""))
+    context = _DocContext(text, title if isinstance(title, str) else "")
+    lines = lines_with_sections(text)
+    wanted = _candidate_lines(lines)
     best: dict[str, CertMention] = {}
     decisions: list[str] = []
-    for line in lines_with_sections(text):
+    for index, line in enumerate(lines):
+        if index not in wanted:
+            continue
         inline_kind = None
         header_match = _INLINE_HEADER_RE.match(line.text)
         if header_match:
@@ -239,11 +297,13 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                 inline_kind = "required"
         for sentence in sentences(line.text):
             for unmapped in _UNMAPPED_RE.finditer(sentence):
+                if not _left_boundary(sentence, unmapped.start()):
+                    continue
                 decision = f"emr/cert/unmapped/{unmapped.group(1)}"
                 if decision not in decisions:
                     decisions.append(decision)
             for clause in sentence.split(";"):
-                hits = _hits(clause, doc_has_coding, doc_has_registry)
+                hits = _hits(clause, context)
                 for hit in hits:
                     strength = _strength_from_cues(clause, hit, hits)
                     if strength is None:

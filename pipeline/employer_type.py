@@ -191,9 +191,10 @@ def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> Em
     if found:
         return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
     predicate = _self_description(employer, description_text) if description_text else None
-    if _OUR_CLIENT_RE.search(description_text[:3000] if description_text else ""):
-        match = _OUR_CLIENT_RE.search(description_text)
-        span = match.group(0) if match else "our client"
+    head = description_text[:3000] if description_text else ""
+    client = _OUR_CLIENT_RE.search(head) if "client" in head.lower() else None
+    if client:
+        span = client.group(0)
         return EmployerTypeResult("staffing_outsourcing", span, ["emr/employer_type/description/staffing_outsourcing"])
     found = _first_rule(employer, _FACILITY_RULES) if employer else None
     weak = found is not None and found[0] in ("health_tech", "other", "physician_practice") and found[1].lower() in (

@@ -34,6 +34,10 @@ _DESC_RE = re.compile(
 )
 
 
+_DESC_HINTS = ("diem", "prn", "contract", "temporary", "assignment", "part-time", "part time", "full-time",
+               "full time")
+
+
 @dataclass
 class EmploymentTypeResult:
     employment_type: str | None
@@ -62,7 +66,9 @@ def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> 
     found = _match_rules(title, _TITLE_RULES) if title else None
     if found:
         return EmploymentTypeResult(found[0], found[1], [f"emr/employment_type/title/{found[0]}"])
-    match = _DESC_RE.search(description_text[:6000]) if description_text else None
+    head = description_text[:6000] if description_text else ""
+    lowered = head.lower()
+    match = _DESC_RE.search(head) if any(h in lowered for h in _DESC_HINTS) else None
     if match and match.lastgroup:
         return EmploymentTypeResult(match.lastgroup, match.group(0), [f"emr/employment_type/text/{match.lastgroup}"])
     return EmploymentTypeResult(None, None, ["emr/employment_type/none"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.posting import Pay
+from pipeline.text import lines_matching
 
 # Plausibility bands for SOC 29-2072/29-9021 and their leaders, derived from hour 9-120 and
 # year 18,000-250,000 (2080 h, 260 d, 52 w, 26 biweeks, 12 months a year).
@@ -156,13 +157,14 @@ def _candidates(text: str, *, need_context: bool):
     """Yield (Pay | None, reason, span) for every money-looking figure in text, in order."""
     for match in _MONEY_RE.finditer(text):
         has_currency = bool(match.group("c1") or match.group("c2") or match.group("c1b") or match.group("c2b"))
+        if not has_currency and not (match.group("n2") or match.group("k1") or "," in match.group("n1")
+                                     or "." in match.group("n1")):
+            continue
         line_start, line_end = _line_bounds(text, match.start(), match.end())
         before = text[max(line_start, match.start() - 60) : match.start()]
         sentence_before = _CLAUSE_SPLIT_RE.split(before)[-1]
         if not has_currency:
             if not _PAY_KEYWORD_RE.search(text[line_start : match.start()]):
-                continue
-            if not (match.group("n2") or match.group("k1") or "," in match.group("n1") or "." in match.group("n1")):
                 continue
         after_full = text[match.end() : line_end]
         unit_match = _UNIT_AFTER_RE.match(after_full)
@@ -222,10 +224,21 @@ def _candidates(text: str, *, need_context: bool):
         yield Pay(pay_min, pay_max, period, currency, span, "text"), "ok", span
 
 
+_PAY_LINE_RE = re.compile(
+    r"\$|€|£|usd|cad|eur|gbp|pay|salar|wage|rate|compensation|range|earn|hourly|annual|grade|step|hiring|"
+    r"starting|base",
+)
+
+
+def _pay_lines(text: str) -> str:
+    """Only the lines that can carry a pay figure (keeps the money regex off long duty lists)."""
+    return text if len(text) < 400 else lines_matching(text, _PAY_LINE_RE)
+
+
 def parse_pay_text(text: str, *, need_context: bool = True) -> tuple[Pay | None, list[str]]:
     """The first plausible base-pay figure in text, plus decisions for figures dropped on the way."""
     decisions: list[str] = []
-    for pay, reason, _span in _candidates(text, need_context=need_context):
+    for pay, reason, _span in _candidates(_pay_lines(text), need_context=need_context):
         if pay is not None:
             return pay, decisions
         decision = f"emr/pay/dropped/{reason}"

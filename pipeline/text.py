@@ -6,6 +6,7 @@ clean-up, header detection and section splitting. Pure functions; regexes compil
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from dataclasses import dataclass
@@ -26,8 +27,6 @@ _BLOCK_TAG_RE = re.compile(
 )
 _EMPH_RE = re.compile(r"<\s*(strong|b|em|u)\b[^>]*>([^<]{0,120}?)<\s*/\s*\1\s*>", re.I)
 _ANY_TAG_RE = re.compile(r"<[^<>]{0,2000}>")
-_SPACES_RE = re.compile(r"[ \t\f\v\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-_MANY_NEWLINES_RE = re.compile(r"\n{3,}")
 _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o]\s+|\d{1,2}[.)]\s+)")
 
 # Section headers (domain.md §2.1). Matched against a header line, lower-cased.
@@ -94,11 +93,21 @@ def html_to_text(value: object) -> str:
 
 def clean_whitespace(text: str) -> str:
     """Collapse runs of spaces, strip each line, keep at most one blank line between blocks."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
-    text = _SPACES_RE.sub(" ", text)
-    lines = [line.strip() for line in text.split("\n")]
-    text = "\n".join(lines)
-    return _MANY_NEWLINES_RE.sub("\n\n", text).strip()
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    if "\u200b" in text:
+        text = text.replace("\u200b", "")
+    lines: list[str] = []
+    blank = False
+    for raw_line in text.split("\n"):
+        line = " ".join(raw_line.split())  # str.split() splits on every Unicode blank, incl. NBSP
+        if not line:
+            blank = bool(lines)
+            continue
+        if blank:
+            lines.append("")
+            blank = False
+        lines.append(line)
+    return "\n".join(lines)
 
 
 def strip_bullet(line: str) -> str:
@@ -155,6 +164,32 @@ def lines_with_sections(text: str) -> list[Line]:
             continue
         result.append(Line(line, section, kind))
     return result
+
+
+def lines_matching(text: str, pattern: re.Pattern[str]) -> str:
+    """The lines of text holding a match of pattern (written in lower case), joined by newlines.
+
+    One case-sensitive pass over text.lower() (much faster than an IGNORECASE alternation).
+    """
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few Unicode characters change length when lower-cased
+        lowered, pattern = text, _ignorecase(pattern)
+    kept: list[str] = []
+    last_end = -1
+    for match in pattern.finditer(lowered):
+        if match.start() <= last_end:
+            continue
+        start = text.rfind("\n", 0, match.start()) + 1
+        end = text.find("\n", match.end())
+        end = len(text) if end < 0 else end
+        kept.append(text[start:end])
+        last_end = end
+    return "\n".join(kept)
+
+
+@functools.lru_cache(maxsize=32)
+def _ignorecase(pattern: re.Pattern[str]) -> re.Pattern[str]:
+    return re.compile(pattern.pattern, pattern.flags | re.I)
 
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\"'])")

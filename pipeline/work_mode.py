@@ -15,6 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.text import lines_matching
+
 _I = re.I
 _NUM_WORD = r"(?:\d|one|two|three|four|five|1-2|2-3|3-4|2-4)"
 
@@ -131,6 +133,17 @@ def _structured(raw: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
+_TRIGGER_RE = re.compile(
+    r"hybrid|remote|home|telework|telecommut|wfh|site|office|report|travel|virtual|person|anywhere|"
+    r"split between|work in |work at |works in |works at |working in |working at |work from|works from|after",
+)
+
+
+def _relevant_lines(text: str) -> str:
+    """Only the lines that can carry a work-mode statement (keeps the regex passes cheap)."""
+    return lines_matching(text, _TRIGGER_RE)
+
+
 def _from_text(text: str) -> tuple[str, str] | None:
     fed = _FED_REMOTE_RE.search(text)
     if fed:
@@ -162,7 +175,7 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
     title = raw.get("title") if isinstance(raw.get("title"), str) else ""
     location = raw.get("location") if isinstance(raw.get("location"), str) else ""
     # The description decides hybrid/negation; title and location add remote/hybrid labels.
-    found_text = _from_text(description_text) if description_text else None
+    found_text = _from_text(_relevant_lines(description_text)) if description_text else None
     if found_text and found_text[0] == "hybrid":
         return WorkModeResult("hybrid", found_text[1], ["emr/work_mode/text/hybrid"])
     for source, value in (("title", title), ("location", location)):

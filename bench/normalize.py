@@ -1,0 +1,108 @@
+"""Benchmark: normalize() throughput on one core over >= 20,000 generated postings.
+
+Postings are templated deterministically (seeded random) from varied titles, employers, pay and
+work-mode phrasings, credentials and 2-4 KB descriptions, some as (escaped) HTML. Prints
+postings/second and the ratio to the 2,000/s target.
+
+    .venv/bin/python bench/normalize.py [--count 20000] [--seed 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import random
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from pipeline.normalize import normalize  # noqa: E402
+
+TARGET_PER_SECOND = 2_000
+
+TITLES = [
+    "Medical Records Clerk", "Release of Information Specialist", "Inpatient Coder II", "Outpatient Coder",
+    "Clinical Documentation Integrity Specialist", "Cancer Registrar", "HIM Manager", "Director of HIM",
+    "EHR Specialist", "Document Imaging Specialist", "Risk Adjustment Coder - Remote", "Registered Nurse",
+    "Patient Access Representative", "Epic HIM Analyst", "Medical Biller", "Health Information Technician",
+    "Per Diem Coder", "Trauma Registrar", "Coding Auditor", "Medical Records Supervisor",
+]
+EMPLOYERS = [
+    "Mercy Regional Medical Center", "Department of Veterans Affairs", "Datavant", "Blue Valley Health Plan",
+    "Lakeside Surgery Center", "Sunrise Senior Living", "Family Medicine Associates", "Oracle Health",
+    "County of Riverside", "Robert Half", "Crescent Home Health", "St. Luke's Hospital", "Acme Analytics",
+]
+LOCATIONS = ["Riverton, WY", "Remote - United States", "Houston, Texas, US", "Salem VA Medical Center, Salem, VA",
+             "Remote", "San Antonio, US", "Tacoma, WA", "Boise, ID", "Hybrid - Raleigh, NC"]
+PAY = [
+    "Pay: ${a}.50 - ${b}.00 per hour.", "Salary: ${c},000 - ${d},000 per year.", "Compensation: ${c}K-${d}K",
+    "Earn up to ${b}/hr.", "Pay starts at ${a}.25 an hour.", "Biweekly salary range: $1,9{a}.60 - $2,6{b}.80",
+    "Pay is commensurate with experience.", "A $3,000 sign-on bonus is available.",
+    "Salary $4{a},949 to - $6{b},031 per year; Pay scale & grade GS 5 - 7",
+]
+WORK = [
+    "This is a remote position open to residents of any U.S. state.", "This position is on-site at the hospital.",
+    "Hybrid: two days a week in the office, three from home.", "This is not a remote position.",
+    "Remote job: No\nTelework eligible: Yes—ADHOC – as determined by the agency policy", "",
+    "Remote after training; must reside in TX, OK or LA.",
+]
+CERTS = [
+    "RHIT or RHIA required", "CCS required", "CPC, CCS or CCA preferred", "CEHRS must be earned within six months",
+    "RHIT eligible", "Epic certification required within 12 months of hire", "CIC (infection control) preferred",
+    "CPC a plus", "ODS-C (formerly CTR) required", "BLS required",
+]
+FILLER = [
+    "Review records for completeness and route deficiencies to providers for signature.",
+    "Scan and index documents into the electronic health record and verify image quality.",
+    "Process requests for records under HIPAA and state law and log every disclosure.",
+    "Assign ICD-10-CM, ICD-10-PCS and CPT codes and determine the MS-DRG for each encounter.",
+    "Work with the CDI team on queries and reconcile working and final DRGs.",
+    "Maintain the master patient index and merge duplicate medical record numbers.",
+    "We offer medical, dental and vision insurance, a 401(k) with a 6% match and tuition reimbursement.",
+    "Our team supports 12 hospitals and 80 clinics across the region with more than 2,000 beds.",
+]
+
+
+def make_posting(rng: random.Random, index: int) -> dict:
+    values = {"a": rng.randint(15, 29), "b": rng.randint(30, 45), "c": rng.randint(40, 60), "d": rng.randint(61, 95)}
+    duties = "\n".join(f"- {rng.choice(FILLER)}" for _ in range(rng.randint(12, 28)))
+    text = (
+        f"About us\n{rng.choice(EMPLOYERS)} is a health care organization serving the region.\n\n"
+        f"Responsibilities\n{duties}\n\nRequirements\n- {rng.choice(CERTS)}\n- Two years of experience\n\n"
+        f"Preferred\n- {rng.choice(CERTS)}\n\n{rng.choice(PAY).format(**values)}\n\n{rng.choice(WORK)}\n"
+    )
+    style = index % 3
+    if style == 1:
+        text = "".join(f"<p>{html.escape(line)}</p>" for line in text.split("\n"))
+    elif style == 2:
+        text = html.escape("".join(f"<li>{line}</li>" for line in text.split("\n")))
+    return {
+        "id": f"bench-{index}", "title": rng.choice(TITLES), "employer": rng.choice(EMPLOYERS),
+        "location": rng.choice(LOCATIONS), "description": text,
+        "pay_text": rng.choice([None, None, None, "$19.14 - $26.80 per hour"]),
+        "employment_type": rng.choice([None, "Full-time", "PRN", "Contract"]),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args(argv)
+    rng = random.Random(args.seed)
+    postings = [make_posting(rng, i) for i in range(args.count)]
+    mean_kb = sum(len(p["description"]) for p in postings) / len(postings) / 1024
+    start = time.perf_counter()
+    for posting in postings:
+        normalize(posting)
+    elapsed = time.perf_counter() - start
+    rate = len(postings) / elapsed
+    print(f"{len(postings)} postings (mean description {mean_kb:.1f} KB) in {elapsed:.2f}s: "
+          f"{rate:,.0f} postings/s, {rate / TARGET_PER_SECOND:.2f}x the {TARGET_PER_SECOND:,}/s target")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
