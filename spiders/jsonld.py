@@ -53,11 +53,9 @@ class JsonLdSpider(PlatformSpider):
         """A URL on the source's public host, moved to its base_url (mirrors, tests, the demo)."""
         root = self.api_root(source)
         public = self.public_api_root(source)
-        if root == public or not url.startswith(public):
-            return url
         parts, target = urlsplit(url), urlsplit(root)
-        if parts.netloc != urlsplit(public).netloc:
-            return url
+        if root == public or parts.netloc.lower() != urlsplit(public).netloc.lower():
+            return url  # http and https links to the public host both move
         return urlunsplit((target.scheme, target.netloc, parts.path, parts.query, ""))
 
     @staticmethod

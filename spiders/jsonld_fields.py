@@ -18,7 +18,7 @@ UNIT_CODES = {"HUR": "HOUR", "DAY": "DAY", "WEE": "WEEK", "MON": "MONTH", "ANN":
 SECTION_PROPERTIES = (("responsibilities", "Responsibilities"), ("qualifications", "Qualifications"),
                       ("educationRequirements", "Education Requirements"),
                       ("experienceRequirements", "Experience Requirements"), ("skills", "Skills"))
-TRACKING_PREFIXES = ("utm_", "gclid", "fbclid", "source", "src", "ref")
+TRACKING_PREFIXES = ("utm_", "gclid", "fbclid", "mc_cid", "mc_eid", "_ga")  # never a job id: safe to drop
 _DATE_RE = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(.*)$")
 _US_DATE_RE = re.compile(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
 

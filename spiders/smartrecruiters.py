@@ -68,6 +68,8 @@ class SmartRecruitersSpider(PlatformSpider):
         total = as_number(data.get("totalFound"))
         next_offset = offset + len(content)
         page_number = offset // PAGE_SIZE + 1
+        if total is None and len(content) >= PAGE_SIZE:  # no total: a full page means there may be more
+            total = next_offset + 1
         if content and total is not None and next_offset < total:
             if page_number >= MAX_PAGES:
                 run.record_error(f"{response.url}: stopped after {MAX_PAGES} pages of {int(total)} postings",

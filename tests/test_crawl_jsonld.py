@@ -127,6 +127,18 @@ def test_job_sitemap_leads_to_each_job_page_once(gzipped):
     assert spider.runs[source.key].listed == 6
 
 
+@pytest.mark.parametrize("link, expected", [
+    (f"{PUBLIC}/careers/jobs/1", f"{LOCAL}/careers/jobs/1"),
+    ("http://careers.brooksidehealth.example/careers/jobs/2?a=1", f"{LOCAL}/careers/jobs/2?a=1"),  # scheme differs
+    ("https://careers.brooksidehealth.example.evil/jobs/3", "https://careers.brooksidehealth.example.evil/jobs/3"),
+    ("https://other.example/jobs/4", "https://other.example/jobs/4"),
+])
+def test_links_to_the_public_host_move_to_the_base_url(link, expected):
+    source = sitemap_source()
+    spider, _ = started(source)
+    assert spider.localize(source, link) == expected
+
+
 def test_path_hint_in_the_fragment_filters_sitemap_urls():
     source = sitemap_source(f"{PUBLIC}/careers/sitemap.xml#/careers/jobs/1023")
     spider, requests = started(source)

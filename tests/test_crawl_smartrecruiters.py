@@ -4,6 +4,7 @@ detail breaks, source statuses; and one real crawl of the fixtures into a databa
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -51,6 +52,16 @@ def test_a_posting_seen_on_an_earlier_page_is_not_listed_twice(source):
     _, requests = split(spider.parse_page(response_for(f"{ROOT}?offset=2", source, shifted), offset=2))
     assert all(not request.url.endswith("744000146422469") for request in requests)
     assert stat(spider, "emr/smartrecruiters/duplicate_across_pages") == 2
+
+
+@pytest.mark.parametrize("count, asks_next_page", [(100, True), (40, False)])
+def test_without_total_found_a_full_page_asks_for_the_next(source, count, asks_next_page):
+    spider = make_spider(SmartRecruitersSpider, source)
+    content = [{"id": str(900 + n), "name": "Registered Nurse"} for n in range(count)]
+    body = json.dumps({"offset": 0, "limit": 100, "content": content})
+    _, requests = split(spider.parse_page(response_for(f"{ROOT}?offset=0", source, body), offset=0))
+    assert [r.url for r in requests] == ([f"{ROOT}?limit=100&offset={count}"] if asks_next_page else [])
+    assert spider.runs[source.key].listed == count
 
 
 def detail_item(spider, source, page_name, posting_id):
