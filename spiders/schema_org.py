@@ -218,10 +218,41 @@ def extract_page(page_html: str, url: str, selector: Selector | None = None) -> 
         for value in values:
             page.postings.extend(iter_job_postings(value))
             page.other_nodes.extend(node for node in iter_top_nodes(value) if not is_job_posting(node))
-    if not page.postings:
+    if page.postings:
+        page.postings = [resolve_references(posting, index_ids(page.postings + page.other_nodes))
+                         for posting in page.postings]
+    else:
         page.postings = _microdata_postings(selector, page_html, url)
         page.from_microdata = bool(page.postings)
     return page
+
+
+def index_ids(nodes: list[Any], depth: int = 0, found: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Every node with an `@id` and more than that, by its id (`@graph` pages link nodes by id)."""
+    found = {} if found is None else found
+    if depth > MAX_NESTING:
+        return found
+    for node in nodes:
+        if isinstance(node, dict):
+            if isinstance(node.get("@id"), str) and len(node) > 1:
+                found.setdefault(node["@id"], node)
+            index_ids([value for value in node.values() if isinstance(value, dict | list)], depth + 1, found)
+        elif isinstance(node, list):
+            index_ids(node, depth + 1, found)
+    return found
+
+
+def resolve_references(posting: dict[str, Any], by_id: dict[str, dict]) -> dict[str, Any]:
+    """A posting whose `{"@id": ...}`-only values (hiringOrganization, jobLocation) are the nodes they name."""
+
+    def resolve(value: Any) -> Any:
+        if isinstance(value, dict) and set(value) == {"@id"} and value["@id"] in by_id:
+            return by_id[value["@id"]]
+        if isinstance(value, list):
+            return [resolve(entry) for entry in value]
+        return value
+
+    return {key: resolve(value) for key, value in posting.items()}
 
 
 def item_list_urls(nodes: list[dict[str, Any]]) -> list[str]:

@@ -15,7 +15,7 @@ from demo.server import Reply
 from pipeline.models import CrawlRun, Posting, Source
 from spiders.jsonld import JsonLdSpider
 from spiders.jsonld_fields import map_job_posting, parse_date
-from spiders.schema_org import loads_lenient
+from spiders.schema_org import extract_page, loads_lenient
 from tests.conftest import FAST_CRAWL, fixture_path, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, response_for, split, stat
 
@@ -54,6 +54,16 @@ def test_lenient_json_reads_what_browsers_tolerate(block, expected):
 def test_lenient_json_gives_up_on_truncated_blocks():
     with pytest.raises(ValueError):
         loads_lenient('{"@type": "JobPosting", "title": ')
+
+
+def test_graph_references_by_id_are_resolved():
+    page = extract_page("""<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+        {"@type": "Organization", "@id": "https://x.example/#org", "name": "Acme Health"},
+        {"@type": "Place", "@id": "https://x.example/#reno", "address": {"addressLocality": "Reno", "addressRegion": "NV"}},
+        {"@type": "JobPosting", "title": "Coder", "hiringOrganization": {"@id": "https://x.example/#org"},
+         "jobLocation": [{"@id": "https://x.example/#reno"}]}]}</script>""", "https://x.example/")
+    fields = map_job_posting(page.postings[0], "https://x.example/jobs/1")
+    assert (fields["employer"], fields["locations"]) == ("Acme Health", [{"city": "Reno", "state": "NV", "country": None}])
 
 
 @pytest.mark.parametrize("salary, pay_ranges, pay_text", [
