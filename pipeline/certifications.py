@@ -142,7 +142,7 @@ class _Hit:
 def _prepare(text: str) -> str:
     if any(mark in text for mark in _MARK_CHARS):
         text = _MARKS_RE.sub("", text)
-    if _DOTTED_HINT_RE.search(text):
+    if ".H.I" in text or "C." in text and _DOTTED_HINT_RE.search(text):
         text = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
     return text
 

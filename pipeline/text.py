@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _MAX_UNESCAPE_ROUNDS = 4
 _MAX_INPUT_CHARS = 200_000  # a description longer than this is cut (bounded work per posting)
@@ -50,7 +50,7 @@ _DUTIES_HEADER_RE = re.compile(
 def unescape_until_stable(value: str) -> str:
     """Decode HTML entities repeatedly (&amp;lt;p&amp;gt; -> &lt;p&gt; -> <p>), bounded."""
     for _ in range(_MAX_UNESCAPE_ROUNDS):
-        if not _ENTITY_RE.search(value):
+        if "&" not in value or not _ENTITY_RE.search(value):
             break
         decoded = html.unescape(value)
         if decoded == value:
@@ -87,7 +87,8 @@ def html_to_text(value: object) -> str:
         text = _BLOCK_TAG_RE.sub("\n", text)
         text = _emphasis_to_text(text)
         text = _ANY_TAG_RE.sub(" ", text)
-        text = html.unescape(text)
+        if "&" in text:
+            text = html.unescape(text)
     return clean_whitespace(text)
 
 
@@ -141,8 +142,7 @@ def header_kind(header: str) -> str:
     return "other"
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     """One line of the description with the section it sits in."""
 
     text: str
