@@ -67,6 +67,9 @@ EMPLOYERS = (
     DemoEmployer("clearpath-coding", "ClearPath Coding Cooperative", "staffing_outsourcing", "ashby", {"token": "clearpath-coding"}, "Minneapolis", "MN"),
     DemoEmployer("bayou-community-hospital", "Bayou Community Hospital", "hospital", "jsonld", {"url": "http://placeholder/bayou/careers/sitemap.xml"}, "Lafayette", "LA"),
     DemoEmployer("high-desert-clinic", "High Desert Family Clinic", "physician_practice", "jsonld", {"url": "http://placeholder/highdesert/careers/"}, "Santa Fe", "NM"),
+    DemoEmployer("canyon-ridge-health", "Canyon Ridge Health", "hospital", "workday", {"tenant": "canyonridge", "instance": "wd5", "site": "CanyonRidgeCareers"}, "Tucson", "AZ"),
+    DemoEmployer("bluebonnet-medical-center", "Bluebonnet Regional Medical Center", "hospital", "oracle", {"host": "bluebonnet.fa.us2.oraclecloud.com", "site_number": "CX_1"}, "Waco", "TX"),
+    DemoEmployer("northern-plains-federal-health", "Northern Plains Federal Health Service", "government", "usajobs", {"organization": "NPFH", "series": "0675"}, "Billings", "MT"),
 )
 
 # (title, role, typical hourly band)

@@ -9,6 +9,7 @@ import zlib
 from collections.abc import Callable
 
 from demo.boards import DemoBoard, DemoEmployer, DemoJob
+from demo.render_enterprise import oracle_routes, usajobs_routes, workday_routes
 from demo.server import Reply, RequestInfo
 
 WORK_MODE_SENTENCES = {
@@ -307,7 +308,8 @@ def jsonld_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
             ("GET", r"/(?P<site>[^/]+)/careers/jobs/(?P<job_id>[^/]+)", page)]
 
 
-ROUTE_BUILDERS = (greenhouse_routes, lever_routes, smartrecruiters_routes, ashby_routes, jsonld_routes)
+ROUTE_BUILDERS = (greenhouse_routes, lever_routes, smartrecruiters_routes, ashby_routes, jsonld_routes,
+                  workday_routes, oracle_routes, usajobs_routes)
 
 
 def all_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
