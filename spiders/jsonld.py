@@ -45,8 +45,14 @@ class JsonLdSpider(PlatformSpider):
         self.pages_without_posting: dict[str, int] = {}
 
     # --- where a source lives -------------------------------------------------------------
+    @staticmethod
+    def source_url(source: SourceConfig) -> str:
+        """The registry's URL; one written without a scheme ("careers.example.org/jobs") is https."""
+        url = str(source.identifiers["url"]).strip()
+        return url if re.match(r"^https?://", url, re.I) else f"https://{url.lstrip('/')}"
+
     def public_api_root(self, source: SourceConfig) -> str:
-        parts = urlsplit(source.identifiers["url"])
+        parts = urlsplit(self.source_url(source))
         return f"{parts.scheme}://{parts.netloc}"
 
     def localize(self, source: SourceConfig, url: str) -> str:
@@ -60,13 +66,13 @@ class JsonLdSpider(PlatformSpider):
 
     @staticmethod
     def path_hint(source: SourceConfig) -> str | None:
-        return unquote(urldefrag(source.identifiers["url"])[1]).strip() or None
+        return unquote(urldefrag(JsonLdSpider.source_url(source))[1]).strip() or None
 
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
         self.followed[source.key] = set()
         self.emitted_ids[source.key] = set()
         self.pages_without_posting[source.key] = 0
-        url = self.localize(source, urldefrag(source.identifiers["url"])[0])
+        url = self.localize(source, urldefrag(self.source_url(source))[0])
         yield self.request(url, source, self.parse_start, headers={"Accept": HTML_ACCEPT})
 
     # --- callbacks --------------------------------------------------------------------------

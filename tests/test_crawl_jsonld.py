@@ -233,6 +233,17 @@ def test_listing_page_follows_job_links_on_the_same_host_only():
     assert spider.runs[source.key].listed == 2
 
 
+@pytest.mark.parametrize("url, base_url, expected", [
+    ("careers.example.org/jobs/", None, "https://careers.example.org/jobs/"),
+    ("https://careers.example.org/jobs/#/jobs/view/", "http://127.0.0.1:8080/", "http://127.0.0.1:8080/jobs/"),
+    ("http://placeholder/bayou/careers/sitemap.xml", "http://127.0.0.1:9000", "http://127.0.0.1:9000/bayou/careers/sitemap.xml"),
+])
+def test_start_url(url, base_url, expected):
+    source = make_source("jsonld", base_url=base_url and base_url.rstrip("/"), url=url)
+    _, requests = started(source)
+    assert [r.url for r in requests] == [expected]
+
+
 def test_start_url_that_is_a_job_page_is_one_posting():
     source = make_source("jsonld", base_url=None, url=f"{PUBLIC}/careers/jobs/10231-remote-medical-records-technician")
     spider, requests = started(source)
