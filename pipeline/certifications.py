@@ -123,6 +123,11 @@ _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "twenty-four": 24, "a": 1, "an": 1, "first": 1,
 }
+_HIRE_WINDOW_RE = re.compile(
+    r"\bwithin\s+(?:the\s+first\s+|a\s+|an\s+|one\s+)?(?:\d+|[a-z]+)?\s*(?:\(\d+\)\s*)?(?:months?|years?|days?)\s+"
+    r"(?:of|after|from)\s+(?:the\s+|your\s+)?(?:hire|hiring|employment|start|starting|date of hire|appointment)",
+    re.I,
+)
 _WITHIN_RE = re.compile(r"\bwithin\s+(?:the\s+first\s+|the\s+)?(\d+|[a-z-]+)?\s*(?:\((\d+)\)\s*)?(months?|years?|days?|weeks?)\b", re.I)
 
 
@@ -319,6 +324,8 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                             continue
                         else:
                             strength = "required"
+                    if strength == "required" and _HIRE_WINDOW_RE.search(clause[hit.end :]):
+                        strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
                     within = _within_months(clause) if strength == "obtain_after_hire" else None
                     mention = CertMention(hit.code, strength, clause.strip()[:300], within)
                     current = best.get(hit.code)

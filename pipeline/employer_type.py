@@ -43,6 +43,21 @@ _VENDOR_INSURER_RE = re.compile(
     r"Priority Health|Medica|HealthPartners Plan|EmblemHealth|Clover Health|Alignment Health|Devoted Health)\b",
     _I,
 )
+_HEALTH_SYSTEM_RE = re.compile(
+    r"\b(?:Mayo Clinic|Cleveland Clinic|Marshfield Clinic|Geisinger|Intermountain|Kaiser Permanente|"
+    r"Providence (?:Health|St|Swedish)|Ascension|CommonSpirit|HCA|Tenet|Atrium Health|Advocate|Sutter Health|"
+    r"Banner Health|Baylor Scott|Trinity Health|Northwell|Ochsner|UPMC|Corewell|Sanford Health|Novant|"
+    r"Allina|Essentia|Avera|SSM Health|AdventHealth|Adventist Health|Prisma Health|MultiCare|Beaumont|"
+    r"Henry Ford Health|Johns Hopkins|Mass General|Brigham|Cedars-Sinai|Mount Sinai|NYU Langone|"
+    r"Yale New Haven|Penn Medicine|Duke Health|Emory Healthcare|Stanford Health Care|UCSF Health|UCLA Health|"
+    r"Houston Methodist|Memorial Hermann|Texas Health Resources|Lifepoint|Community Health Systems|"
+    r"Universal Health Services|Jefferson Health|Hackensack Meridian|Atlantic Health|RWJBarnabas|"
+    r"Bon Secours|Froedtert|Aurora Health|OhioHealth|Spectrum Health|Christus|Scripps Health|Dignity Health)\b"
+)
+_FEDERAL_DESC_RE = re.compile(
+    r"Department of Veterans Affairs|Veterans Health Administration|Indian Health Service|"
+    r"Pay scale (?:&|and) grade|\bGS[- ]\d{1,2}\b|USAJOBS|Defense Health Agency|federal employees"
+)
 _GOVERNMENT_RE = re.compile(
     r"\b(?:Veterans|VAMC|VA(?= |$|,|\))|V\.A\.|Department of Veterans|Indian Health|IHS|Tribal|Tribe|"
     r"Nation(?! ?wide)|Defense Health|Department of Defense|\bDoD\b|DHA|Army|Navy|Naval|Air Force|Marine Corps|"
@@ -121,6 +136,7 @@ _NAME_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("insurance", _VENDOR_INSURER_RE),
     ("government", _GOVERNMENT_RE),
     ("staffing_outsourcing", _STAFFING_NAME_RE),
+    ("hospital", _HEALTH_SYSTEM_RE),
 ]
 _FACILITY_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("insurance", _INSURER_RE),
@@ -196,6 +212,9 @@ def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> Em
     if client:
         span = client.group(0)
         return EmployerTypeResult("staffing_outsourcing", span, ["emr/employer_type/description/staffing_outsourcing"])
+    federal = _FEDERAL_DESC_RE.search(head)
+    if federal:
+        return EmployerTypeResult("government", federal.group(0), ["emr/employer_type/description/government"])
     found = _first_rule(employer, _FACILITY_RULES) if employer else None
     weak = found is not None and found[0] in ("health_tech", "other", "physician_practice") and found[1].lower() in (
         "medicine", "practice", "specialists", "associates", "ai", "platform", "labs", "technology", "foundation",

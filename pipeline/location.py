@@ -63,6 +63,7 @@ _COUNTRY_ALIASES = {
 }
 _REMOTE_RE = re.compile(r"\b(?:remote|anywhere|nationwide|work from home|virtual|telecommute)\b", re.I)
 _REMOTE_STATE_RE = re.compile(r"\b(?i:remote)\s*(?:[-–—:(,]|in)\s*([A-Z]{2})\b(?!\s*(?:,|-)?\s*[A-Z]{2}\b)")
+_DASHED_RE = re.compile(r"^(?:US|USA)-([A-Z]{2})-([^,;]*)$")
 _PART_SPLIT_RE = re.compile(r"\s*[,;|]\s*|\s+[-–—]\s+|\s*\(\s*|\s*\)\s*")
 _DESC_CITY_STATE_RE = re.compile(
     r"\b(?:in|at|near|located in|based in)\s+((?:[A-Z][a-z]+\.? ){0,2}[A-Z][a-z]+),\s+"
@@ -125,6 +126,9 @@ def parse_location_text(location: str) -> LocationResult | None:
         limited = _REMOTE_STATE_RE.search(text)
         if limited and limited.group(1) in STATE_CODES:
             return LocationResult(None, limited.group(1), "US", limited.group(0), ["emr/location/text/remote_state"])
+    dashed = _DASHED_RE.match(text)  # iCIMS style "US-TX-Houston"
+    if dashed and dashed.group(1) in STATE_CODES:
+        return LocationResult(dashed.group(2).strip() or None, dashed.group(1), "US", text, ["emr/location/text"])
     parts = [p for p in _PART_SPLIT_RE.split(text) if p and p.strip()]
     country = None
     for index in range(len(parts) - 1, -1, -1):

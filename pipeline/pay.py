@@ -40,6 +40,8 @@ _MONEY_RE = re.compile(
     r"(?<![\w.,])"
     + _amount("1")
     + r"(?:\s*(?P<c1b>USD|CAD|EUR|GBP))?"
+    + r"(?:(?P<u1>\s*(?:/\s*|per\s+|an?\s+)(?:hour|hr|year|yr|annum|week|wk|month|mo|day))(?="
+    + _RANGE_SEP + r"(?:US\$|C\$|CA\$|\$|€|£|USD|CAD|EUR|GBP)?\s?\d))?"
     + r"(?:" + _RANGE_SEP + _amount("2") + r"(?:\s*(?P<c2b>USD|CAD|EUR|GBP))?)?"
     + r"(?P<plus>\+)?"
 )
@@ -163,9 +165,8 @@ def _candidates(text: str, *, need_context: bool):
         line_start, line_end = _line_bounds(text, match.start(), match.end())
         before = text[max(line_start, match.start() - 60) : match.start()]
         sentence_before = _CLAUSE_SPLIT_RE.split(before)[-1]
-        if not has_currency:
-            if not _PAY_KEYWORD_RE.search(text[line_start : match.start()]):
-                continue
+        if not has_currency and need_context and not _PAY_KEYWORD_RE.search(text[line_start : match.start()]):
+            continue
         after_full = text[match.end() : line_end]
         unit_match = _UNIT_AFTER_RE.match(after_full)
         after_unit = after_full[unit_match.end() :] if unit_match else after_full
@@ -180,6 +181,8 @@ def _candidates(text: str, *, need_context: bool):
             yield None, "site_estimate", span
             continue
         period = _unit_from(unit_match)
+        if period is None and match.group("u1"):
+            period = _unit_from(_UNIT_AFTER_RE.match(match.group("u1")))
         if period is None:
             period = _unit_from(_UNIT_BEFORE_RE.search(text[line_start : match.start()]))
         low = _to_number(match.group("n1"))

@@ -22,7 +22,8 @@ _EXCLUDE_RE = re.compile(
     r"software|developer|engineer|programmer|devops|data scientist|machine learning|"
     r"title abstract\w*|title examiner|landman|university registrar|student records|"
     r"transcription\w*|scribe|interpreter|driver|security officer|housekeep\w*|cook|teacher|"
-    r"sales|account executive|recruiter|help desk|service desk|desktop support)\b",
+    r"sales|account executive|recruiter|help desk|service desk|desktop support|unit secretary|unit clerk|"
+    r"health unit coordinator|ward clerk|secretary|EMT|paramedic|firefighter)\b",
     _I,
 )
 _BILLING_RE = re.compile(r"\b(?:billing|biller|billers|claims?|denials?|revenue cycle|reimbursement)\b", _I)
@@ -79,7 +80,7 @@ _AMBIGUOUS_TITLE_RE = re.compile(
 # Description fallback: phrase counts over the first part of the description.
 _DESC_ROLE_PATTERNS = [
     ("cdi", re.compile(r"clinical documentation (?:integrity|improvement)|\bCDI\b", _I)),
-    ("registry", re.compile(r"cancer registry|tumor registry|trauma registry|registrars?\b|abstract\w* (?:cancer|trauma)", _I)),
+    ("registry", re.compile(r"cancer registry|tumor registry|trauma registry|cancer registrars?|abstract\w* (?:cancer|trauma)", _I)),
     ("release_of_information", re.compile(r"release of information|\bROI\b|requests? for (?:patient )?(?:records|information)", _I)),
     ("coding", re.compile(r"\bICD-10|\bCPT\b|assign\w* codes|\bMS-DRG|\bcod(?:ing|er)\b", _I)),
     ("medical_records", re.compile(r"medical records?|health information|\bHIM\b|scan\w* (?:and|&) index|chart completion", _I)),
@@ -135,14 +136,22 @@ def is_relevant_title(title: str) -> bool | None:
     return relevant
 
 
+_NEAR_MISS_DESC_RE = re.compile(
+    r"\b(?:claims?|denials?|collections?|billing|insurance verification|scheduling|schedule appointments|"
+    r"prior authorizations?|registration|check[- ]in|vital signs|patient care)\b",
+    _I,
+)
+
+
 def _role_from_description(description_text: str) -> tuple[str | None, str | None]:
     head = description_text[:1500]
+    near_miss = len(_NEAR_MISS_DESC_RE.findall(head))
     best_role, best_count, best_span = None, 0, None
     for role, pattern in _DESC_ROLE_PATTERNS:
         matches = pattern.findall(head)
         if len(matches) > best_count:
             best_role, best_count, best_span = role, len(matches), matches[0]
-    if best_count >= 2:
+    if best_count >= 2 and best_count > near_miss:
         return best_role, best_span
     return None, None
 

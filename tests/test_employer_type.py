@@ -42,6 +42,8 @@ from pipeline.employer_type import normalize_employer_type
          "staffing_outsourcing"),
         ({"employer": "Wasatch Valley Health"}, "Wasatch Valley Health is a nonprofit system of six hospitals.",
          "hospital"),
+        ({"employer": "Mayo Clinic"}, "", "hospital"),
+        ({"employer": "Gulf Coast Health Care"}, "Overview\nPay scale & grade: GS 5 - 6", "government"),
         ({"employer": "Acme Corp"}, "", "other"),
         ({"employer": None}, "", "other"),
     ],

@@ -20,6 +20,8 @@ from pipeline.location import normalize_location
         ({"location": "San Juan, PR"}, ("San Juan", "PR", "US")),
         ({"location": "Dallas OR Houston"}, (None, None, None)),
         ({"location": "Toronto, ON, Canada"}, ("Toronto", None, "CA")),
+        ({"location": "US-TX-Houston"}, ("Houston", "TX", "US")),
+        ({"location": "Houston, TX 77030"}, ("Houston", "TX", "US")),
         ({"locations": [{"city": "Tulsa", "state": "Oklahoma", "country": "united states"}]}, ("Tulsa", "OK", "US")),
         ({"locations": [{"city": "Austin", "state": "tx", "country": "USA"}], "location": "Remote"}, ("Austin", "TX", "US")),
         ({"locations": [{"city": "Chicago", "state": None, "country": "US"}]}, ("Chicago", "IL", "US")),

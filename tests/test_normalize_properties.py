@@ -94,3 +94,25 @@ def test_run_reports_bad_lines_and_goes_on():
     assert records[0]["work_mode"] == "onsite"
     assert records[-1]["certifications"] == {"CCS": "required"}
     assert "missing description" in records[3]["error"]
+
+
+def test_escaped_greenhouse_html_end_to_end():
+    import html
+
+    description = html.escape(
+        "<div><p><strong>Requirements:</strong></p><ul><li>RHIT <strong>required</strong></li></ul>"
+        "<p><strong>Preferred Qualifications</strong></p><ul><li>CCS</li><li>Epic experience</li></ul>"
+        "<p>This is a hybrid role: 2 days a week on-site.</p><p>Pay Range: $22.50&nbsp;-&nbsp;$30.00 per hour</p></div>"
+    )
+    posting = normalize({
+        "title": "HIM Analyst II", "employer": "Mercy Health", "location": "Cincinnati, Ohio, US",
+        "description": description, "pay_ranges": [{"min": 0, "max": 0, "interval": None}],
+        "workplace_type": "unspecified", "employment_type": "FULL_TIME",
+    })
+    assert (posting.relevant, posting.role) == (True, "medical_records")
+    assert (posting.pay.pay_min, posting.pay.pay_max, posting.pay.pay_period) == (22.5, 30.0, "hour")
+    assert posting.work_mode == "hybrid"
+    assert {c.code: c.strength for c in posting.certifications} == {"RHIT": "required", "CCS": "preferred"}
+    assert (posting.city, posting.state, posting.country) == ("Cincinnati", "OH", "US")
+    assert posting.employment_type == "full_time"
+    assert "<" not in posting.description_text and "&" not in posting.description_text

@@ -36,6 +36,10 @@ def _tuple(pay):
         ("Pay between $20 and $24 hourly", (20.0, 24.0, "hour", "USD")),
         ("Salary: $40,674 to $73,286, Grade 4 to 7", (40674.0, 73286.0, "year", "USD")),
         ("Pay: $30.00 - $41.50 /hour plus a $2.00/hr night differential", (30.0, 41.5, "hour", "USD")),
+        ("Compensation: $23/hr - $28/hr depending on experience", (23.0, 28.0, "hour", "USD")),
+        ("Salary: USD 52,000 - 68,000 per year", (52000.0, 68000.0, "year", "USD")),
+        ("Hourly rate: 18.50 - 24.00", (18.5, 24.0, "hour", "USD")),
+        ("Salary: Up to $60,000 annually", (None, 60000.0, "year", "USD")),
     ],
 )
 def test_parses_base_pay(text, expected):
@@ -91,6 +95,19 @@ def test_structured_ranges(ranges, expected):
     result = normalize_pay({"pay_ranges": ranges}, "")
     assert _tuple(result.pay) == expected
     assert "emr/pay/from_structured" in result.decisions
+
+
+@pytest.mark.parametrize(
+    ("pay_text", "expected"),
+    [
+        ("18.50/hr", (18.5, 18.5, "hour", "USD")),
+        ("$18 an hour", (18.0, 18.0, "hour", "USD")),
+        ("52,000 - 68,000", (52000.0, 68000.0, "year", "USD")),
+        ("DOE", None),
+    ],
+)
+def test_pay_text_field(pay_text, expected):
+    assert _tuple(normalize_pay({"pay_text": pay_text}, "").pay) == expected
 
 
 def test_pay_text_wins_over_description():

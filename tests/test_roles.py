@@ -41,6 +41,9 @@ from pipeline.roles import is_relevant_title, normalize_role
         ("Title Abstractor", False, None),
         ("University Registrar", False, None),
         ("Pharmacy Technician", False, None),
+        ("Health Unit Coordinator", False, None),
+        ("HIM Specialist", True, "medical_records"),
+        ("Coding Quality Auditor", True, "coding"),
     ],
 )
 def test_title(title, relevant, role):
