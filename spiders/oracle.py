@@ -94,6 +94,8 @@ class OracleSpider(PlatformSpider):
         known = {found for found in ids if found}
         if offset > 0 and known and known <= this_search:
             self.crawler.stats.inc_value("emr/oracle/repeated_page")
+            run.record_error(f"keyword {keyword!r}: offset {offset} repeated earlier requisitions; "
+                             "paging stopped there", kind="partial")
             return
         this_search.update(known)
         listed = self.listed_ids.setdefault(source.key, set())
@@ -144,24 +146,28 @@ class OracleSpider(PlatformSpider):
     @guarded("partial")
     def parse_detail(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
-        fallback = response.meta["fallback_item"]
+        fallback = response.meta.get("fallback_item")
         data = self.json(response)
         if not isinstance(data, dict) or not isinstance(data.get("items"), list):
             raise ShapeError("expected an object with an 'items' list")
         if not data["items"]:  # unknown or just withdrawn: the listing still says it is open
             self.crawler.stats.inc_value("emr/oracle/detail_empty")
-            yield self.emit(run, fallback)
+            if fallback is not None:
+                yield self.emit(run, fallback)
             return
         detail = data["items"][0]
         if not isinstance(detail, dict):
             raise ShapeError("expected 'items' to hold a requisition object")
+        if fallback is None:  # a detail fetched on its own: its own fields stand in for the listing's
+            fallback = self.map_requisition(run.source, detail)
+            fallback["raw"] = {"listing": None}
         item = fallback.copy()
         work_location = next((place for place in as_list(detail.get("workLocation")) if isinstance(place, dict)), {})
         structured = {"city": as_text(work_location.get("TownOrCity")), "state": as_text(work_location.get("Region2")),
                       "country": as_text(work_location.get("Country"))}
         updates = {
             "title": as_text(detail.get("Title")),
-            "description": _description(detail, as_text(fallback["raw"]["listing"].get("ShortDescriptionStr"))),
+            "description": _description(detail, as_text(as_dict(fallback["raw"]["listing"]).get("ShortDescriptionStr"))),
             "location": as_text(detail.get("PrimaryLocation")) if not item.get("location") else None,
             "locations": [structured] if any(structured.values()) else None,
             "workplace_type": _workplace(detail) if not item.get("workplace_type") else None,

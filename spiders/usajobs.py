@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import html
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
+from pipeline.location import country_code, state_code
 from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
 from spiders.fields import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
@@ -38,7 +40,7 @@ DEFAULT_SEARCHES = (
 )
 SCHEDULE_CODES = {"1": "Full-time", "2": "Part-time", "3": "Shift work", "4": "Intermittent",
                   "5": "Job sharing", "6": "Multiple schedules"}
-COUNTRY_NAMES = {"united states": "US", "united states of america": "US"}
+_MARKUP_RE = re.compile(r"<[A-Za-z/][^>]*>|&(?:[A-Za-z]+|#\d+);")
 
 
 def searches_for(source: SourceConfig) -> list[dict[str, str]]:
@@ -178,16 +180,17 @@ def _location(entry: Any) -> dict[str, Any] | None:
     """{"city", "state", "country"} from a PositionLocation: CityName repeats the state
     ("Warren, Michigan"); remote and multi-location labels have no city."""
     entry = as_dict(entry)
-    state = as_text(entry.get("CountrySubDivisionCode"))
-    country_name = as_text(entry.get("CountryCode"))
-    country = COUNTRY_NAMES.get(country_name.lower(), country_name) if country_name else None
+    state_name = as_text(entry.get("CountrySubDivisionCode"))  # a full name: "Michigan"
+    country_name = as_text(entry.get("CountryCode"))  # a name: "United States"
+    country = country_code(country_name) or country_name
     city = as_text(entry.get("CityName"))
-    if city and state and city.lower().endswith(f", {state.lower()}"):
-        city = city[: -len(state) - 2].strip() or None
+    if city and state_name and city.lower().endswith(f", {state_name.lower()}"):
+        city = city[: -len(state_name) - 2].strip() or None
     elif city and "," in city:
         city = city.split(",", 1)[0].strip() or None
-    if city and not state and city == as_text(entry.get("LocationName")):
+    if city and not state_name and city == as_text(entry.get("LocationName")):
         city = None  # "Anywhere in the U.S. (remote job)", "Multiple Locations"
+    state = (state_code(state_name) or state_name) if country in (None, "US") else state_name
     if not (city or state or country):
         return None
     return {"city": city, "state": state, "country": country}
@@ -219,4 +222,7 @@ def _description(descriptor: dict[str, Any], details: dict[str, Any]) -> str | N
 
 
 def _paragraph(text: str) -> str:
+    """Plain text as HTML; text that already carries tags or entities is kept as it is."""
+    if _MARKUP_RE.search(text):
+        return text
     return html.escape(text).replace("\n", "<br>")

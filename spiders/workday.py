@@ -175,12 +175,20 @@ class WorkdaySpider(PlatformSpider):
         info = data.get("jobPostingInfo") if isinstance(data, dict) else None
         if not isinstance(info, dict):
             raise ShapeError("expected an object with 'jobPostingInfo'")
-        item = response.meta["fallback_item"].copy()
+        fallback = response.meta.get("fallback_item")
+        item = fallback.copy() if fallback is not None else self.item_without_listing(run, info)
         for name, value in self.detail_fields(info, as_dict(data.get("hiringOrganization"))).items():
             if value is not None:
                 item[name] = value
         item["raw"] = {"listing": item["raw"].get("listing"), "detail": data}
         yield self.emit(run, item)
+
+    def item_without_listing(self, run: SourceRun, info: dict[str, Any]):
+        """A detail fetched on its own (no list-level item): the posting id from its posting id or URL."""
+        reference = as_text(info.get("jobPostingId")) or as_text(info.get("externalUrl"))
+        if reference is None:
+            raise ShapeError("detail without jobPostingId or externalUrl")
+        return self.new_item(run.source, external_id=posting_id(reference), raw={"listing": None})
 
     def detail_fields(self, info: dict[str, Any], organization: dict[str, Any]) -> dict[str, Any]:
         countries = [as_dict(info.get("country")), as_dict(as_dict(info.get("jobRequisitionLocation")).get("country"))]

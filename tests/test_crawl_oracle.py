@@ -118,6 +118,26 @@ def test_description_joins_sections_and_flex_fields_without_the_corporate_text()
                                   "<h3>Shift</h3><p>Days</p>")
 
 
+def test_a_detail_fetched_on_its_own_maps_without_the_listing():
+    source = ehrs(keyword="x")
+    spider = make_spider(OracleSpider, source)
+    response = fixture_response("oracle", "detail_203341.json", LIST_URL + "Details", source)
+    [item] = split(spider.parse_detail(response))[0]
+    assert (item["external_id"], item["title"], item["workplace_type"]) == (
+        "203341", "Coding & Health Information Specialist", "On-site")
+    assert item["posted_at"] == datetime(2026, 7, 28, 14, 5, 11, tzinfo=UTC) and "RHIT or CCS" in item["description"]
+
+
+def test_a_repeated_page_stops_paging():
+    source = ehrs(keyword="x")
+    spider = make_spider(OracleSpider, source)
+    page0 = fixture_response("oracle", "search_page0.json", LIST_URL, source)
+    assert len(split(spider.parse_list(page0, keyword="x", offset=0, total=None))[1]) == 5
+    again = fixture_response("oracle", "search_page0.json", LIST_URL, source)
+    assert split(spider.parse_list(again, keyword="x", offset=25, total=100)) == ([], [])
+    assert spider.runs[source.key].status == "partial"
+
+
 def test_a_broken_detail_keeps_the_listing():
     source = ehrs(keyword="x")
     spider = make_spider(OracleSpider, source)

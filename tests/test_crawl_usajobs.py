@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from demo.server import Reply
 from pipeline.models import CrawlRun, Posting, PostingCertification, Source
-from spiders.usajobs import UsajobsSpider, searches_for
+from spiders.usajobs import UsajobsSpider, _paragraph, searches_for
 from tests.conftest import fixture_path, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, split
 
@@ -100,7 +100,7 @@ def test_paging_follows_number_of_pages_given_as_a_string():
     ("812345600", {"pay_ranges": [{"min": 44488.0, "max": 71618.0, "currency": "USD", "interval": "PA"}],
                    "remote": False, "telework": "No", "employer": "Veterans Health Administration",
                    "employment_type": "Full-time",
-                   "locations": [{"city": "Salem", "state": "Virginia", "country": "US"}],
+                   "locations": [{"city": "Salem", "state": "VA", "country": "US"}],
                    "posted_at": datetime(2026, 9, 14, 4, tzinfo=UTC),
                    "valid_through": datetime(2026, 9, 29, 3, 59, 59, 997000, tzinfo=UTC),
                    "url": "https://www.usajobs.gov/GetJob/ViewDetails/812345600", "requisition_id": "CBSX-45600-26-MP"}),
@@ -108,8 +108,8 @@ def test_paging_follows_number_of_pages_given_as_a_string():
                    "remote": True, "telework": "No", "location": "Anywhere in the U.S. (remote job)",
                    "locations": [{"city": None, "state": None, "country": "US"}]}),
     ("812345622", {"telework": "Yes", "location": "Multiple Locations",
-                   "locations": [{"city": "Tucson", "state": "Arizona", "country": "US"},
-                                 {"city": "Phoenix", "state": "Arizona", "country": "US"}]}),
+                   "locations": [{"city": "Tucson", "state": "AZ", "country": "US"},
+                                 {"city": "Phoenix", "state": "AZ", "country": "US"}]}),
     # no UserArea, no pay, an empty schedule name and an empty publication date
     ("812345633", {"pay_ranges": [], "remote": None, "telework": None, "description": None,
                    "employment_type": "Part-time", "employer": "Indian Health Service",
@@ -128,6 +128,15 @@ def test_description_holds_summary_duties_and_qualifications():
     assert "<li>Assigns ICD-10-CM and CPT codes to outpatient encounters</li>" in description
     assert "RHIA, RHIT, CCS, CCS-P or CPC" in description and "evaluated" not in description
     assert "attorneys &amp; insurers" in items["812345611"]["description"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Files records & scans <b>charts</b>", "Files records & scans <b>charts</b>"),  # markup kept as sent
+    ("Files records &amp; scans", "Files records &amp; scans"),
+    ("Files records & scans\ncharts", "Files records &amp; scans<br>charts"),
+])
+def test_plain_text_becomes_html_once(text, expected):
+    assert _paragraph(text) == expected
 
 
 @pytest.mark.parametrize(("name", "status"), [("error.html", "failed"), ("truncated.json", "failed"),

@@ -160,6 +160,15 @@ def test_detail_mapping(name, expected):
     assert spider.runs[source.key].status == "ok"
 
 
+def test_a_detail_fetched_on_its_own_maps_without_the_listing():
+    source = pinecrest(search="x")
+    spider = make_spider(WorkdaySpider, source)
+    response = fixture_response("workday", "detail_JR-20517-1.json", LIST_URL + "/x", source)
+    [item] = split(spider.parse_detail(response))[0]
+    assert (item["external_id"], item["requisition_id"], item["title"], item["location"]) == (
+        "JR-20517-1", "JR-20517", "Release of Information Specialist", "Katy, TX")
+
+
 @pytest.mark.parametrize(("name", "status"), [("maintenance.html", "failed"), ("truncated.json", "failed"),
                                               ("drifted.json", "drift")])
 def test_bad_list_bodies_set_the_source_status(name, status):
