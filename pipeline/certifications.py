@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
-from pipeline.text import Line, lines_with_sections, sentences
+from pipeline.text import section_at, sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
 
@@ -193,23 +193,25 @@ def _left_boundary(text: str, start: int) -> bool:
     return start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "-")
 
 
-def _candidate_lines(lines: list[Line]) -> set[int]:
+def _candidate_lines(text: str, lines: list[str]) -> list[int]:
     """Indices of lines that can hold a credential, from a few passes over the whole text."""
-    joined = "\n".join(line.text for line in lines)
-    starts, offset = [], 0
-    for line in lines:
-        starts.append(offset)
-        offset += len(line.text) + 1
+    starts = [0]
+    for line in lines[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
     positions: list[int] = []
     for pattern in (_CODE_RE, _UNMAPPED_RE):
-        positions.extend(m.start() for m in pattern.finditer(joined) if _left_boundary(joined, m.start()))
-    lowered = joined.lower()
-    for word in _NAME_TRIGGERS + ("epic",):
-        found = lowered.find(word)
-        while found >= 0:
-            positions.append(found)
-            found = lowered.find(word, found + 1)
-    return {bisect_right(starts, position) - 1 for position in positions}
+        positions.extend(m.start() for m in pattern.finditer(text) if _left_boundary(text, m.start()))
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        for word in _NAME_TRIGGERS + ("epic",):
+            found = lowered.find(word)
+            while found >= 0:
+                positions.append(found)
+                found = lowered.find(word, found + 1)
+    else:  # lower-casing changed offsets: check line by line
+        positions.extend(starts[i] for i, line in enumerate(lines)
+                         if any(w in line.lower() for w in _NAME_TRIGGERS + ("epic",)))
+    return sorted({bisect_right(starts, position) - 1 for position in positions})
 
 
 def _hits(sentence: str, context: _DocContext) -> list[_Hit]:
@@ -285,12 +287,12 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
     """Catalog credentials (code, strength, evidence) asked for in a posting."""
     text = _prepare(description_text)
     context = _DocContext(text, title if isinstance(title, str) else "")
-    lines = lines_with_sections(text)
-    wanted = _candidate_lines(lines)
+    raw_lines = text.split("\n")
     best: dict[str, CertMention] = {}
     decisions: list[str] = []
-    for index, line in enumerate(lines):
-        if index not in wanted:
+    for index in _candidate_lines(text, raw_lines):
+        line = section_at(raw_lines, index)
+        if not line.text:
             continue
         inline_kind = None
         header_match = _INLINE_HEADER_RE.match(line.text)

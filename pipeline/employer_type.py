@@ -56,8 +56,10 @@ _HEALTH_SYSTEM_RE = re.compile(
 )
 _FEDERAL_DESC_RE = re.compile(
     r"Department of Veterans Affairs|Veterans Health Administration|Indian Health Service|"
-    r"Pay scale (?:&|and) grade|\bGS[- ]\d{1,2}\b|USAJOBS|Defense Health Agency|federal employees"
+    r"Pay scale (?:&|and) grade|GS[- ]\d{1,2}\b|USAJOBS|Defense Health Agency|federal employees"
 )
+_WE_ARE_RE = re.compile(r"(?:we are|we're|our (?:company|organization)|the (?:company|organization))\b", _I)
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|\n")
 _GOVERNMENT_RE = re.compile(
     r"\b(?:Veterans|VAMC|VA(?= |$|,|\))|V\.A\.|Department of Veterans|Indian Health|IHS|Tribal|Tribe|"
     r"Nation(?! ?wide)|Defense Health|Department of Defense|\bDoD\b|DHA|Army|Navy|Naval|Air Force|Marine Corps|"
@@ -177,11 +179,11 @@ def _earliest_rule(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple
 def _self_description(employer: str, description_text: str) -> str | None:
     """The predicate of the first sentence where the employer describes itself."""
     head = description_text[:1200]
-    candidates = [s for s in re.split(r"(?<=[.!?])\s+|\n", head) if s.strip()]
+    candidates = [s for s in _SENTENCE_SPLIT_RE.split(head, maxsplit=12) if s.strip()]
     first_word = employer.split()[0] if employer.split() else ""
     for sentence in candidates[:8]:
         starts_with_name = bool(first_word) and sentence.lower().startswith(first_word.lower())
-        if not (starts_with_name or re.match(r"(?:we are|we're|our (?:company|organization)|the (?:company|organization))\b", sentence, _I)):
+        if not (starts_with_name or _WE_ARE_RE.match(sentence)):
             continue
         match = _SELF_DESCRIPTION_RE.search(sentence)
         if match:

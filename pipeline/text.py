@@ -166,6 +166,18 @@ def lines_with_sections(text: str) -> list[Line]:
     return result
 
 
+def section_at(lines: list[str], index: int) -> Line:
+    """Line `index` of lines with the section it sits in (nearest header above, or itself)."""
+    text = lines[index].strip()
+    if is_header(text):
+        return Line(text, text.rstrip(":").strip(), header_kind(text))
+    for above in range(index - 1, -1, -1):
+        candidate = lines[above].strip()
+        if candidate and is_header(candidate):
+            return Line(text, candidate.rstrip(":").strip(), header_kind(candidate))
+    return Line(text, "", "none")
+
+
 def lines_matching(text: str, pattern: re.Pattern[str]) -> str:
     """The lines of text holding a match of pattern (written in lower case), joined by newlines.
 
