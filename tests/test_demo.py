@@ -8,11 +8,17 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from demo.boards import build_boards
-from demo.render import numeric_id, uuid_id
+from demo.render import numeric_id, smartrecruiters_id, uuid_id
 from pipeline.models import Posting, Source
 from tests.conftest import run_cli
 
-EXTERNAL_ID = {"greenhouse": lambda job: str(numeric_id(job)), "lever": uuid_id}
+EXTERNAL_ID = {
+    "greenhouse": lambda job: str(numeric_id(job)),
+    "lever": uuid_id,
+    "smartrecruiters": smartrecruiters_id,
+    "ashby": uuid_id,
+    "jsonld": lambda job: job.job_id,
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,4 +58,4 @@ def test_demo_stores_what_the_boards_advertise(demo_run):
             else:
                 assert posting.pay_period is None
     assert checked >= 60
-    assert {"greenhouse", "lever"} <= platforms
+    assert set(EXTERNAL_ID) <= platforms
