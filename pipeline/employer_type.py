@@ -210,18 +210,20 @@ def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> Em
         return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
     predicate = _self_description(employer, description_text) if description_text else None
     head = description_text[:3000] if description_text else ""
-    client = _OUR_CLIENT_RE.search(head) if "client" in head.lower() else None
-    if client:
-        span = client.group(0)
-        return EmployerTypeResult("staffing_outsourcing", span, ["emr/employer_type/description/staffing_outsourcing"])
-    federal = _FEDERAL_DESC_RE.search(head)
-    if federal:
-        return EmployerTypeResult("government", federal.group(0), ["emr/employer_type/description/government"])
     found = _first_rule(employer, _FACILITY_RULES) if employer else None
     weak = found is not None and found[0] in ("health_tech", "other", "physician_practice") and found[1].lower() in (
         "medicine", "practice", "specialists", "associates", "ai", "platform", "labs", "technology", "foundation",
         "association", "institute",
     )
+    # A software vendor's "our clients" are its customers, not placements: a tech name wins here.
+    client = _OUR_CLIENT_RE.search(head) if "client" in head.lower() else None
+    if client and not (found and found[0] == "health_tech" and not weak):
+        return EmployerTypeResult(
+            "staffing_outsourcing", client.group(0), ["emr/employer_type/description/staffing_outsourcing"]
+        )
+    federal = _FEDERAL_DESC_RE.search(head)
+    if federal:
+        return EmployerTypeResult("government", federal.group(0), ["emr/employer_type/description/government"])
     if found and not weak:
         return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
     if predicate:

@@ -43,6 +43,7 @@ from pipeline.employer_type import normalize_employer_type
         ({"employer": "Wasatch Valley Health"}, "Wasatch Valley Health is a nonprofit system of six hospitals.",
          "hospital"),
         ({"employer": "Mayo Clinic"}, "", "hospital"),
+        ({"employer": "Brightleaf Software"}, "We support our clients' coding teams.", "health_tech"),
         ({"employer": "Gulf Coast Health Care"}, "Overview\nPay scale & grade: GS 5 - 6", "government"),
         ({"employer": "Acme Corp"}, "", "other"),
         ({"employer": None}, "", "other"),
