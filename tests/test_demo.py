@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from demo.boards import build_boards
 from demo.render import numeric_id, smartrecruiters_id, uuid_id
+from demo.render_enterprise import oracle_requisition, workday_path
 from pipeline.models import Posting, Source
 from tests.conftest import run_cli
 
@@ -18,6 +19,8 @@ EXTERNAL_ID = {
     "smartrecruiters": smartrecruiters_id,
     "ashby": uuid_id,
     "jsonld": lambda job: job.job_id,
+    "workday": lambda job: workday_path(job).rsplit("_", 1)[-1],
+    "oracle": lambda job: str(oracle_requisition(job)["Id"]),
 }
 
 
