@@ -16,6 +16,7 @@ from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from pipeline.models import utcnow
+from pipeline.roles import is_relevant_title
 from spiders.items import RawPosting
 from spiders.registry import SourceConfig
 
@@ -118,6 +119,36 @@ def guarded(kind: str = "failed") -> Callable:
     return decorate
 
 
+class ListingLedger:
+    """Which postings each source has listed, across its searches and pages.
+
+    `fresh()` keeps the records of a page that the source has not listed yet (a board can list a
+    posting under several searches, or shift it between pages while it is read). It returns None
+    when a later page holds only what the same search already listed: the platform caps its results
+    and repeats itself, so paging must stop there."""
+
+    def __init__(self) -> None:
+        self.by_source: dict[str, set[str]] = {}
+        self.by_search: dict[tuple[str, str], set[str]] = {}
+
+    def fresh(self, source_key: str, records: list[Any], ids: list[str | None], *, search: str = "",
+              offset: int = 0) -> list[Any] | None:
+        known = {found for found in ids if found}
+        this_search = self.by_search.setdefault((source_key, search), set())
+        if offset > 0 and known and known <= this_search:
+            return None
+        this_search.update(known)
+        listed = self.by_source.setdefault(source_key, set())
+        fresh = []
+        for record, found in zip(records, ids, strict=True):
+            if found is not None:
+                if found in listed:
+                    continue
+                listed.add(found)
+            fresh.append(record)
+        return fresh
+
+
 class PlatformSpider(scrapy.Spider):
     """Base of every platform spider: subclasses define `platform`, `start_source()` and callbacks."""
 
@@ -128,6 +159,7 @@ class PlatformSpider(scrapy.Spider):
         super().__init__(*args, **kwargs)
         self.sources = [source for source in (sources or []) if source.platform == self.platform]
         self.runs: dict[str, SourceRun] = {}
+        self.ledger = ListingLedger()
 
     # --- hooks for subclasses -------------------------------------------------------------
     def start_source(self, source: SourceConfig) -> Iterator[Request]:
@@ -181,6 +213,28 @@ class PlatformSpider(scrapy.Spider):
         fallback = request.meta.get("fallback_item")
         if fallback is not None:  # a detail call failed: the list's version of the posting still counts
             yield self.emit(run, fallback)
+
+    def detail_or_item(self, source: SourceConfig, item: RawPosting, url: str) -> Request | RawPosting:
+        """The posting's detail request (the listed item is its fallback), or the item itself when
+        its title is clearly irrelevant: the relevance stage counts it, no detail call is spent."""
+        if is_relevant_title(item.get("title") or "") is False:
+            return item
+        return self.request(url, source, self.parse_detail, critical=False, meta={"fallback_item": item})
+
+    def parse_detail(self, response: Response) -> Iterator[Any]:
+        raise NotImplementedError(f"{self.platform} lists every field: it has no detail pages")
+
+    def fresh_records(self, run: SourceRun, records: list[Any], ids: list[str | None], *, search: str = "",
+                      offset: int = 0) -> list[Any] | None:
+        """The page's records not listed before (counted in run.listed); None for a repeated page."""
+        fresh = self.ledger.fresh(run.source.key, records, ids, search=search, offset=offset)
+        if fresh is None:
+            self.crawler.stats.inc_value(f"emr/{self.platform}/repeated_page")
+            return None
+        if len(fresh) < len(records):
+            self.crawler.stats.inc_value(f"emr/{self.platform}/listed_twice", len(records) - len(fresh))
+        run.listed += len(fresh)
+        return fresh
 
     def json(self, response: Response) -> Any:
         try:

@@ -6,8 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pipeline.roles import is_relevant_title
-
 from spiders.base import PlatformSpider, ShapeError, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
@@ -40,10 +38,8 @@ class GreenhouseSpider(PlatformSpider):
 
     def posting_or_detail(self, source: SourceConfig, job: dict[str, Any]) -> Any:
         item = self.map_job(source, job)
-        if is_relevant_title(item.get("title") or "") is False:
-            return item
         url = f"{self.api_root(source)}/v1/boards/{source.identifiers['token']}/jobs/{item['external_id']}?pay_transparency=true"
-        return self.request(url, source, self.parse_detail, critical=False, meta={"fallback_item": item})
+        return self.detail_or_item(source, item, url)
 
     @guarded("partial")
     def parse_detail(self, response) -> Iterator[Any]:

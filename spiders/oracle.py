@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.roles import is_relevant_title
 from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
@@ -47,18 +46,11 @@ class OracleSpider(PlatformSpider):
     name = "oracle"
     platform = "oracle"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.listed_ids: dict[str, set[str]] = {}
-        self.search_ids: dict[tuple[str, str | None], set[str]] = {}
-
     def public_api_root(self, source: SourceConfig) -> str:
         return f"https://{source.identifiers['host']}"
 
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
-        self.listed_ids[source.key] = set()
         for keyword in keywords_for(source):
-            self.search_ids[(source.key, keyword)] = set()
             yield self.list_request(source, keyword, 0, None)
 
     def list_request(self, source: SourceConfig, keyword: str | None, offset: int, total: int | None):
@@ -89,19 +81,12 @@ class OracleSpider(PlatformSpider):
             raise ShapeError("no 'requisitionList' in the search result (expand ignored or shape changed)")
         if offset == 0:  # the count is only meaningful on the first page, and drifts between calls
             total = int(page_total) if page_total is not None else None
-        ids = [_id_of(requisition) for requisition in requisitions]
-        this_search = self.search_ids.setdefault((source.key, keyword), set())
-        known = {found for found in ids if found}
-        if offset > 0 and known and known <= this_search:
-            self.crawler.stats.inc_value("emr/oracle/repeated_page")
+        fresh = self.fresh_records(run, requisitions, [_id_of(requisition) for requisition in requisitions],
+                                   search=keyword or "", offset=offset)
+        if fresh is None:
             run.record_error(f"keyword {keyword!r}: offset {offset} repeated earlier requisitions; "
                              "paging stopped there", kind="partial")
             return
-        this_search.update(known)
-        listed = self.listed_ids.setdefault(source.key, set())
-        fresh = [req for req, found in zip(requisitions, ids, strict=True) if found is None or found not in listed]
-        listed.update(known)
-        run.listed += len(fresh)
         yield from self.map_each(run, fresh, lambda requisition: self.posting_or_detail(run, requisition))
         next_offset = offset + len(requisitions)
         if len(requisitions) < PAGE_SIZE or (total is not None and next_offset >= total):
@@ -114,12 +99,10 @@ class OracleSpider(PlatformSpider):
     def posting_or_detail(self, run: SourceRun, requisition: dict[str, Any]) -> Any:
         source = run.source
         item = self.map_requisition(source, requisition)
-        if is_relevant_title(item.get("title") or "") is False:
-            return item
         site = _finder_value(source.identifiers["site_number"])
         url = (f"{self.api_root(source)}{RESOURCES}/recruitingCEJobRequisitionDetails?expand=all&onlyData=true"
                f"&finder=ById;Id=%22{_finder_value(item['external_id'])}%22,siteNumber={site}")
-        return self.request(url, source, self.parse_detail, critical=False, meta={"fallback_item": item})
+        return self.detail_or_item(source, item, url)
 
     def map_requisition(self, source: SourceConfig, requisition: dict[str, Any]):
         external_id = _id_of(requisition)

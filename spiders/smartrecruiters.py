@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.roles import is_relevant_title
 from spiders.base import PlatformSpider, ShapeError, guarded
 from spiders.fields import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
@@ -29,16 +28,11 @@ class SmartRecruitersSpider(PlatformSpider):
     platform = "smartrecruiters"
     default_api_root = "https://api.smartrecruiters.com"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.seen_ids: dict[str, set[str]] = {}
-
     def postings_url(self, source: SourceConfig, suffix: str = "") -> str:
         company = quote(source.identifiers["company"], safe="")
         return f"{self.api_root(source)}/v1/companies/{company}/postings{suffix}"
 
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
-        self.seen_ids[source.key] = set()
         yield self.page_request(source, 0)
 
     def page_request(self, source: SourceConfig, offset: int):
@@ -53,17 +47,9 @@ class SmartRecruitersSpider(PlatformSpider):
         if not isinstance(data, dict) or not isinstance(data.get("content"), list):
             raise ShapeError("expected an object with a 'content' list")
         content = data["content"]
-        seen = self.seen_ids.setdefault(source.key, set())
-        fresh = []
-        for posting in content:
-            posting_id = as_text(as_dict(posting).get("id"))
-            if posting_id is not None and posting_id in seen:  # the board shifted between pages
-                self.crawler.stats.inc_value("emr/smartrecruiters/duplicate_across_pages")
-                continue
-            if posting_id is not None:
-                seen.add(posting_id)
-            fresh.append(posting)
-        run.listed += len(fresh)
+        # a posting can shift from one page to the next while the board is read
+        ids = [as_text(as_dict(posting).get("id")) for posting in content]
+        fresh = self.fresh_records(run, content, ids) or []
         yield from self.map_each(run, fresh, lambda posting: self.posting_or_detail(source, posting))
         total = as_number(data.get("totalFound"))
         next_offset = offset + len(content)
@@ -82,10 +68,7 @@ class SmartRecruitersSpider(PlatformSpider):
 
     def posting_or_detail(self, source: SourceConfig, posting: dict[str, Any]) -> Any:
         item = self.map_posting(source, posting)
-        if is_relevant_title(item.get("title") or "") is False:
-            return item  # the relevance pipeline counts it as filtered; no detail call needed
-        url = self.postings_url(source, f"/{quote(item['external_id'], safe='')}")
-        return self.request(url, source, self.parse_detail, critical=False, meta={"fallback_item": item})
+        return self.detail_or_item(source, item, self.postings_url(source, f"/{quote(item['external_id'], safe='')}"))
 
     @guarded("partial")
     def parse_detail(self, response) -> Iterator[Any]:

@@ -58,10 +58,6 @@ class UsajobsSpider(PlatformSpider):
     platform = "usajobs"
     default_api_root = f"https://{PUBLIC_HOST}"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.listed_ids: dict[str, set[str]] = {}
-
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
         run = self.runs[source.key]
         root = self.api_root(source)
@@ -71,7 +67,6 @@ class UsajobsSpider(PlatformSpider):
             run.record_error(f"not crawled: the USAJOBS API needs credentials; set {API_KEY_ENV} (your API key) "
                              f"and {EMAIL_ENV} (the e-mail registered with it)", kind="failed")
             return
-        self.listed_ids[source.key] = set()
         for search in searches_for(source):
             yield self.page_request(source, search, 1, headers)
 
@@ -107,15 +102,8 @@ class UsajobsSpider(PlatformSpider):
             items = []
         if not isinstance(items, list):
             raise ShapeError("expected a 'SearchResultItems' list")
-        listed = self.listed_ids.setdefault(run.source.key, set())
-        fresh = []
-        for record in items:
-            record_id = as_text(as_dict(record).get("MatchedObjectId"))
-            if record_id is None or record_id not in listed:
-                fresh.append(record)
-            if record_id:
-                listed.add(record_id)
-        run.listed += len(fresh)
+        # the same announcement can match several of the source's searches
+        fresh = self.fresh_records(run, items, [as_text(as_dict(record).get("MatchedObjectId")) for record in items]) or []
         yield from self.map_each(run, fresh, lambda record: self.map_record(run, record))
         pages = as_number(as_dict(result.get("UserArea")).get("NumberOfPages"))  # a string in practice
         more = page < pages if pages is not None else len(items) >= RESULTS_PER_PAGE

@@ -14,7 +14,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pipeline.roles import is_relevant_title
 from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
@@ -63,11 +62,6 @@ class WorkdaySpider(PlatformSpider):
     name = "workday"
     platform = "workday"
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.listed_paths: dict[str, set[str]] = {}  # per source, across its searches
-        self.search_paths: dict[tuple[str, str], set[str]] = {}  # per (source, search), to spot repeats
-
     def public_api_root(self, source: SourceConfig) -> str:
         ids = source.identifiers
         return f"https://{ids['tenant']}.{instance_host(ids['instance'])}.myworkdayjobs.com"
@@ -76,9 +70,7 @@ class WorkdaySpider(PlatformSpider):
         return f"/wday/cxs/{source.identifiers['tenant']}/{source.identifiers['site']}"
 
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
-        self.listed_paths[source.key] = set()
         for search in searches_for(source):
-            self.search_paths[(source.key, search)] = set()
             yield self.list_request(source, search, 0, None)
 
     def list_request(self, source: SourceConfig, search: str, offset: int, total: int | None):
@@ -105,19 +97,12 @@ class WorkdaySpider(PlatformSpider):
             raise ShapeError("expected a 'jobPostings' list")
         if offset == 0:  # later pages' totals are unreliable (0 at offset 1980 on a 2000 board)
             total = int(page_total) if page_total is not None else None
-        paths = [_path_of(posting) for posting in postings]
-        this_search = self.search_paths.setdefault((source.key, search), set())
-        known = {path for path in paths if path}
-        if offset > 0 and known and known <= this_search:
-            self.crawler.stats.inc_value("emr/workday/repeated_page")
+        fresh = self.fresh_records(run, postings, [_path_of(posting) for posting in postings],
+                                   search=search, offset=offset)
+        if fresh is None:
             run.record_error(f"search {search!r}: offset {offset} repeated earlier postings; the tenant caps "
                              f"its results, postings beyond offset {offset} were not listed", kind="partial")
             return
-        this_search.update(known)
-        listed = self.listed_paths.setdefault(source.key, set())
-        fresh = [posting for posting, path in zip(postings, paths, strict=True) if path is None or path not in listed]
-        listed.update(known)
-        run.listed += len(fresh)
         yield from self.map_each(run, fresh, lambda posting: self.posting_or_detail(run, posting))
         next_offset = offset + PAGE_SIZE
         more = next_offset < total if total is not None else len(postings) >= PAGE_SIZE
@@ -139,10 +124,7 @@ class WorkdaySpider(PlatformSpider):
     def posting_or_detail(self, run: SourceRun, posting: dict[str, Any]) -> Any:
         source = run.source
         item = self.map_listing(run, posting)
-        if is_relevant_title(item.get("title") or "") is False:
-            return item
-        url = f"{self.api_root(source)}{self.site_path(source)}{_path_of(posting)}"
-        return self.request(url, source, self.parse_detail, critical=False, meta={"fallback_item": item})
+        return self.detail_or_item(source, item, f"{self.api_root(source)}{self.site_path(source)}{_path_of(posting)}")
 
     def map_listing(self, run: SourceRun, posting: dict[str, Any]):
         source = run.source

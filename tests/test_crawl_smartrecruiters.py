@@ -51,7 +51,7 @@ def test_a_posting_seen_on_an_earlier_page_is_not_listed_twice(source):
     shifted = page.replace('"offset": 0', '"offset": 2')
     _, requests = split(spider.parse_page(response_for(f"{ROOT}?offset=2", source, shifted), offset=2))
     assert all(not request.url.endswith("744000146422469") for request in requests)
-    assert stat(spider, "emr/smartrecruiters/duplicate_across_pages") == 2
+    assert stat(spider, "emr/smartrecruiters/listed_twice") == 2
 
 
 @pytest.mark.parametrize("count, asks_next_page", [(100, True), (40, False)])
