@@ -85,7 +85,7 @@ def grouped_quantiles(session: Session, values: Select, points: Sequence[float] 
                     func.row_number().over(partition_by=base.c.g, order_by=base.c.x).label("rn"),
                     func.count().over(partition_by=base.c.g).label("n")).subquery()
     fractions = quantile_positions(points)
-    # floor(p * (n - 1)) in integer arithmetic, so SQLite and PostgreSQL agree (CAST rounds on PostgreSQL).
+    # floor(p * (n - 1)) by integer floor division: identical on SQLite and PostgreSQL (no float CAST).
     lowers = [((ranked.c.n - 1) * fraction.numerator) // fraction.denominator for fraction in fractions]
     near = or_(*[ranked.c.rn.between(lower + 1, lower + 2) for lower in lowers])
     by_group: dict[Any, tuple[int, dict[int, float]]] = {}
