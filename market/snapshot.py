@@ -112,7 +112,38 @@ def _group(dimension: str):
     return literal(OVERALL) if dimension == "overall" else SCOPE.c[dimension]
 
 
-def _dimension_values(connection: Connection, dimension: str) -> list[dict[str, Any]]:
+COMBO_KEYS = ("state", "role", "employer_type", "work_mode")
+COUNT_METRICS = ("active_total", "active_unique", "new_unique", "closed_unique", "new_total", "closed_total")
+
+
+def _combo_counts(connection: Connection) -> list[tuple[dict[str, str], list[int]]]:
+    """One GROUP BY over every combination of the four dimensions: each combination's counts
+    (COUNT_METRICS, then active unique jobs that disclose pay). Every dimension's counts and
+    shares are sums of these few rows, so the scope is scanned once for all of them."""
+    c = SCOPE.c
+    keys = [c[name] for name in COMBO_KEYS]
+    rows = connection.execute(select(
+        *keys, func.sum(c.is_active), func.sum(c.is_active * c.is_unique), func.sum(c.is_new * c.is_unique),
+        func.sum(c.is_closed * c.is_unique), func.sum(c.is_new), func.sum(c.is_closed),
+        func.sum(c.is_active * c.is_unique * c.has_pay)).group_by(*keys))
+    return [(dict(zip(COMBO_KEYS, row[:4], strict=True)), [int(n or 0) for n in row[4:]]) for row in rows]
+
+
+def _rollup(combos: list[tuple[dict[str, str], list[int]]], dimension: str, category: str | None = None
+            ) -> dict[Any, list[int]]:
+    """Sum the combinations' counts per group of `dimension` (and per `category` value when given)."""
+    sums: dict[Any, list[int]] = {}
+    for keys, counts in combos:
+        group = OVERALL if dimension == "overall" else keys[dimension]
+        key = (group, keys[category]) if category else group
+        total = sums.setdefault(key, [0] * len(counts))
+        for index, count in enumerate(counts):
+            total[index] += count
+    return sums
+
+
+def _dimension_values(connection: Connection, dimension: str,
+                      combos: list[tuple[dict[str, str], list[int]]]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def add(group: str, metric: str, value: float | None, category: str = "") -> None:
@@ -121,17 +152,14 @@ def _dimension_values(connection: Connection, dimension: str) -> list[dict[str, 
 
     g = _group(dimension).label("g")
     c = SCOPE.c
-    counts = connection.execute(select(
-        g, func.sum(c.is_active), func.sum(c.is_active * c.is_unique), func.sum(c.is_new * c.is_unique),
-        func.sum(c.is_closed * c.is_unique), func.sum(c.is_new), func.sum(c.is_closed),
-        func.sum(c.is_active * c.is_unique * c.has_pay)).group_by(g)).all()
     active_unique: dict[str, int] = {}
-    for group, active, unique, new, closed, new_total, closed_total, paid in counts:
-        active_unique[group] = int(unique or 0)
-        for metric, value in (("active_total", active), ("active_unique", unique), ("new_unique", new),
-                              ("closed_unique", closed), ("new_total", new_total), ("closed_total", closed_total)):
-            add(group, metric, float(value or 0))
-        add(group, "pay_disclosed_share", round((paid or 0) / unique, 4) if unique else None)
+    unique_index, paid_index = COUNT_METRICS.index("active_unique"), len(COUNT_METRICS)
+    for group, counts in _rollup(combos, dimension).items():
+        unique = counts[unique_index]
+        active_unique[group] = unique
+        for metric, value in zip(COUNT_METRICS, counts, strict=False):
+            add(group, metric, float(value))
+        add(group, "pay_disclosed_share", round(counts[paid_index] / unique, 4) if unique else None)
     current = [c.is_active == 1, c.is_unique == 1]
     for metric, column, points, names in (("pay_annual", c.annual, (0.25, 0.5, 0.75), ("p25", "median", "p75")),
                                           ("pay_hourly", c.hourly, (0.25, 0.5, 0.75), ("p25", "median", "p75")),
@@ -140,10 +168,11 @@ def _dimension_values(connection: Connection, dimension: str) -> list[dict[str, 
         for group, values in figures.items():
             for name, value in zip(names, values, strict=True):
                 add(group, f"{metric}_{name}", value)
-    for metric, column in (("work_mode_share", c.work_mode), ("employer_type_share", c.employer_type)):
-        for group, category, count in connection.execute(
-                select(g, column, func.count()).where(*current).group_by(g, column)):
-            add(group, metric, round(count / active_unique[group], 4) if active_unique.get(group) else None, category)
+    for metric, category_name in (("work_mode_share", "work_mode"), ("employer_type_share", "employer_type")):
+        for (group, category), counts in _rollup(combos, dimension, category_name).items():
+            count = counts[unique_index]
+            if count:
+                add(group, metric, round(count / active_unique[group], 4), category)
     cert_counts = connection.execute(
         select(g, Certification.code, PostingCertification.strength, func.count())
         .select_from(SCOPE)
@@ -172,8 +201,9 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
             .order_by(MarketSnapshot.snapshot_date.desc()).limit(1))
         _fill_scope(connection, as_of, window_start)
         values: list[dict[str, Any]] = []
+        combos = _combo_counts(connection)
         for dimension in SNAPSHOT_DIMENSIONS:
-            values += _dimension_values(connection, dimension)
+            values += _dimension_values(connection, dimension, combos)
         SCOPE.drop(connection)
         old = select(MarketSnapshot.id).where(MarketSnapshot.snapshot_date == snapshot_date).scalar_subquery()
         connection.execute(delete(MarketSnapshotValue).where(MarketSnapshotValue.snapshot_id == old))
