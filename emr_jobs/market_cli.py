@@ -97,7 +97,6 @@ def _settings(pairs: list[str]) -> dict[str, str]:
 def cmd_stats(args) -> int:
     from sqlalchemy.orm import Session
 
-    from emr_jobs.cli import UsageError
     from emr_jobs.reports import print_overview, print_rows
     from market.queries import query_stats
     from market.stats import overview
@@ -105,9 +104,7 @@ def cmd_stats(args) -> int:
     engine = open_database(args.db)
     with Session(engine) as session:
         if args.by is None:
-            if args.state or args.role or args.since:
-                raise UsageError("--state, --role and --since go with --by")
-            print_overview(overview(session), args.format)
+            print_overview(overview(session, _filters(args)), args.format)
             return 0
         rows = query_stats(session, args.by, _filters(args))
     print_rows(rows, args.format)

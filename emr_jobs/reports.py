@@ -44,8 +44,8 @@ def print_overview(result: Overview, fmt: str) -> None:
         writer.writerows(rows)
         return
     share = (lambda n: f"{100 * n / result.postings:.1f}%") if result.postings else (lambda n: "-")
-    print(f"Open postings: {result.postings:,}   employers: {result.employers:,}   "
-          f"with pay: {result.with_pay:,} ({share(result.with_pay)})")
+    print(f"Open jobs: {result.postings:,} unique ({result.postings_total:,} postings on all sources)   "
+          f"employers: {result.employers:,}   with pay: {result.with_pay:,} ({share(result.with_pay)})")
     print()
     print(render_table(["pay", "p25", "median", "p75"], [
         ["annual (USD)", result.pay_annual["p25"], result.pay_annual["median"], result.pay_annual["p75"]],
@@ -63,7 +63,8 @@ def print_overview(result: Overview, fmt: str) -> None:
 
 
 def overview_rows(result: Overview) -> list[list]:
-    rows: list[list] = [["total", "postings", result.postings], ["total", "employers", result.employers],
+    rows: list[list] = [["total", "postings", result.postings], ["total", "postings_total", result.postings_total],
+                        ["total", "employers", result.employers],
                         ["total", "postings_with_pay", result.with_pay]]
     rows += [["pay_annual", k, v] for k, v in result.pay_annual.items()]
     rows += [["pay_hourly", k, v] for k, v in result.pay_hourly.items()]

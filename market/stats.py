@@ -1,53 +1,46 @@
-"""Market statistics of open postings, aggregated in SQL (quantiles by ordered offsets, so the
-same queries run on SQLite and PostgreSQL without loading rows into Python)."""
+"""The market overview behind `emr-jobs stats` (no --by): unique jobs, pay quartiles, work mode,
+roles, top states and certification demand, each one SQL aggregate over the filtered postings."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
-from pipeline.models import Certification, Employer, Posting, PostingCertification
+from market.queries import (
+    ANNUAL_MID,
+    HOURLY_MID,
+    UNKNOWN,
+    Filters,
+    count_if,
+    grouped_quantiles,
+    not_duplicate,
+    pay_usd,
+)
+from pipeline.models import Certification, Posting, PostingCertification
 
-
-def open_postings() -> list[ColumnElement[bool]]:
-    return [Posting.closed_at.is_(None)]
-
-
-def quantiles(session: Session, column, where: list[ColumnElement[bool]], points=(0.25, 0.5, 0.75)) -> list[float | None]:
-    """Linear-interpolated quantiles of `column` over rows matching `where`, computed in SQL."""
-    conditions = [*where, column.is_not(None)]
-    count = session.scalar(select(func.count()).select_from(Posting).where(*conditions)) or 0
-    if count == 0:
-        return [None for _ in points]
-    results = []
-    for point in points:
-        position = point * (count - 1)
-        lower = int(position)
-        values = session.scalars(select(column).where(*conditions).order_by(column).offset(lower).limit(2)).all()
-        low = values[0]
-        high = values[1] if len(values) > 1 else low
-        results.append(round(low + (high - low) * (position - lower), 2))
-    return results
+QUARTILE_NAMES = ("p25", "median", "p75")
 
 
 @dataclass
 class Overview:
-    postings: int
+    postings: int  # unique jobs (a job listed on several sources counts once)
+    postings_total: int  # every listing
     employers: int
     with_pay: int
     pay_annual: dict[str, float | None]
     pay_hourly: dict[str, float | None]
     work_mode: dict[str, int]
     top_states: list[tuple[str, int]]
-    top_certifications: list[tuple[str, int, int]]  # code, postings requiring, postings mentioning
+    top_certifications: list[tuple[str, int, int]]  # code, unique jobs requiring, unique jobs mentioning
     roles: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "postings": self.postings,
+            "postings_total": self.postings_total,
             "employers": self.employers,
             "postings_with_pay": self.with_pay,
             "pay_annual": self.pay_annual,
@@ -62,36 +55,32 @@ class Overview:
         }
 
 
-def overview(session: Session, top: int = 10) -> Overview:
-    where = open_postings()
-    postings = session.scalar(select(func.count()).select_from(Posting).where(*where)) or 0
-    employers = session.scalar(select(func.count(func.distinct(Posting.employer_id))).where(*where)) or 0
-    with_pay = session.scalar(select(func.count()).select_from(Posting).where(*where, Posting.pay_period.is_not(None))) or 0
-    # One figure per posting: the midpoint of its range (or its one stated end).
-    annual_mid = func.coalesce((Posting.pay_annual_min + Posting.pay_annual_max) / 2, Posting.pay_annual_min,
-                               Posting.pay_annual_max)
-    hourly_mid = func.coalesce((Posting.pay_hourly_min + Posting.pay_hourly_max) / 2, Posting.pay_hourly_min,
-                               Posting.pay_hourly_max)
-    usd = [*where, Posting.pay_currency == "USD"]
-    annual = dict(zip(("p25", "median", "p75"), quantiles(session, annual_mid, usd), strict=True))
-    hourly = dict(zip(("p25", "median", "p75"), quantiles(session, hourly_mid, usd), strict=True))
-    work_mode = dict(session.execute(select(Posting.work_mode, func.count()).where(*where)
-                                     .group_by(Posting.work_mode).order_by(func.count().desc())).all())
-    roles = dict(session.execute(select(func.coalesce(Posting.role, "unknown"), func.count()).where(*where)
-                                 .group_by(Posting.role).order_by(func.count().desc())).all())
-    top_states = [tuple(row) for row in session.execute(
-        select(Posting.state, func.count()).where(*where, Posting.state.is_not(None))
-        .group_by(Posting.state).order_by(func.count().desc(), Posting.state).limit(top))]
-    required = func.sum(func.cast(PostingCertification.strength == "required", Posting.id.type))
-    top_certs = [tuple(row) for row in session.execute(
-        select(Certification.code, required, func.count())
+def overview(session: Session, filters: Filters | None = None, top: int = 10) -> Overview:
+    where = (filters or Filters()).where()
+    unique = [*where, not_duplicate()]
+    total, unique_count, employers, with_pay = session.execute(
+        select(func.count(), count_if(not_duplicate()), func.count(func.distinct(Posting.employer_id)),
+               count_if(and_(not_duplicate(), Posting.pay_period.is_not(None)))).where(*where)).one()
+    priced = [*unique, pay_usd()]
+    everyone = literal("all").label("g")
+    annual = grouped_quantiles(session, select(everyone, ANNUAL_MID.label("x")).where(*priced)).get("all")
+    hourly = grouped_quantiles(session, select(everyone, HOURLY_MID.label("x")).where(*priced)).get("all")
+
+    def counted(column) -> list[tuple[Any, int]]:
+        label = func.coalesce(column, literal(UNKNOWN))
+        return [(value, int(n)) for value, n in session.execute(
+            select(label, func.count()).where(*unique).group_by(label).order_by(func.count().desc(), label))]
+
+    top_states = [(state, n) for state, n in counted(Posting.state) if state != UNKNOWN][:top]
+    top_certs = session.execute(
+        select(Certification.code, count_if(PostingCertification.strength == "required"), func.count())
         .join(PostingCertification, PostingCertification.certification_id == Certification.id)
         .join(Posting, Posting.id == PostingCertification.posting_id)
-        .where(*where).group_by(Certification.code).order_by(func.count().desc(), Certification.code).limit(top))]
-    return Overview(postings=postings, employers=employers, with_pay=with_pay, pay_annual=annual,
-                    pay_hourly=hourly, work_mode=work_mode, top_states=top_states,
-                    top_certifications=[(code, int(req or 0), int(n)) for code, req, n in top_certs], roles=roles)
-
-
-def employer_count(session: Session) -> int:
-    return session.scalar(select(func.count()).select_from(Employer)) or 0
+        .where(*unique).group_by(Certification.code).order_by(func.count().desc(), Certification.code).limit(top))
+    return Overview(
+        postings=int(unique_count or 0), postings_total=int(total or 0), employers=int(employers or 0),
+        with_pay=int(with_pay or 0),
+        pay_annual=dict(zip(QUARTILE_NAMES, annual or [None] * 3, strict=True)),
+        pay_hourly=dict(zip(QUARTILE_NAMES, hourly or [None] * 3, strict=True)),
+        work_mode=dict(counted(Posting.work_mode)), roles=dict(counted(Posting.role)), top_states=top_states,
+        top_certifications=[(code, int(required or 0), int(n)) for code, required, n in top_certs])

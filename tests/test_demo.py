@@ -35,7 +35,7 @@ def demo_run(tmp_path_factory):
 def test_demo_prints_market_statistics(demo_run):
     result, _ = demo_run
     assert result.returncode == 0, result.stderr
-    for heading in ("Open postings:", "median", "work mode", "certification", "state"):
+    for heading in ("Open jobs:", "median", "work mode", "certification", "state"):
         assert heading in result.stdout
     assert "Traceback" not in result.stderr
 

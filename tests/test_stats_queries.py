@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from market.queries import Filters, grouped_quantiles, query_stats
+from market.stats import overview
 from pipeline.models import Posting, PostingDuplicate
 from tests.market_data import SEEN, add_posting, market_engine
 
@@ -95,6 +96,10 @@ def test_stats_by_certification(engine, filters, code, expected):
     ([10.0], (0.25, 0.5, 0.75), [10.0, 10.0, 10.0]),
     ([1.0, 2.0, 3.0, 4.0], (0.25, 0.5, 0.75), [1.75, 2.5, 3.25]),
     ([5.0, 1.0, 3.0, 2.0, 4.0], (0.1, 0.5, 0.9), [1.4, 3.0, 4.6]),
+    # repeated values: ranks fall inside and across runs of equal values
+    ([2.0, 2.0, 2.0, 5.0], (0.25, 0.5, 0.75), [2.0, 2.0, 2.75]),
+    ([3.0, 1.0, 3.0, 7.0, 1.0, 3.0], (0.25, 0.5, 0.75), [1.5, 3.0, 3.0]),
+    ([4.0, 4.0], (0.0, 0.5, 1.0), [4.0, 4.0, 4.0]),
 ])
 def test_grouped_quantiles_interpolate_like_percentile_cont(engine, values, points, expected):
     with Session(engine) as session, session.begin():
@@ -104,3 +109,21 @@ def test_grouped_quantiles_interpolate_like_percentile_cont(engine, values, poin
                                    .where(Posting.state == "ZZ"), points)
         session.rollback()
     assert result == {"ZZ": expected}
+
+
+@pytest.mark.parametrize(("filters", "expected"), [
+    (Filters(), {"postings": 6, "postings_total": 7, "employers": 3, "postings_with_pay": 5,
+                 "pay_annual": {"p25": 52000.0, "median": 55000.0, "p75": 62400.0},
+                 "work_mode": {"remote": 3, "onsite": 2, "hybrid": 1},
+                 "top_states": [{"state": "OH", "postings": 4}, {"state": "TX", "postings": 2}],
+                 "top_certifications": [{"code": "RHIT", "required": 2, "mentioned": 3},
+                                        {"code": "CCS", "required": 0, "mentioned": 1}]}),
+    (Filters(state="tx"), {"postings": 2, "postings_total": 3, "employers": 2, "postings_with_pay": 2,
+                           "pay_annual": {"p25": 58750.0, "median": 62500.0, "p75": 66250.0},
+                           "work_mode": {"remote": 2}}),
+    (Filters(since=date(2026, 11, 4)), {"postings": 7, "postings_total": 8, "postings_with_pay": 6}),
+])
+def test_overview(engine, filters, expected):
+    with Session(engine) as session:
+        result = overview(session, filters).as_dict()
+    assert {key: result[key] for key in expected} == expected
