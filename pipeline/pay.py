@@ -67,10 +67,11 @@ _UNIT_BEFORE_RE = re.compile(
     r"\b[^$\d\n]{0,30}$",
     re.I,
 )
-_UP_TO_RE = re.compile(r"\b(?:up to|as much as|maximum of|max(?:imum)?:?)\s*$", re.I)
+# "up to $X", "Maximum hourly: $X" (a label of at most two words between the keyword and the figure)
+_UP_TO_RE = re.compile(r"\b(?:up to|as much as|maximum of|max(?:imum)?(?:\s+[a-z]+){0,2}\s*:?)\s*$", re.I)
 _FROM_RE = re.compile(
     r"\b(?:starting (?:at|from|pay(?: is)?(?: at)?|rate(?: is)?(?: of)?|wage(?: of)?)|starts? at|"
-    r"begins? at|from|minimum of|min(?:imum)?:?|at least|no less than)\s*$",
+    r"begins? at|from|minimum of|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|at least|no less than)\s*$",
     re.I,
 )
 _BETWEEN_RE = re.compile(r"\bbetween\s*$", re.I)
@@ -156,7 +157,7 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _candidates(text: str, *, need_context: bool):
-    """Yield (Pay | None, reason, span) for every money-looking figure in text, in order."""
+    """Yield (Pay | None, reason, start offset) for every money-looking figure in text, in order."""
     for match in _MONEY_RE.finditer(text):
         has_currency = bool(match.group("c1") or match.group("c2") or match.group("c1b") or match.group("c2b"))
         if not has_currency and not (match.group("n2") or match.group("k1") or "," in match.group("n1")
@@ -173,12 +174,12 @@ def _candidates(text: str, *, need_context: bool):
         span_end = match.end() + (unit_match.end() if unit_match else 0)
         span = text[match.start() : span_end].strip()
         if _EXCLUDE_BEFORE_RE.search(sentence_before) or _EXCLUDE_AFTER_RE.match(after_unit):
-            yield None, "not_base_pay", span
+            yield None, "not_base_pay", match.start()
             continue
         if _PERCENT_RE.match(after_full):
             continue
         if _SITE_ESTIMATE_RE.search(text[line_start:line_end]):
-            yield None, "site_estimate", span
+            yield None, "site_estimate", match.start()
             continue
         period = _unit_from(unit_match)
         if period is None and match.group("u1"):
@@ -197,7 +198,7 @@ def _candidates(text: str, *, need_context: bool):
                 if k2 or high < 1000:
                     high *= 1000
         if period == "semimonth":
-            yield None, "unsupported_period", span
+            yield None, "unsupported_period", match.start()
             continue
         values = [v for v in (low, high) if v is not None]
         if period is None:
@@ -205,15 +206,15 @@ def _candidates(text: str, *, need_context: bool):
                 continue
             period = period_from_magnitude(values)
             if period is None:
-                yield None, "ambiguous_period", span
+                yield None, "ambiguous_period", match.start()
                 continue
         if any(v <= 0 for v in values):
             continue
         if high is not None and high < low:
-            yield None, "inverted_range", span
+            yield None, "inverted_range", match.start()
             continue
         if not in_band(values, period):
-            yield None, "out_of_band", span
+            yield None, "out_of_band", match.start()
             continue
         pay_min, pay_max = low, (high if high is not None else low)
         if high is None:
@@ -224,7 +225,7 @@ def _candidates(text: str, *, need_context: bool):
         elif _BETWEEN_RE.search(before):
             pass
         currency = _currency(match.group("c1"), match.group("c1b"), match.group("c2"), match.group("c2b"))
-        yield Pay(pay_min, pay_max, period, currency, span, "text"), "ok", span
+        yield Pay(pay_min, pay_max, period, currency, span, "text"), "ok", match.start()
 
 
 _PAY_LINE_RE = re.compile(
@@ -238,16 +239,39 @@ def _pay_lines(text: str) -> str:
     return text if len(text) < 400 else lines_matching(text, _PAY_LINE_RE)
 
 
+# How far after an open-ended lower figure ("Minimum: $X", "starting at $X") its upper figure
+# ("Maximum: $Y", "up to $Y") may stand to be read as one range.
+PAIR_WINDOW = 300
+
+
 def parse_pay_text(text: str, *, need_context: bool = True) -> tuple[Pay | None, list[str]]:
-    """The first plausible base-pay figure in text, plus decisions for figures dropped on the way."""
+    """The first plausible base-pay figure in text, plus decisions for figures dropped on the way.
+
+    A lower bound given alone ("Minimum hourly: $17.85") is joined with an upper bound of the same
+    period and currency that follows it closely ("Maximum hourly: $26.78") into one range."""
     decisions: list[str] = []
-    for pay, reason, _span in _candidates(_pay_lines(text), need_context=need_context):
+    lines = _pay_lines(text)
+    lower: Pay | None = None
+    lower_at = 0
+    for pay, reason, where in _candidates(lines, need_context=need_context):
+        if lower is not None:
+            if where - lower_at > PAIR_WINDOW:
+                break
+            if (pay is not None and pay.pay_min is None and pay.pay_max is not None
+                    and (pay.pay_period, pay.currency) == (lower.pay_period, lower.currency)
+                    and pay.pay_max >= lower.pay_min):
+                evidence = lines[lower_at : where + len(pay.evidence)]
+                return Pay(lower.pay_min, pay.pay_max, lower.pay_period, lower.currency, evidence, "text"), decisions
+            continue
         if pay is not None:
+            if pay.pay_max is None:
+                lower, lower_at = pay, where
+                continue
             return pay, decisions
         decision = f"emr/pay/dropped/{reason}"
         if decision not in decisions:
             decisions.append(decision)
-    return None, decisions
+    return lower, decisions
 
 
 # --- structured ranges --------------------------------------------------------------------------

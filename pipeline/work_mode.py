@@ -25,9 +25,9 @@ _FED_TELEWORK_RE = re.compile(r"\btelework(?: eligible)?\s*[:\-]\s*(?P<value>[^\
 _HYBRID_RE = re.compile(
     r"(?<!not a )(?<!not )(?<!no )\bhybrid\b(?!\s*(?:title\s*38|T38|appointment|records?|medical records?|"
     r"health records?|charts?|EHR|EMR|paper|electronic|environment of paper|coding))"
-    r"|\b(?:remote(?:ly)?|work(?:ing)? from home|telework\w*)\b[^.\n]{0,60}\bafter\s+(?:\w+\s+){0,3}"
+    r"|\b(?:remote(?:ly)?|work(?:ing)? from home|telework\w*)\b[^.\n]{0,60}\bafter\s+(?:[\w-]+\s+){0,3}"
     r"(?:training|orientation|onboarding|probation\w*|\d+\s+(?:days|weeks|months))"
-    r"|\bafter\s+(?:\w+\s+){0,3}(?:training|orientation|onboarding|probation\w*)\b[^.\n]{0,80}"
+    r"|\bafter\s+(?:[\w-]+\s+){0,3}(?:training|orientation|onboarding|probation\w*)\b[^.\n]{0,80}"
     r"\b(?:remote(?:ly)?|from home|telework\w*)\b"
     rf"|\b{_NUM_WORD}\s+days?\s+(?:a|per|each)\s+week\s+(?:on[- ]?site|in\s+(?:the|our|an?)\s+(?:\w+\s+)?office|"
     r"in[- ]office|in[- ]person|at\s+(?:the|our)\s+(?:\w+\s+)?(?:office|facility|hospital|clinic))"

@@ -13,6 +13,15 @@ def _tuple(pay):
     ("text", "expected"),
     [
         ("Pay: $18.50 - $24.00 per hour", (18.5, 24.0, "hour", "USD")),
+        # a lower and an upper bound on separate labelled lines are one range
+        ("Pay Range\nMinimum hourly: $17.85\nMaximum hourly: $26.78\nThe range is based on...",
+         (17.85, 26.78, "hour", "USD")),
+        ("Starting at $19.00/hr, up to $25.00/hr with experience.", (19.0, 25.0, "hour", "USD")),
+        ("Minimum annual salary: $52,000", (52000.0, None, "year", "USD")),
+        ("Maximum hourly rate: $31.20", (None, 31.2, "hour", "USD")),
+        # ... but not with a bonus or an upper figure of another period
+        ("Starting at $19.00/hr. Sign-on bonus up to $2,000.", (19.0, None, "hour", "USD")),
+        ("Starting at $19.00/hr. Earn up to $45,000 per year.", (19.0, None, "hour", "USD")),
         ("Pay range: $18.25 to $24.10 per hour.", (18.25, 24.1, "hour", "USD")),
         ("Salary $46,949 to - $61,031 per year", (46949.0, 61031.0, "year", "USD")),
         ("Compensation: $52,000.00 – $68,000.00 Annually", (52000.0, 68000.0, "year", "USD")),

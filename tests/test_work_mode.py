@@ -37,6 +37,8 @@ def test_structured(raw, expected):
         ("The assignment is on site at the client hospital; remote work is not offered.", "onsite"),
         ("This position works on site at the hospital. Telework is not available.", "onsite"),
         ("Remote after training.", "hybrid"),
+        ("This is a work from home position after 90-day onsite training.", "hybrid"),
+        ("After a two-week on-site orientation, you will work remotely.", "hybrid"),
         ("After orientation, specialists work on site Mondays and remotely the rest of the week.", "hybrid"),
         ("Specialists are on site three days a week and work from home two days a week.", "hybrid"),
         ("Work arrangement: hybrid.", "hybrid"),
