@@ -21,7 +21,7 @@ from pipeline.posting import EMPLOYER_TYPES
 _I = re.I
 
 _VENDOR_TECH_RE = re.compile(
-    r"\b(?:Epic Systems|Oracle Health|Oracle Cerner|Cerner|Veradigm|Allscripts|Altera Digital Health|"
+    r"\b(?:Epic Systems|Epic$|Oracle Health|Oracle Cerner|Cerner|Veradigm|Allscripts|Altera Digital Health|"
     r"athenahealth|eClinicalWorks|NextGen|MEDITECH|Medical Information Technology|Greenway Health|ModMed|"
     r"Modernizing Medicine|Netsmart|PointClickCare|WellSky|MatrixCare|TruBridge|CPSI|Solventum|"
     r"3M Health Information|Nuance|Health Catalyst|Availity|Waystar|Change Healthcare|Experian Health|"

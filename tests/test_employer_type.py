@@ -22,6 +22,8 @@ from pipeline.employer_type import normalize_employer_type
         ({"employer": "Confidential"}, "Our client is a large health system in Ohio.", "staffing_outsourcing"),
         ({"employer": "TrueNorth HIM Staffing"}, "", "staffing_outsourcing"),
         ({"employer": "Epic Systems"}, "", "health_tech"),
+        ({"employer": "Epic"}, "", "health_tech"),
+        ({"employer": "Epic Health Services"}, "Epic Health Services is a home health agency for children.", "long_term_care"),
         ({"employer": "Humana"}, "", "insurance"),
         ({"employer": "Pinnacle Blue Health Plan"}, "", "insurance"),
         ({"employer": "Front Range Surgery Center"}, "", "ambulatory_surgery"),
