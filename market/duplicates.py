@@ -3,7 +3,7 @@ own JSON-LD page, a staffing agency's repost) becomes one group with a canonical
 posting keeps its row and URL; market counts use the canonical posting only.
 
 Two postings on different sources are the same job when
-  * they share a requisition id and the employer, or
+  * they share a requisition id (with a digit, listed once per source) and the employer, or
   * they share a normalized title and location and their descriptions are alike (word-shingle
     Jaccard >= 0.8 for the same employer, >= 0.9 across employers, e.g. an agency's repost).
 Postings on one source are never merged (an employer may post one title many times on purpose).
@@ -119,6 +119,15 @@ def _spanning_blocks(session: Session, where, keys) -> list[tuple]:
         .group_by(*keys).having(func.count(func.distinct(Posting.source_id)) > 1))]
 
 
+def _real_requisition(requisition_id: str, members: list[Candidate]) -> bool:
+    """A requisition id identifies one job: it has a digit, and no source lists it twice (boards
+    that put a placeholder such as "See Opening ID" on every posting would otherwise merge them all)."""
+    if not any(character.isdigit() for character in requisition_id or ""):
+        return False
+    sources = [member.source_id for member in members]
+    return len(sources) == len(set(sources))
+
+
 def find_groups(session: Session, closed_since: datetime | None = None) -> dict[int, tuple[int, str, float | None]]:
     """posting id -> (canonical posting id, matched_by, similarity to the canonical), for every
     posting in scope that has a duplicate."""
@@ -126,7 +135,10 @@ def find_groups(session: Session, closed_since: datetime | None = None) -> dict[
     groups = _UnionFind()
     candidates: dict[int, Candidate] = {}
     requisition = (Posting.employer_id, func.lower(func.trim(Posting.requisition_id)))
-    for members in _candidates(session, where, requisition, _spanning_blocks(session, where, requisition)).values():
+    for (_, requisition_id), members in _candidates(session, where, requisition,
+                                                    _spanning_blocks(session, where, requisition)).items():
+        if not _real_requisition(requisition_id, members):
+            continue
         members = members[:MAX_BLOCK]
         for index, first in enumerate(members):
             for second in members[index + 1:]:

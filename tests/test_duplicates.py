@@ -75,3 +75,18 @@ def test_an_open_member_replaces_a_closed_canonical(engine):
 ])
 def test_similarity(first, second, expected):
     assert similarity(shingles(first), shingles(second)) == expected
+
+
+@pytest.mark.parametrize("placeholder", ["See Opening ID", "12345"])
+def test_a_requisition_placeholder_groups_nothing(engine, placeholder):
+    """Boards that put one value on every posting (here twice on each source) are not merged by it."""
+    with Session(engine) as session, session.begin():
+        for external_id, source, title, description in [
+                ("p1", "greenhouse:maple", "Medical Records Clerk", CLERK),
+                ("p2", "greenhouse:maple", "Inpatient Coder", OTHER),
+                ("p3", "jsonld:maple", "Cancer Registrar", AGENCY_OWN),
+                ("p4", "jsonld:maple", "HIM Director", OTHER + " Lead the department.")]:
+            add_posting(session, external_id, source=source, employer="maple", requisition_id=placeholder,
+                        city="Toledo", title=title, description=description)
+    refresh_duplicates(engine)
+    assert not {"p1", "p2", "p3", "p4"} & set(groups_of(engine))
