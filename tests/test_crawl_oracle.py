@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from demo.server import Reply
 from pipeline.models import CrawlRun, Posting, PostingCertification, Source
 from spiders.oracle import OracleSpider, keywords_for
-from tests.conftest import fixture_path, run_cli, write_registry
+from tests.conftest import FAST_CRAWL, fixture_path, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, response_for, split
 
 HOST = "ehrs.fa.us2.oraclecloud.com"
@@ -185,7 +185,7 @@ def test_crawl_of_oracle_sites(tmp_path, serve, db_url):
                   "sources": [{"platform": "oracle", "host": HOST, "site_number": site, "base_url": server.url}]}
                  for site in SITES]
     registry = write_registry(tmp_path / "sources.toml", employers)
-    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet")
+    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
     assert result.returncode == 0, result.stderr
     engine = create_engine(db_url)
     with Session(engine) as session:

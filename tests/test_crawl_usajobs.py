@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from demo.server import Reply
 from pipeline.models import CrawlRun, Posting, PostingCertification, Source
 from spiders.usajobs import UsajobsSpider, _paragraph, searches_for
-from tests.conftest import fixture_path, run_cli, write_registry
+from tests.conftest import FAST_CRAWL, fixture_path, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, split
 
 SEARCH_URL = "http://boards.test/api/Search"
@@ -169,7 +169,7 @@ def test_crawl_of_usajobs_searches(tmp_path, serve, db_url):
                  for org in ORGANIZATIONS]
     registry = write_registry(tmp_path / "sources.toml", employers)
     env = {"USAJOBS_API_KEY": "test-key-123", "USAJOBS_EMAIL": "research@example.org"}
-    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", env=env)
+    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL, env=env)
     assert result.returncode == 0, result.stderr
     searches = [info for info in server.requests if info.path == "/api/Search"]
     assert searches and all(info.headers.get("Authorization-Key") == "test-key-123"

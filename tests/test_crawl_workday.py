@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from demo.server import Reply
 from pipeline.models import CrawlRun, Posting, Source
 from spiders.workday import WorkdaySpider, posted_from_relative, posting_id, searches_for
-from tests.conftest import fixture_path, run_cli, write_registry
+from tests.conftest import FAST_CRAWL, fixture_path, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, response_for, split
 
 LIST_URL = "http://boards.test/wday/cxs/pinecrest/External/jobs"
@@ -236,7 +236,7 @@ def test_crawl_of_workday_tenants(tmp_path, serve, db_url):
                                **({"search": search} if search else {}), "base_url": server.url}]}
                  for tenant, (site, search, _) in SOURCES.items()]
     registry = write_registry(tmp_path / "sources.toml", employers)
-    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet")
+    result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
     assert result.returncode == 0, result.stderr
     bodies = [info.json() for info in server.requests if info.method == "POST"]
     assert bodies and all(set(body) == {"appliedFacets", "limit", "offset", "searchText"} and body["limit"] == 20
