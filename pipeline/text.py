@@ -187,15 +187,13 @@ def lines_matching(text: str, pattern: re.Pattern[str]) -> str:
     if len(lowered) != len(text):  # a few Unicode characters change length when lower-cased
         lowered, pattern = text, _ignorecase(pattern)
     kept: list[str] = []
-    last_end = -1
-    for match in pattern.finditer(lowered):
-        if match.start() <= last_end:
-            continue
+    position = 0
+    while (match := pattern.search(lowered, position)) is not None:
         start = text.rfind("\n", 0, match.start()) + 1
         end = text.find("\n", match.end())
         end = len(text) if end < 0 else end
         kept.append(text[start:end])
-        last_end = end
+        position = end + 1  # the rest of this line is kept already: search from the next one
     return "\n".join(kept)
 
 
