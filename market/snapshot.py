@@ -9,8 +9,8 @@ each active job at `as_of`, from its posted date (else first seen). Sources whos
 are named in `failed_sources`; their postings were not closed (the store only closes on a
 successful crawl), so they are not counted as closed.
 
-All aggregation is SQL: one pass copies the postings in scope into a narrow temporary table,
-then every figure is a GROUP BY (or a window-function quantile) over it.
+One streamed SQL pass reads the postings in scope as narrow columns and one more their
+certifications (market/frame.py); every figure is then a vectorized group operation.
 """
 
 from __future__ import annotations
@@ -20,15 +20,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
-    Column,
     Connection,
     Engine,
-    Float,
-    Integer,
-    MetaData,
-    String,
-    Table,
+    Select,
     case,
     delete,
     extract,
@@ -41,7 +37,19 @@ from sqlalchemy import (
 )
 
 from market.bls import BLS_OEWS_2024
-from market.queries import ANNUAL_MID, HOURLY_MID, UNKNOWN, grouped_quantiles, not_duplicate, pay_usd
+from market.frame import (
+    DIMENSIONS,
+    FLAGS,
+    LABEL_SEPARATOR,
+    Codes,
+    Frame,
+    Ranked,
+    group_counts,
+    group_quantiles,
+    pair_counts,
+    read_frame,
+)
+from market.queries import ANNUAL_MID, HOURLY_MID, UNKNOWN, not_duplicate, pay_usd
 from pipeline.models import (
     Certification,
     MarketSnapshot,
@@ -54,20 +62,6 @@ from pipeline.models import (
 
 METHOD_VERSION = "2026.1"  # bump when a figure's definition changes
 SNAPSHOT_DIMENSIONS = ("overall", "state", "role", "employer_type", "work_mode")
-OVERALL = "all"
-
-_scope_metadata = MetaData()
-SCOPE = Table(
-    "snapshot_scope", _scope_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("state", String(60)), Column("role", String(60)), Column("employer_type", String(60)),
-    Column("work_mode", String(60)),
-    Column("is_active", Integer), Column("is_unique", Integer), Column("is_new", Integer),
-    Column("is_closed", Integer), Column("has_pay", Integer),
-    Column("annual", Float), Column("hourly", Float), Column("days_open", Float),
-    prefixes=["TEMPORARY"],
-)
-
 
 @dataclass
 class SnapshotResult:
@@ -91,102 +85,89 @@ def _flag(condition) -> Any:
     return case((condition, 1), else_=0)
 
 
-def _fill_scope(connection: Connection, as_of: datetime, window_start: datetime | None) -> None:
-    SCOPE.drop(connection, checkfirst=True)
-    SCOPE.create(connection)
+def scope_select(connection: Connection, as_of: datetime, window_start: datetime | None) -> Select:
+    """The postings a snapshot covers (open, or closed since the previous snapshot), as the narrow
+    columns of market.frame.SCOPE_COLUMNS."""
     after_window = (lambda column: column > window_start) if window_start else (lambda column: true())
     priced = pay_usd()
-    label = lambda column: func.coalesce(column, literal(UNKNOWN))  # noqa: E731
-    source = select(
-        Posting.id, label(Posting.state), label(Posting.role), label(Posting.employer_type), label(Posting.work_mode),
-        _flag(Posting.closed_at.is_(None)), _flag(not_duplicate()), _flag(after_window(Posting.first_seen)),
-        _flag(Posting.closed_at.is_not(None)), _flag(priced),
+    labels = [func.coalesce(getattr(Posting, name), literal(UNKNOWN)) for name in DIMENSIONS]
+    joined_labels = labels[0]
+    for label in labels[1:]:
+        joined_labels = joined_labels.concat(LABEL_SEPARATOR).concat(label)
+    conditions = {"active": Posting.closed_at.is_(None), "unique": not_duplicate(),
+                  "new": after_window(Posting.first_seen), "closed": Posting.closed_at.is_not(None), "paid": priced}
+    flags = sum(_flag(conditions[name]) * (1 << bit) for bit, name in enumerate(FLAGS))
+    return select(
+        Posting.id, joined_labels, flags,
         case((priced, ANNUAL_MID)), case((priced, HOURLY_MID)),
         case((Posting.closed_at.is_(None),
               days_since(connection, func.coalesce(Posting.posted_at, Posting.first_seen), as_of))),
     ).where(or_(Posting.closed_at.is_(None), after_window(Posting.closed_at)))
-    connection.execute(insert(SCOPE).from_select([c.name for c in SCOPE.columns], source))
 
 
-def _group(dimension: str):
-    return literal(OVERALL) if dimension == "overall" else SCOPE.c[dimension]
+def certifications_select() -> Select:
+    """Certification mentions of open postings: posting id, code, strength."""
+    return (select(PostingCertification.posting_id, Certification.code, PostingCertification.strength)
+            .join(Certification, Certification.id == PostingCertification.certification_id)
+            .where(PostingCertification.posting_id.in_(select(Posting.id).where(Posting.closed_at.is_(None)))))
 
 
-COMBO_KEYS = ("state", "role", "employer_type", "work_mode")
-COUNT_METRICS = ("active_total", "active_unique", "new_unique", "closed_unique", "new_total", "closed_total")
+# metric -> the flags a posting must have to count in it
+COUNT_METRICS = {
+    "active_total": ("active",),
+    "active_unique": ("active", "unique"),
+    "new_unique": ("new", "unique"),
+    "closed_unique": ("closed", "unique"),
+    "new_total": ("new",),
+    "closed_total": ("closed",),
+}
+QUANTILE_METRICS = (
+    ("pay_annual", "annual", (0.25, 0.5, 0.75), ("p25", "median", "p75")),
+    ("pay_hourly", "hourly", (0.25, 0.5, 0.75), ("p25", "median", "p75")),
+    ("days_open", "days_open", (0.5,), ("median",)),
+)
 
 
-def _combo_counts(connection: Connection) -> list[tuple[dict[str, str], list[int]]]:
-    """One GROUP BY over every combination of the four dimensions: each combination's counts
-    (COUNT_METRICS, then active unique jobs that disclose pay). Every dimension's counts and
-    shares are sums of these few rows, so the scope is scanned once for all of them."""
-    c = SCOPE.c
-    keys = [c[name] for name in COMBO_KEYS]
-    rows = connection.execute(select(
-        *keys, func.sum(c.is_active), func.sum(c.is_active * c.is_unique), func.sum(c.is_new * c.is_unique),
-        func.sum(c.is_closed * c.is_unique), func.sum(c.is_new), func.sum(c.is_closed),
-        func.sum(c.is_active * c.is_unique * c.has_pay)).group_by(*keys))
-    return [(dict(zip(COMBO_KEYS, row[:4], strict=True)), [int(n or 0) for n in row[4:]]) for row in rows]
-
-
-def _rollup(combos: list[tuple[dict[str, str], list[int]]], dimension: str, category: str | None = None
-            ) -> dict[Any, list[int]]:
-    """Sum the combinations' counts per group of `dimension` (and per `category` value when given)."""
-    sums: dict[Any, list[int]] = {}
-    for keys, counts in combos:
-        group = OVERALL if dimension == "overall" else keys[dimension]
-        key = (group, keys[category]) if category else group
-        total = sums.setdefault(key, [0] * len(counts))
-        for index, count in enumerate(counts):
-            total[index] += count
-    return sums
-
-
-def _dimension_values(connection: Connection, dimension: str,
-                      combos: list[tuple[dict[str, str], list[int]]]) -> list[dict[str, Any]]:
+def _dimension_values(frame: Frame, dimension: str, ranked: dict[str, Ranked]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
-    def add(group: str, metric: str, value: float | None, category: str = "") -> None:
+    def add(group: Any, metric: str, value: float | None, category: Any = "") -> None:
         rows.append({"dimension": dimension, "group_value": str(group)[:60], "metric": metric,
                      "category": str(category)[:40], "value": value})
 
-    g = _group(dimension).label("g")
-    c = SCOPE.c
-    active_unique: dict[str, int] = {}
-    unique_index, paid_index = COUNT_METRICS.index("active_unique"), len(COUNT_METRICS)
-    for group, counts in _rollup(combos, dimension).items():
-        unique = counts[unique_index]
+    groups = frame.groups(dimension)
+    everyone = np.ones(len(frame.ids), dtype=bool)
+    present = group_counts(groups, everyone)
+    counts = {metric: group_counts(groups, np.logical_and.reduce([frame.flags[f] for f in flags] + [everyone]))
+              for metric, flags in COUNT_METRICS.items()}
+    current = frame.current()
+    paid = group_counts(groups, current & frame.flags["paid"])
+    active_unique: dict[Any, int] = {}
+    for code, group in enumerate(groups.labels):
+        if not present[code]:
+            continue
+        unique = int(counts["active_unique"][code])
         active_unique[group] = unique
-        for metric, value in zip(COUNT_METRICS, counts, strict=False):
-            add(group, metric, float(value))
-        add(group, "pay_disclosed_share", round(counts[paid_index] / unique, 4) if unique else None)
-    current = [c.is_active == 1, c.is_unique == 1]
-    for metric, column, points, names in (("pay_annual", c.annual, (0.25, 0.5, 0.75), ("p25", "median", "p75")),
-                                          ("pay_hourly", c.hourly, (0.25, 0.5, 0.75), ("p25", "median", "p75")),
-                                          ("days_open", c.days_open, (0.5,), ("median",))):
-        figures = grouped_quantiles(connection, select(g, column.label("x")).where(*current), points)
-        for group, values in figures.items():
+        for metric in COUNT_METRICS:
+            add(group, metric, float(counts[metric][code]))
+        add(group, "pay_disclosed_share", round(int(paid[code]) / unique, 4) if unique else None)
+    for metric, measure, points, names in QUANTILE_METRICS:
+        for group, values in group_quantiles(groups, ranked[measure], points).items():
             for name, value in zip(names, values, strict=True):
                 add(group, f"{metric}_{name}", value)
-    for metric, category_name in (("work_mode_share", "work_mode"), ("employer_type_share", "employer_type")):
-        for (group, category), counts in _rollup(combos, dimension, category_name).items():
-            count = counts[unique_index]
-            if count:
-                add(group, metric, round(count / active_unique[group], 4), category)
-    cert_counts = connection.execute(
-        select(g, Certification.code, PostingCertification.strength, func.count())
-        .select_from(SCOPE)
-        .join(PostingCertification, PostingCertification.posting_id == c.id)
-        .join(Certification, Certification.id == PostingCertification.certification_id)
-        .where(*current).group_by(g, Certification.code, PostingCertification.strength)).all()
-    any_strength: dict[tuple[str, str], int] = {}
-    for group, code, strength, count in cert_counts:
-        whole = active_unique.get(group)
-        add(group, f"cert_{strength}_share", round(count / whole, 4) if whole else None, code)
-        any_strength[(group, code)] = any_strength.get((group, code), 0) + int(count)
+    for metric, category in (("work_mode_share", "work_mode"), ("employer_type_share", "employer_type")):
+        for (group, value), count in pair_counts(groups, frame.dimensions[category], current).items():
+            add(group, metric, round(count / active_unique[group], 4), value)
+    strengths = len(frame.cert_strengths.labels)
+    mentions = Codes(frame.cert_codes.codes * strengths + frame.cert_strengths.codes,
+                     [(code, strength) for code in frame.cert_codes.labels for strength in frame.cert_strengths.labels])
+    any_strength: dict[tuple[Any, Any], int] = {}
+    for (group, (code, strength)), count in pair_counts(groups, mentions, current[frame.cert_rows],
+                                                        rows=frame.cert_rows).items():
+        add(group, f"cert_{strength}_share", round(count / active_unique[group], 4), code)
+        any_strength[(group, code)] = any_strength.get((group, code), 0) + count
     for (group, code), count in any_strength.items():
-        whole = active_unique.get(group)
-        add(group, "cert_any_share", round(count / whole, 4) if whole else None, code)
+        add(group, "cert_any_share", round(count / active_unique[group], 4), code)
     return rows
 
 
@@ -199,12 +180,11 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
         window_start = connection.scalar(
             select(MarketSnapshot.as_of).where(MarketSnapshot.snapshot_date < snapshot_date)
             .order_by(MarketSnapshot.snapshot_date.desc()).limit(1))
-        _fill_scope(connection, as_of, window_start)
+        frame = read_frame(connection, scope_select(connection, as_of, window_start), certifications_select())
         values: list[dict[str, Any]] = []
-        combos = _combo_counts(connection)
+        ranked = {measure: Ranked.of(frame.measures[measure], frame.current()) for _, measure, _, _ in QUANTILE_METRICS}
         for dimension in SNAPSHOT_DIMENSIONS:
-            values += _dimension_values(connection, dimension, combos)
-        SCOPE.drop(connection)
+            values += _dimension_values(frame, dimension, ranked)
         old = select(MarketSnapshot.id).where(MarketSnapshot.snapshot_date == snapshot_date).scalar_subquery()
         connection.execute(delete(MarketSnapshotValue).where(MarketSnapshotValue.snapshot_id == old))
         connection.execute(delete(MarketSnapshot).where(MarketSnapshot.snapshot_date == snapshot_date))
