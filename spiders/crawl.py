@@ -63,9 +63,18 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
     if crawlers:
         process.start()
     outcomes = []
-    for crawler in crawlers:
-        spider = crawler.spider
-        for run in spider.runs.values():
+    for crawler, (platform, platform_sources) in zip(crawlers, sorted(by_platform.items()), strict=True):
+        try:
+            runs = dict(crawler.spider.runs)
+        except (AttributeError, RuntimeError):  # the crawler never started (its log says why)
+            runs = {}
+        for source in platform_sources:
+            run = runs.get(source.key)
+            if run is None:
+                outcomes.append(SourceOutcome(key=source.key, platform=platform, employer_slug=source.employer_slug,
+                                              status="failed", counters={},
+                                              errors=(f"the {platform} crawl did not run this source",)))
+                continue
             outcomes.append(SourceOutcome(key=run.source.key, platform=run.source.platform,
                                           employer_slug=run.source.employer_slug, status=run.status,
                                           counters=run.counters(), errors=tuple(run.errors)))
