@@ -11,6 +11,7 @@ from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
 
 WORKPLACE_FIELD_NAMES = ("location type", "workplace type", "work location type", "remote", "work arrangement")
+EMPLOYMENT_FIELD_NAMES = ("employment type", "time type", "job type")
 
 
 class GreenhouseSpider(PlatformSpider):
@@ -48,7 +49,7 @@ class GreenhouseSpider(PlatformSpider):
         detail = self.json(response)
         if not isinstance(detail, dict):
             raise ShapeError("expected a job object")
-        item["pay_ranges"] = [
+        pay_ranges = [
             {
                 "min": _cents(pay_range.get("min_cents")),
                 "max": _cents(pay_range.get("max_cents")),
@@ -58,6 +59,8 @@ class GreenhouseSpider(PlatformSpider):
             for pay_range in as_list(detail.get("pay_input_ranges"))
             if isinstance(pay_range, dict)
         ]
+        if pay_ranges or not item.get("pay_ranges"):  # no pay input ranges: the list's metadata range stands
+            item["pay_ranges"] = pay_ranges
         if not item.get("description") and as_text(detail.get("content")):
             item["description"] = detail["content"]
         yield self.emit(run, item)
@@ -66,12 +69,10 @@ class GreenhouseSpider(PlatformSpider):
         external_id = as_text(job["id"])
         if external_id is None:
             raise ValueError("posting without id")
-        metadata = {
-            str(entry.get("name") or "").strip().lower(): entry.get("value")
-            for entry in as_list(job.get("metadata"))
-            if isinstance(entry, dict)
-        }
+        entries = [entry for entry in as_list(job.get("metadata")) if isinstance(entry, dict)]
+        metadata = {str(entry.get("name") or "").strip().lower(): entry.get("value") for entry in entries}
         workplace = next((_metadata_text(metadata[name]) for name in WORKPLACE_FIELD_NAMES if name in metadata), None)
+        employment = next((_metadata_text(metadata[name]) for name in EMPLOYMENT_FIELD_NAMES if name in metadata), None)
         offices = [as_text(as_dict(office).get("location")) for office in as_list(job.get("offices"))]
         location = as_text(as_dict(job.get("location")).get("name")) or next((o for o in offices if o), None)
         return self.new_item(
@@ -82,8 +83,9 @@ class GreenhouseSpider(PlatformSpider):
             title=as_text(job.get("title")),
             location=location,
             description=as_text(job.get("content")),
+            pay_ranges=_metadata_pay_ranges(entries) or None,
             workplace_type=workplace,
-            employment_type=_metadata_text(metadata.get("employment type")),
+            employment_type=employment,
             posted_at=parse_datetime(job.get("first_published")) or parse_datetime(job.get("updated_at")),
             valid_through=parse_datetime(job.get("application_deadline")),
             raw=job,
@@ -93,6 +95,22 @@ class GreenhouseSpider(PlatformSpider):
 def _cents(value: Any) -> float | None:
     number = as_number(value)
     return None if number is None else round(number / 100, 2)
+
+
+def _metadata_pay_ranges(entries: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Custom `currency_range` fields ({"unit": "USD", "min_value": "52000.0", "max_value": ...}): a
+    board's own pay range, in currency units and with no interval (the normalizer reads it from the
+    figures). Null values are fields the job left empty."""
+    ranges = []
+    for entry in entries:
+        value = entry.get("value")
+        if as_text(entry.get("value_type")) != "currency_range" or not isinstance(value, dict):
+            continue
+        low, high = as_number(value.get("min_value")), as_number(value.get("max_value"))
+        if low is None and high is None:
+            continue
+        ranges.append({"min": low, "max": high, "currency": as_text(value.get("unit")), "interval": None})
+    return ranges
 
 
 def _metadata_text(value: Any) -> str | None:

