@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
+from pipeline.location import country_code
 from spiders.base import PlatformSpider, ShapeError, guarded
 from spiders.fields import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
@@ -27,6 +28,7 @@ class SmartRecruitersSpider(PlatformSpider):
     name = "smartrecruiters"
     platform = "smartrecruiters"
     default_api_root = "https://api.smartrecruiters.com"
+    public_root = "https://jobs.smartrecruiters.com"
 
     def postings_url(self, source: SourceConfig, suffix: str = "") -> str:
         company = quote(source.identifiers["company"], safe="")
@@ -97,18 +99,25 @@ class SmartRecruitersSpider(PlatformSpider):
             workplace = "remote"
         elif remote is False and hybrid is False:
             workplace = "onsite"
-        city, region = as_text(location.get("city")), as_text(location.get("region"))
         country = as_text(location.get("country"))
         country = country.upper() if country else None
-        place = ", ".join(part for part in (city, region, country) if part)
+        city, region = _place_parts(location, country)
+        # the country by name: a bare code in free text reads as a state ("CA", "IN", "DE")
+        country_name = (as_text(location.get("fullLocation")) or "").rsplit(",", 1)[-1].strip()
+        if len(country_name) <= 2:
+            country_name = "United States" if country == "US" else None
+        place = ", ".join(part for part in (city, region, country_name) if part)
+        company = as_text(as_dict(posting.get("company")).get("identifier")) or source.identifiers["company"]
         return self.new_item(
             source,
             external_id=external_id,
             requisition_id=as_text(posting.get("refNumber")),
-            url=as_text(posting.get("postingUrl")) or as_text(posting.get("applyUrl")),
+            # list items carry no URL: the public page answers at /{company}/{id} too
+            url=as_text(posting.get("postingUrl")) or as_text(posting.get("applyUrl"))
+            or f"{self.public_root}/{quote(company, safe='')}/{quote(external_id, safe='')}",
             title=as_text(posting.get("name")),
             location=place or _clean_full_location(location.get("fullLocation")),
-            locations=[{"city": city, "state": region, "country": country}] if place else None,
+            locations=[{"city": city, "state": region, "country": country}] if city or region or country else None,
             description=_job_ad_html(posting.get("jobAd")),
             pay_ranges=_compensation(posting.get("compensation")),
             workplace_type=workplace,
@@ -117,6 +126,18 @@ class SmartRecruitersSpider(PlatformSpider):
             posted_at=parse_datetime(posting.get("releasedDate")) or parse_datetime(posting.get("createdOn")),
             raw=posting,
         )
+
+
+def _place_parts(location: dict[str, Any], country: str | None) -> tuple[str | None, str | None]:
+    """City and region of a location; remote postings put the country's name in `city` and
+    "REMOTE" in `region` ("Poland, REMOTE, Poland"), which are neither."""
+    city, region = as_text(location.get("city")), as_text(location.get("region"))
+    if region and region.lower() == "remote":
+        region = None
+    country_name = (as_text(location.get("fullLocation")) or "").rsplit(",", 1)[-1].strip().lower()
+    if city and country and (city.lower() == country_name or country_code(city) == country) and city.upper() != country:
+        city = None
+    return city, region
 
 
 def _label(value: Any) -> str | None:

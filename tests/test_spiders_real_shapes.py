@@ -9,6 +9,7 @@ import pytest
 
 from pipeline.normalize import normalize
 from spiders.greenhouse import GreenhouseSpider
+from spiders.smartrecruiters import SmartRecruitersSpider
 from tests.spider_helpers import fixture_response, make_source, make_spider, split
 
 GREENHOUSE_BOARD = "http://boards.test/v1/boards/harborview/jobs?content=true"
@@ -52,3 +53,26 @@ def test_greenhouse_detail_without_pay_input_ranges_keeps_the_metadata_range():
                                 meta={"fallback_item": item})
     [detailed], _ = split(spider.parse_detail(response))
     assert detailed["pay_ranges"] == [{"min": 48200.0, "max": 61500.0, "currency": "USD", "interval": None}]
+
+
+@pytest.mark.parametrize(("external_id", "locations", "state"), [
+    ("744000199100001", [{"city": None, "state": None, "country": "US"}], None),  # "United States, REMOTE"
+    ("744000199100002", [{"city": None, "state": None, "country": "CA"}], None),
+    ("744000199100003", [{"city": "Grand Rapids", "state": "MI", "country": "US"}], "MI"),
+    ("744000199100004", [{"city": "Toronto", "state": "ON", "country": "CA"}], None),  # not California
+])
+def test_smartrecruiters_remote_location_repeats_the_country_as_the_city(external_id, locations, state):
+    source = make_source("smartrecruiters", company="LakeshoreHealthPartners")
+    spider = make_spider(SmartRecruitersSpider, source)
+    response = fixture_response("smartrecruiters", "page_remote_country.json",
+                                "http://boards.test/v1/companies/LakeshoreHealthPartners/postings?limit=100&offset=0", source)
+    _, requests = split(spider.parse_page(response, offset=0))
+    listed = {request.meta["fallback_item"]["external_id"]: request.meta["fallback_item"] for request in requests
+              if "fallback_item" in request.meta}
+    item = listed[external_id]
+    assert item["locations"] == locations
+    # list items carry no URL of their own: the public page by company and id stands in
+    assert item["url"] == f"https://jobs.smartrecruiters.com/LakeshoreHealthPartners/{external_id}"
+    normalized = normalize(dict(item))
+    assert normalized.city == locations[0]["city"]
+    assert normalized.state == state
