@@ -61,6 +61,7 @@ _COUNTRY_ALIASES = {
     "united kingdom": "GB", "gb": "GB", "great britain": "GB", "india": "IN", "philippines": "PH",
     "mexico": "MX", "puerto rico": "US",
 }
+_US_NAMES = ("us", "usa", "u.s.", "u.s.a.", "united states", "united states of america")
 _REMOTE_RE = re.compile(r"\b(?:remote|anywhere|nationwide|work from home|virtual|telecommute)\b", re.I)
 _REMOTE_STATE_RE = re.compile(r"\b(?i:remote)\s*(?:[-–—:(,]|in)\s*([A-Z]{2})\b(?!\s*(?:,|-)?\s*[A-Z]{2}\b)")
 _DASHED_RE = re.compile(r"^(?:US|USA)-([A-Z]{2})-([^,;]*)$")
@@ -148,6 +149,8 @@ def parse_location_text(location: str) -> LocationResult | None:
         city = None
         if index > 0 and not _REMOTE_RE.search(parts[index - 1]):
             city = parts[index - 1].strip() or None
+        if city and city.lower() in _US_NAMES:  # "US, CA, Santa Clara" (Workday): the city comes last
+            city = (parts[index + 1].strip() or None) if index + 1 < len(parts) else None
         if country not in (None, "US"):
             return LocationResult(city, None, country, text, ["emr/location/text/foreign"])
         return LocationResult(city, state, "US", text, ["emr/location/text"])

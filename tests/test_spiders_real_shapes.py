@@ -10,6 +10,7 @@ import pytest
 from pipeline.normalize import normalize
 from spiders.greenhouse import GreenhouseSpider
 from spiders.smartrecruiters import SmartRecruitersSpider
+from spiders.workday import WorkdaySpider
 from tests.spider_helpers import fixture_response, make_source, make_spider, split
 
 GREENHOUSE_BOARD = "http://boards.test/v1/boards/harborview/jobs?content=true"
@@ -76,3 +77,22 @@ def test_smartrecruiters_remote_location_repeats_the_country_as_the_city(externa
     normalized = normalize(dict(item))
     assert normalized.city == locations[0]["city"]
     assert normalized.state == state
+
+
+@pytest.mark.parametrize(("external_id", "location", "city", "state"), [
+    ("JR4410021", "US, OH, Dayton", "Dayton", "OH"),  # country, state, city: the order some tenants use
+    ("JR4410022", "USA - Texas - El Paso", "El Paso", "TX"),
+    ("JR4410023-1", "Columbus, OH", "Columbus", "OH"),
+    ("JR4410024", "2 Locations", None, None),
+])
+def test_workday_country_first_locations(external_id, location, city, state):
+    source = make_source("workday", tenant="miamivalley", instance="wd1", site="Careers", search="health information")
+    spider = make_spider(WorkdaySpider, source)
+    response = fixture_response("workday", "search_country_first.json",
+                                "http://boards.test/wday/cxs/miamivalley/Careers/jobs", source)
+    _, requests = split(spider.parse_list(response, search="health information", offset=0, total=None))
+    listed = {request.meta["fallback_item"]["external_id"]: request.meta["fallback_item"] for request in requests}
+    item = listed[external_id]
+    assert item["location"] == location
+    normalized = normalize(dict(item))
+    assert (normalized.city, normalized.state) == (city, state)
