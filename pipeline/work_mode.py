@@ -2,7 +2,7 @@
 
 Structured platform fields first (workplace_type, remote flag, USAJOBS telework,
 applicant_location_requirements), then the title, location and description text in this order of
-signals: federal "Remote job: Yes/No" lines, hybrid statements (incl. "remote after training" and
+signals: federal "Remote job: Yes/No" lines (label and value on one line or two), hybrid statements (incl. "remote after training" and
 day counts), explicit negations of remote work (-> onsite), remote statements (incl. remote limited
 to some states), ad-hoc/occasional telework (-> onsite), on-site statements. Nothing -> unknown.
 "Hybrid Title 38", "hybrid record" and "remote access" are not work modes.
@@ -25,7 +25,7 @@ _FED_TELEWORK_RE = re.compile(r"\btelework(?: eligible)?\s*[:\-]\s*(?P<value>[^\
 _HYBRID_RE = re.compile(
     r"(?<!not a )(?<!not )(?<!no )\bhybrid\b(?!\s*(?:title\s*38|T38|appointment|records?|medical records?|"
     r"health records?|charts?|EHR|EMR|paper|electronic|environment of paper|coding))"
-    r"|\b(?:remote(?:ly)?|work(?:ing)? from home|telework\w*)\b[^.\n]{0,60}\bafter\s+(?:[\w-]+\s+){0,3}"
+    r"|\b(?:remote(?:ly)?|work(?:ing)? from home|telework\w*)\b[^.\n]{0,60}\bafter\s+(?:[\w-]+\s+){0,5}"
     r"(?:training|orientation|onboarding|probation\w*|\d+\s+(?:days|weeks|months))"
     r"|\bafter\s+(?:[\w-]+\s+){0,3}(?:training|orientation|onboarding|probation\w*)\b[^.\n]{0,80}"
     r"\b(?:remote(?:ly)?|from home|telework\w*)\b"
@@ -65,7 +65,8 @@ _ONSITE_RE = re.compile(
     r"amenities|dining))"
     r"|\bin[- ]office\b|\bmust report to\b|\breports? (?:daily )?to (?:the|our) (?:office|facility|hospital|clinic)\b"
     r"|\bwork(?:s|ing)? (?:in|at|from) (?:the|our) [\w ]{0,40}?(?:office|facility|hospital|clinic|department)\b"
-    r"|\btravel(?:s|ing)? (?:between|to) (?:client )?(?:facilities|sites|locations)\b|\bin[- ]person (?:role|position|job)\b",
+    r"|\btravel(?:s|ing)? (?:between|to) (?:client )?(?:facilities|sites|locations|hospitals|clinics)\b"
+    r"|\bin[- ]person (?:role|position|job)\b|\bwork location\s*:\s*(?:in[- ]person|on[- ]?site)\b",
     _I,
 )
 _STRUCT_MAP = [
@@ -139,6 +140,17 @@ _TRIGGER_RE = re.compile(
 )
 
 
+_FED_LABEL_HINTS = ("emote job", "emote Job", "EMOTE JOB", "elework eligible", "elework Eligible", "ELEWORK ELIGIBLE")
+_FED_LABEL_LINE_RE = re.compile(r"^(remote job|telework eligible)[ \t]*:?[ \t]*\n[ \t]*(?=\S)", re.I | re.M)
+
+
+def _join_federal_labels(text: str) -> str:
+    """'Remote job\\nNo' (a federal page's label and value on two lines) -> 'Remote job: No'."""
+    if not any(hint in text for hint in _FED_LABEL_HINTS):
+        return text
+    return _FED_LABEL_LINE_RE.sub(lambda m: f"{m.group(1)}: ", text)
+
+
 def _relevant_lines(text: str) -> str:
     """Only the lines that can carry a work-mode statement (keeps the regex passes cheap)."""
     return lines_matching(text, _TRIGGER_RE)
@@ -175,7 +187,7 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
     title = raw.get("title") if isinstance(raw.get("title"), str) else ""
     location = raw.get("location") if isinstance(raw.get("location"), str) else ""
     # The description decides hybrid/negation; title and location add remote/hybrid labels.
-    found_text = _from_text(_relevant_lines(description_text)) if description_text else None
+    found_text = _from_text(_relevant_lines(_join_federal_labels(description_text))) if description_text else None
     if found_text and found_text[0] == "hybrid":
         return WorkModeResult("hybrid", found_text[1], ["emr/work_mode/text/hybrid"])
     for source, value in (("title", title), ("location", location)):

@@ -55,6 +55,17 @@ def test_structured(raw, expected):
         ("Free on-site parking for all staff.", "unknown"),
         ("Full-time, Monday through Friday.", "unknown"),
         ("Remote coders may be required on site 2-4 times a month.", "hybrid"),
+        # federal pages laid out as label and value on separate lines
+        ("Remote job\nNo\nTelework eligible\nYes—ad hoc, as determined by agency policy", "onsite"),
+        ("Remote job\nYes\nTelework eligible\nNot applicable", "remote"),
+        ("Remote job\nNo\nTelework eligible\nYes—regular and recurring, 2 days per week", "hybrid"),
+        # job-board "Work Location" field
+        ("Job Type: Full-time\nWork Location: In person", "onsite"),
+        ("Work Location: Remote", "remote"),
+        ("We hold in-person interviews.", "unknown"),
+        ("Remote after successful completion of a 90-day orientation.", "hybrid"),
+        # field roles that travel to client facilities
+        ("Travel to hospitals and clinics in the region to copy records.", "onsite"),
     ],
 )
 def test_text(text, expected):
