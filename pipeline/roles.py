@@ -39,7 +39,7 @@ _CDI_RE = re.compile(
     _I,
 )
 _LEADER_RE = re.compile(
-    r"\b(?:supervisor|manager|director|administrator|chief|head of|vice president|\bVP\b|superintendent)\b",
+    r"\b(?:supervisor|supervisory|manager|director|administrator|chief|head of|vice president|\bVP\b|superintendent)\b",
     _I,
 )
 _HIM_AREA_RE = re.compile(
@@ -156,9 +156,30 @@ def _role_from_description(description_text: str) -> tuple[str | None, str | Non
     return None, None
 
 
+# A records title without a health word ("Records Clerk") in a posting about police, court or student
+# records, and about no patient's record, is another occupation.
+_HEALTH_WORD_RE = re.compile(
+    r"\b(?:medical|health|HIM|HIS|patients?|EHR|EMR|charts?|clinical|clinics?|hospitals?|HIPAA|PHI)\b", _I
+)
+_OTHER_RECORDS_RE = re.compile(
+    r"\b(?:police|sheriff|law enforcement|court|docket|warrants?|citations?|criminal|students?|transcripts|"
+    r"deeds?|land records|property records)\b",
+    _I,
+)
+
+
+def _other_records_occupation(title: str, description_text: str) -> bool:
+    if _HEALTH_WORD_RE.search(title):
+        return False
+    head = description_text[:3000]
+    return not _HEALTH_WORD_RE.search(head) and bool(_OTHER_RECORDS_RE.search(head))
+
+
 def normalize_role(title: str, description_text: str) -> RoleResult:
     """relevant + role, from the title first and the description second."""
     relevant, role = classify_title(title)
+    if role == "medical_records" and _other_records_occupation(title, description_text):
+        return RoleResult(False, None, title.strip(), ["emr/role/title/not_relevant_other_records"])
     if relevant is not None:
         source = "title"
         evidence = title.strip() if isinstance(title, str) else None

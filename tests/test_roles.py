@@ -44,6 +44,8 @@ from pipeline.roles import is_relevant_title, normalize_role
         ("Health Unit Coordinator", False, None),
         ("HIM Specialist", True, "medical_records"),
         ("Coding Quality Auditor", True, "coding"),
+        ("Supervisory Medical Records Administration Specialist", True, "him_leadership"),
+        ("Supervisory Medical Records Technician (Coder)", True, "him_leadership"),
     ],
 )
 def test_title(title, relevant, role):
@@ -67,3 +69,18 @@ def test_description_decides_when_title_is_vague():
 
 def test_vague_title_and_no_description_is_not_relevant():
     assert normalize_role("Specialist II", "Greets visitors.").relevant is False
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "relevant"),
+    [
+        # a records title with no health word, in a posting about police or court records: another occupation
+        ("Records Clerk", "Processes police reports and citations; enters warrants into the records system.", False),
+        ("Records Technician", "Maintains court case files and dockets for the district court.", False),
+        # ... but not when the posting is about patients' records
+        ("Records Clerk", "Files patient charts and processes police requests for medical records.", True),
+        ("Records Clerk", "Scans loose documents for the hospital.", True),
+    ],
+)
+def test_generic_records_title_reads_the_description(title, description, relevant):
+    assert normalize_role(title, description).relevant is relevant
