@@ -347,18 +347,60 @@ def _structured(ranges: Any) -> tuple[Pay | None, list[str]]:
     return None, decisions
 
 
+# "Coder II" -> 2; a title spanning levels ("Coder I/II") has none.
+_ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5}
+_TITLE_LEVEL_RE = re.compile(r"\b(?:Level\s+)?(I{1,3}|IV|V|[1-5])\b(?!\s*[/&-]\s*(?:I{1,3}|IV|V|[1-5])\b)(?![ \t]*[A-Za-z])")
+_SPANNING_LEVELS_RE = re.compile(r"\b(?:I{1,3}|IV|[1-4])\s*[/&-]\s*(?:I{1,3}|IV|V|[1-5])\b")
+# A line opening with a level label and holding a figure: "Coder II: $22.60 - $30.85 per hour".
+_LEVEL_LINE_RE = re.compile(
+    r"^[^\w\n]{0,3}(?:[A-Za-z][\w /&,.'()-]{0,60}?\s)?(?P<word>[A-Za-z]\w*)\s(?:Level\s)?(?P<level>I{1,3}|IV|V|[1-5])\s*"
+    r"[:\u2013\u2014-][^\n]*?(?:[$\u20ac\u00a3]|USD)",
+    re.M,
+)
+_NOT_A_ROLE_WORD = frozenset({"step", "grade", "gs", "band", "range", "tier", "year", "years", "minimum", "maximum",
+                              "shift", "week", "weeks", "month", "months", "day", "days"})
+
+
+def _level(token: str) -> int:
+    return int(token) if token.isdigit() else _ROMAN[token]
+
+
+def _line_of_title_level(title: Any, text: str) -> str | None:
+    """The pay line for the title's level when the text gives one range per level, else None."""
+    if not isinstance(title, str) or not text or _SPANNING_LEVELS_RE.search(title):
+        return None
+    found = _TITLE_LEVEL_RE.search(title)
+    if not found:
+        return None
+    lines = _pay_lines(text)
+    by_level: dict[int, str] = {}
+    for match in _LEVEL_LINE_RE.finditer(lines):
+        if match.group("word").lower() in _NOT_A_ROLE_WORD:
+            return None  # a step or grade scale, not one range per job level
+        line_end = lines.find("\n", match.end())
+        by_level.setdefault(_level(match.group("level")), lines[match.start() : len(lines) if line_end < 0 else line_end])
+    if len(by_level) < 2:
+        return None
+    return by_level.get(_level(found.group(1)))
+
+
 def normalize_pay(raw: Mapping[str, Any], description_text: str) -> PayResult:
     """Pay from structured ranges, then pay_text, then the description."""
     pay, decisions = _structured(raw.get("pay_ranges"))
     if pay is not None:
         return PayResult(pay, pay.evidence, decisions + ["emr/pay/from_structured"])
     pay_text = raw.get("pay_text")
+    title = raw.get("title")
     if isinstance(pay_text, str) and pay_text.strip():
-        pay, more = parse_pay_text(pay_text[:2000], need_context=False)
+        pay_text = pay_text[:2000]
+        pay, more = parse_pay_text(_line_of_title_level(title, pay_text) or pay_text, need_context=False)
         decisions += more
         if pay is not None:
             return PayResult(pay, pay.evidence, decisions + ["emr/pay/from_pay_text"])
-    pay, more = parse_pay_text(description_text)
+    level_line = _line_of_title_level(title, description_text)
+    if level_line:
+        decisions.append("emr/pay/level_of_title")
+    pay, more = parse_pay_text(level_line or description_text)
     decisions += more
     if pay is not None:
         return PayResult(pay, pay.evidence, decisions + ["emr/pay/from_text"])

@@ -138,3 +138,30 @@ def test_no_pay_records_none():
 def test_evidence_is_the_span():
     pay, _ = parse_pay_text("Compensation: $98,000 - $126,000 per year, plus relocation assistance.")
     assert pay.evidence == "$98,000 - $126,000 per year"
+
+
+_LEVELS = ("Pay by level:\nCoder I: $20.10 - $27.40 per hour\nCoder II: $22.60 - $30.85 per hour\n"
+           "Coder III: $25.30 - $34.55 per hour")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "expected"),
+    [
+        # one range per level: the one of the title's level
+        ("Coder II - Inpatient", _LEVELS, (22.6, 30.85, "hour", "USD")),
+        ("Coder III", _LEVELS, (25.3, 34.55, "hour", "USD")),
+        ("Coder 1", _LEVELS, (20.1, 27.4, "hour", "USD")),
+        ("Records Specialist II", "Records Specialist I - $18.40 to $25.76/hr\nRecords Specialist II - $20.25 to "
+         "$28.35/hr", (20.25, 28.35, "hour", "USD")),
+        # no level in the title, or a title spanning levels: the first figure, as before
+        ("Coder", _LEVELS, (20.1, 27.4, "hour", "USD")),
+        ("Coder I/II", _LEVELS, (20.1, 27.4, "hour", "USD")),
+        # the title's level is not among those listed: unchanged
+        ("Coder IV", _LEVELS, (20.1, 27.4, "hour", "USD")),
+        # a step scale is not one range per level
+        ("Medical Records Technician II", "Step 1: $21.03/hr\nStep 2: $22.10/hr\nStep 3: $23.22/hr",
+         (21.03, 21.03, "hour", "USD")),
+    ],
+)
+def test_range_of_the_titles_level(title, description, expected):
+    assert _tuple(normalize_pay({"title": title}, description).pay) == expected
