@@ -159,6 +159,10 @@ def pay(node: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
         currency = text_of(amount.get("currency")) or text_of(amount.get("salaryCurrency")) or fallback_currency
         unit = _unit(amount)
         values = as_list(amount.get("value")) if amount.get("value") not in (None, "") else [amount]
+        pair = [as_number(value) for value in values] if len(values) == 2 else []
+        if len(pair) == 2 and None not in pair:  # "value": [min, max], as some site generators write it
+            ranges.append({"min": min(pair), "max": max(pair), "currency": currency, "interval": unit})
+            continue
         for value in values:
             _amount_value(value, currency, unit, ranges, texts)
     text = "; ".join(texts) if texts else None

@@ -80,6 +80,10 @@ def test_graph_references_by_id_are_resolved():
     ("$20.00 - $26.00 per hour", None, "$20.00 - $26.00 per hour"),  # a bare string
     ({"currency": "USD", "value": {"value": "$19 - $24 an hour", "unitText": "HOUR"}}, None, "$19 - $24 an hour"),
     ("Competitive", None, None),
+    ({"currency": "USD", "value": [48000, 56000], "unitText": "YEAR"},  # a [min, max] pair as the value
+     [{"min": 48000.0, "max": 56000.0, "currency": "USD", "interval": "YEAR"}], None),
+    ({"currency": "USD", "value": {"value": "$61,000", "unitText": "YEAR"}},  # a money string
+     [{"min": 61000.0, "max": 61000.0, "currency": "USD", "interval": "YEAR"}], None),
     ({"@type": "MonetaryAmount", "currency": "USD", "value": {"@type": "QuantitativeValue"}}, None, None),
 ])
 def test_base_salary_shapes(salary, pay_ranges, pay_text):
