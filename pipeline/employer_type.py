@@ -2,7 +2,7 @@
 
 Precedence (domain.md §3): a valid registry value; the platform (USAJOBS -> government); then cues
 on the employer name, strongest first: named vendors/outsourcers/insurers, government (VA, IHS,
-tribal, military, state/county/city), staffing and ROI/coding/RCM outsourcers, "our client"
+tribal, military, state/county/city, or a hospital calling itself county/state/city owned), staffing and ROI/coding/RCM outsourcers, "our client"
 postings, insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
 practices and clinics, health tech, other named kinds (law firms, research, schools). When the name
 says nothing, the description's self-description ("X is a ...", "X provides ...") is read the same
@@ -105,6 +105,13 @@ _PRACTICE_RE = re.compile(
     r"psychiatry|pain management|wellness cent(?:er|re)|rheumatology|ENT|podiatry|chiropractic)\b",
     _I,
 )
+_RESEARCH_RE = re.compile(r"\bresearch (?:institutes?|foundation|cent(?:er|re)s?)\b|\bclinical research\b", _I)
+# A self-description saying a state, county or city owns the employer ("a county-owned hospital").
+_PUBLIC_OWNER_RE = re.compile(
+    r"\b(?:county|state|city|municipal(?:ly)?|government)[- ]owned\b|\bowned (?:and operated )?by (?:the )?"
+    r"(?:County|State|City|Commonwealth|Parish) of\b|\bhospital (?:district|authority)\b",
+    _I,
+)
 _TECH_RE = re.compile(
     r"\b(?:software|technologies|technology|health IT|EHR|EMR|AI|analytics|SaaS|platform|digital health|"
     r"labs|\.io|\.ai|informatics)\b",
@@ -145,6 +152,7 @@ _FACILITY_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("ambulatory_surgery", _ASC_RE),
     ("long_term_care", _LTC_RE),
     ("hospital", _HOSPITAL_RE),
+    ("other", _RESEARCH_RE),
     ("physician_practice", _PRACTICE_RE),
     ("health_tech", _TECH_RE),
     ("other", _OTHER_RE),
@@ -206,9 +214,14 @@ def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> Em
     found = _first_rule(employer, _NAME_RULES) if employer else None
     if found and found[0] == "staffing_outsourcing" and _HOSPITAL_RE.search(employer) and not _VENDOR_OUTSOURCE_RE.search(employer):
         found = None  # "St. Mary's Hospital Coding Department" is the hospital, not an outsourcer
-    if found:
+    if found and found[0] != "hospital":
         return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
     predicate = _self_description(employer, description_text) if description_text else None
+    owner = _PUBLIC_OWNER_RE.search(_PREDICATE_CUT_RE.split(predicate, maxsplit=1)[0]) if predicate else None
+    if owner and (found or _HOSPITAL_RE.search(employer) or _HOSPITAL_RE.search(predicate)):
+        return EmployerTypeResult("government", owner.group(0), ["emr/employer_type/description/government"])
+    if found:
+        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
     head = description_text[:3000] if description_text else ""
     found = _first_rule(employer, _FACILITY_RULES) if employer else None
     weak = found is not None and found[0] in ("health_tech", "other", "physician_practice") and found[1].lower() in (
