@@ -3,7 +3,8 @@
 Matching: ®/™ and periods in dotted codes ("R.H.I.T.") are stripped; codes match uppercase with
 word boundaries, full names case-insensitively; the longest alias wins (CCS-P before CCS, CPC-A
 counts as CPC). Look-alikes are rejected (CIC for infection control, CRC for clinical research or
-colorectal cancer, CCA outside a coding/records context, ODS outside a registry context, CCSP).
+colorectal cancer, also when only another sentence of a posting with no coding work says so; CCA
+outside a coding/records context, ODS outside a registry context, CCSP).
 EPIC is labelled only for an Epic certification/credential, never for "Epic experience".
 
 Strength of a mention, in order:
@@ -94,6 +95,10 @@ _CODING_CONTEXT_RE = re.compile(
     r"\b(?:RHIT|RHIA|CCS|CPC|COC|CIC|CEHRS|CDIP)\b",
     re.I,
 )
+# CIC and CRC are dropped when the posting is about infection control or clinical research anywhere
+# and never about coding (the sentence naming them may not say which CIC or CRC it means).
+_DOC_LOOKALIKE_CODES = ("CIC", "CRC")
+_CODING_WORK_RE = re.compile(r"\bcod(?:e|es|ing|er|ers)\b|\bICD\b|\bCPT\b|\bAAPC\b|\bDRGs?\b|\bHCCs?\b|risk adjustment", re.I)
 _REGISTRY_CONTEXT_RE = re.compile(r"registr|cancer|oncology|tumor|NCRA", re.I)
 _LEGACY_CONTEXT_RE = re.compile(r"RHIT|RHIA|credential|certif|registered|accredited", re.I)
 
@@ -159,12 +164,23 @@ class _DocContext:
         self._text, self._title = text, title or ""
         self._coding: bool | None = None
         self._registry: bool | None = None
+        self._lookalike: dict[str, bool] = {}
 
     @property
     def coding(self) -> bool:
         if self._coding is None:
             self._coding = bool(_CODING_CONTEXT_RE.search(self._text) or _CODING_CONTEXT_RE.search(self._title))
         return self._coding
+
+    def lookalike(self, code: str) -> bool:
+        """The whole posting reads as the look-alike meaning of code and never mentions coding work."""
+        if code not in self._lookalike:
+            pattern = _LOOKALIKE[code]
+            self._lookalike[code] = bool(
+                (pattern.search(self._text) or pattern.search(self._title))
+                and not (_CODING_WORK_RE.search(self._text) or _CODING_WORK_RE.search(self._title))
+            )
+        return self._lookalike[code]
 
     @property
     def registry(self) -> bool:
@@ -226,6 +242,8 @@ def _hits(sentence: str, context: _DocContext) -> list[_Hit]:
         if code == "CCA" and not context.coding:
             continue
         if alias == "ODS" and not context.registry:
+            continue
+        if code in _DOC_LOOKALIKE_CODES and context.lookalike(code):
             continue
         if sentence.isupper() and len(sentence) > 40:
             continue

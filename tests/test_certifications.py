@@ -39,6 +39,11 @@ def _certs(text: str) -> dict[str, str]:
         ("CIC (Certification in Infection Prevention and Control) required", {}),
         ("CRC experience with clinical research studies", {}),
         ("Screening for CRC (colorectal cancer) patients", {}),
+        # the look-alike context may sit in another sentence of the posting
+        ("Leads infection prevention surveillance for the hospital.\nCIC certification required within 2 years.", {}),
+        ("Coordinates clinical research studies.\nRequirements\n- CRC certification preferred", {}),
+        ("Infection prevention nurses review charts.\nInpatient coders need CIC or CCS.",
+         {"CIC": "required", "CCS": "required"}),
         ("CCSP or CISSP required for this cloud role", {}),
         ("BLS required", {}),
         ("Epic certification required", {"EPIC": "required"}),
