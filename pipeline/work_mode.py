@@ -41,8 +41,9 @@ _HYBRID_RE = re.compile(
 _NEGATION_RE = re.compile(
     r"\b(?:not|never)\s+(?:a\s+|an?\s+)?(?:fully\s+)?(?:remote|telework\w*|work[- ]from[- ]home)\b"
     r"|\bno\s+(?:remote|telework\w*|work[- ]from[- ]home)\b"
-    r"|\bnon-remote\b|\bon-?site only\b|\bremote\s*:\s*no\b"
-    r"|\b(?:remote work|remote|telework\w*|work(?:ing)? from home|hybrid work)\b[^.\n]{0,30}?\b(?:is|are)\s+not\s+"
+    r"|\bnon-remote\b|\bon-?site only\b"
+    r"|\b(?:remote(?: work)?|telework\w*|telecommut\w*|work(?:ing)? from home|WFH)\s*:\s*(?:no|none|not (?:available|eligible|offered))\b"
+    r"|\b(?:remote work|remote|telework\w*|telecommut\w*|work(?:ing)? from home|hybrid work)\b[^.\n]{0,30}?\b(?:is|are)\s+not\s+"
     r"(?:available|offered|an option|permitted|possible|allowed|supported)"
     r"|\b(?:remote work|telework\w*|work(?:ing)? from home)\s+(?:is\s+)?unavailable"
     r"|\bnot eligible for (?:remote|telework\w*)",

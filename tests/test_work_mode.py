@@ -66,6 +66,11 @@ def test_structured(raw, expected):
         ("Remote after successful completion of a 90-day orientation.", "hybrid"),
         # field roles that travel to client facilities
         ("Travel to hospitals and clinics in the region to copy records.", "onsite"),
+        # a labelled "no" for remote work is an on-site statement; "N/A" says nothing
+        ("Work from home: No", "onsite"),
+        ("Telecommuting: not available", "onsite"),
+        ("Telecommuting is not available for this role.", "onsite"),
+        ("Remote Type N/A", "unknown"),
     ],
 )
 def test_text(text, expected):
