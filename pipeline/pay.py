@@ -253,7 +253,17 @@ def parse_pay_text(text: str, *, need_context: bool = True) -> tuple[Pay | None,
     lines = _pay_lines(text)
     lower: Pay | None = None
     lower_at = 0
+    open_lower: tuple[float, int] | None = None  # "Minimum: $4,389" whose period only the maximum gives
     for pay, reason, where in _candidates(lines, need_context=need_context):
+        if (open_lower is not None and pay is not None and pay.pay_min is None and pay.pay_max is not None
+                and where - open_lower[1] <= PAIR_WINDOW and open_lower[0] <= pay.pay_max
+                and in_band([open_lower[0]], pay.pay_period)):
+            evidence = lines[open_lower[1] : where + len(pay.evidence)]
+            return Pay(open_lower[0], pay.pay_max, pay.pay_period, pay.currency, evidence, "text"), decisions
+        if reason == "ambiguous_period" and lower is None and open_lower is None:
+            money = _MONEY_RE.match(lines, where)
+            if money and not money.group("n2") and not money.group("k1") and _FROM_RE.search(lines[max(0, where - 60) : where]):
+                open_lower = (_to_number(money.group("n1")), where)
         if lower is not None:
             if where - lower_at > PAIR_WINDOW:
                 break

@@ -19,6 +19,8 @@ def _tuple(pay):
         ("Starting at $19.00/hr, up to $25.00/hr with experience.", (19.0, 25.0, "hour", "USD")),
         ("Minimum annual salary: $52,000", (52000.0, None, "year", "USD")),
         ("Maximum hourly rate: $31.20", (None, 31.2, "hour", "USD")),
+        # a labelled minimum with no period of its own takes the period of the maximum after it
+        ("Minimum Salary: $4,389.00\nMaximum Salary: $6,582.00 Monthly", (4389.0, 6582.0, "month", "USD")),
         # ... but not with a bonus or an upper figure of another period
         ("Starting at $19.00/hr. Sign-on bonus up to $2,000.", (19.0, None, "hour", "USD")),
         ("Starting at $19.00/hr. Earn up to $45,000 per year.", (19.0, None, "hour", "USD")),
