@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.posting import Pay
-from pipeline.text import lines_matching
+from pipeline.text import lines_containing
 
 # Plausibility bands for SOC 29-2072/29-9021 and their leaders, derived from hour 9-120 and
 # year 18,000-250,000 (2080 h, 260 d, 52 w, 26 biweeks, 12 months a year).
@@ -228,15 +228,14 @@ def _candidates(text: str, *, need_context: bool):
         yield Pay(pay_min, pay_max, period, currency, span, "text"), "ok", match.start()
 
 
-_PAY_LINE_RE = re.compile(
-    r"\$|€|£|usd|cad|eur|gbp|pay|salar|wage|rate|compensation|range|earn|hourly|annual|grade|step|hiring|"
-    r"starting|base",
-)
+# Words of a line that can carry a pay figure.
+_PAY_LINE_WORDS = ("$", "€", "£", "usd", "cad", "eur", "gbp", "pay", "salar", "wage", "rate", "compensation", "range",
+                   "earn", "hourly", "annual", "grade", "step", "hiring", "starting", "base")
 
 
 def _pay_lines(text: str) -> str:
     """Only the lines that can carry a pay figure (keeps the money regex off long duty lists)."""
-    return text if len(text) < 400 else lines_matching(text, _PAY_LINE_RE)
+    return text if len(text) < 400 else lines_containing(text, _PAY_LINE_WORDS)
 
 
 # How far after an open-ended lower figure ("Minimum: $X", "starting at $X") its upper figure

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.text import lines_matching
+from pipeline.text import lines_containing
 
 _I = re.I
 _NUM_WORD = r"(?:\d|one|two|three|four|five|1-2|2-3|3-4|2-4)"
@@ -135,10 +135,10 @@ def _structured(raw: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-_TRIGGER_RE = re.compile(
-    r"hybrid|remote|home|telework|telecommut|wfh|site|office|report|travel|virtual|person|anywhere|"
-    r"split between|work in |work at |works in |works at |working in |working at |work from|works from|after",
-)
+# Words of a line that can state a work mode.
+_TRIGGER_WORDS = ("hybrid", "remote", "home", "telework", "telecommut", "wfh", "site", "office", "report", "travel",
+                  "virtual", "person", "anywhere", "split between", "work in ", "work at ", "works in ", "works at ",
+                  "working in ", "working at ", "work from", "works from", "after")
 
 
 _FED_LABEL_HINTS = ("emote job", "emote Job", "EMOTE JOB", "elework eligible", "elework Eligible", "ELEWORK ELIGIBLE")
@@ -154,7 +154,7 @@ def _join_federal_labels(text: str) -> str:
 
 def _relevant_lines(text: str) -> str:
     """Only the lines that can carry a work-mode statement (keeps the regex passes cheap)."""
-    return lines_matching(text, _TRIGGER_RE)
+    return lines_containing(text, _TRIGGER_WORDS)
 
 
 def _from_text(text: str) -> tuple[str, str] | None:
