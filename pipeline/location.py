@@ -63,6 +63,7 @@ _COUNTRY_ALIASES = {
 }
 _US_NAMES = ("us", "usa", "u.s.", "u.s.a.", "united states", "united states of america")
 _REMOTE_RE = re.compile(r"\b(?:remote|anywhere|nationwide|work from home|virtual|telecommute)\b", re.I)
+_REMOTE_IN_STATE_RE = re.compile(r"\bremote\s+(?:in|within|from)\s+(?:the\s+state\s+of\s+)?([a-z][a-z .]{2,30}?)\s*$", re.I)
 _REMOTE_STATE_RE = re.compile(r"\b(?i:remote)\s*(?:[-–—:(,]|in)\s*([A-Z]{2})\b(?!\s*(?:,|-)?\s*[A-Z]{2}\b)")
 _DASHED_RE = re.compile(r"^(?:US|USA)-([A-Z]{2})-([^,;]*)$")
 _PART_SPLIT_RE = re.compile(r"\s*[,;|]\s*|\s+[-–—]\s+|\s*\(\s*|\s*\)\s*")
@@ -127,6 +128,10 @@ def parse_location_text(location: str) -> LocationResult | None:
         limited = _REMOTE_STATE_RE.search(text)
         if limited and limited.group(1) in STATE_CODES:
             return LocationResult(None, limited.group(1), "US", limited.group(0), ["emr/location/text/remote_state"])
+        named = _REMOTE_IN_STATE_RE.search(text)  # "Remote in Georgia"
+        if named and named.group(1).lower() in STATE_NAMES:
+            return LocationResult(None, STATE_NAMES[named.group(1).lower()], "US", named.group(0),
+                                  ["emr/location/text/remote_state"])
     dashed = _DASHED_RE.match(text)  # iCIMS style "US-TX-Houston"
     if dashed and dashed.group(1) in STATE_CODES:
         return LocationResult(dashed.group(2).strip() or None, dashed.group(1), "US", text, ["emr/location/text"])
