@@ -43,3 +43,16 @@ def test_head_creates_every_table_and_seeds_the_catalog(db_url):
 def test_upgrade_twice_is_a_no_op(db_url):
     upgrade(db_url)
     upgrade(db_url)
+
+
+def test_seeded_catalog_matches_the_normalizer_catalog(sqlite_url):
+    """A credential the normalizer can emit must exist in the database (a catalog change needs a migration)."""
+    from pipeline.cert_catalog import CERTIFICATIONS
+
+    upgrade(sqlite_url)
+    engine = create_engine(sqlite_url)
+    with Session(engine) as session:
+        seeded = {row.code: (row.name, row.issuing_body, tuple(row.aliases))
+                  for row in session.scalars(select(Certification))}
+    engine.dispose()
+    assert seeded == {c.code: (c.name, c.issuing_body, tuple(c.aliases)) for c in CERTIFICATIONS}
