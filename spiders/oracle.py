@@ -11,6 +11,7 @@ the server silently caps `limit` at 200, so a short page ends paging; finder pun
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +29,15 @@ DEFAULT_KEYWORDS = ("health information", "medical records", "medical coder", "r
                     "clinical documentation", "cancer registrar")
 WORKPLACE_CODES = {"ORA_ON_SITE": "On-site", "ORA_ONSITE": "On-site", "ORA_REMOTE": "Remote", "ORA_HYBRID": "Hybrid"}
 DESCRIPTION_SECTIONS = ("ExternalDescriptionStr", "ExternalResponsibilitiesStr", "ExternalQualificationsStr")
+# Flex fields some tenants use for pay ("Minimum Pay" / "Maximum Pay", "Salary Range", "Pay Frequency")
+# and for the schedule ("Full-Time/Part-Time") when JobSchedule is empty.
+PAY_PROMPT_RE = re.compile(r"\b(?:pay|salary|wage|rate|compensation)\b", re.I)
+NOT_PAY_PROMPT_RE = re.compile(r"\b(?:grade|band|step|level|differential|bonus|incentive)\b", re.I)
+PAY_MIN_RE = re.compile(r"\b(?:min(?:imum)?|low(?:er)?|starting)\b", re.I)
+PAY_MAX_RE = re.compile(r"\b(?:max(?:imum)?|high(?:er)?|top)\b", re.I)
+PAY_INTERVAL_PROMPT_RE = re.compile(r"\b(?:frequency|basis|period|unit|type)\b", re.I)
+PAY_UNIT_WORD_RE = re.compile(r"\b(?:hourly|hour|annual(?:ly)?|year(?:ly)?|weekly|monthly)\b", re.I)
+SCHEDULE_PROMPT_RE = re.compile(r"full.?time|part.?time|employment type|time type|\bschedule\b", re.I)
 
 
 def keywords_for(source: SourceConfig) -> tuple[str | None, ...]:
@@ -110,6 +120,7 @@ class OracleSpider(PlatformSpider):
             raise ValueError("requisition without Id")
         ids = source.identifiers
         country = as_text(requisition.get("PrimaryLocationCountry"))
+        pay_ranges, pay_text = _flex_pay(requisition)
         return self.new_item(
             source,
             external_id=external_id,
@@ -118,8 +129,11 @@ class OracleSpider(PlatformSpider):
             location=as_text(requisition.get("PrimaryLocation")),
             locations=[{"city": None, "state": None, "country": country}] if country else None,
             description=_description(requisition, as_text(requisition.get("ShortDescriptionStr"))),
+            pay_ranges=pay_ranges,
+            pay_text=pay_text,
             workplace_type=_workplace(requisition),
-            employment_type=as_text(requisition.get("JobSchedule")) or as_text(requisition.get("JobType")),
+            employment_type=as_text(requisition.get("JobSchedule")) or as_text(requisition.get("JobType"))
+            or _flex_schedule(requisition),
             posted_at=parse_datetime(requisition.get("PostedDate"))
             or parse_datetime(requisition.get("ExternalPostedStartDate")),
             valid_through=parse_datetime(requisition.get("PostingEndDate")),
@@ -154,11 +168,15 @@ class OracleSpider(PlatformSpider):
             "location": as_text(detail.get("PrimaryLocation")) if not item.get("location") else None,
             "locations": [structured] if any(structured.values()) else None,
             "workplace_type": _workplace(detail) if not item.get("workplace_type") else None,
-            "employment_type": as_text(detail.get("JobSchedule")) if not item.get("employment_type") else None,
+            "employment_type": (as_text(detail.get("JobSchedule")) or _flex_schedule(detail))
+            if not item.get("employment_type") else None,
             "posted_at": parse_datetime(detail.get("ExternalPostedStartDate")) if not item.get("posted_at") else None,
             "valid_through": parse_datetime(detail.get("ExternalPostedEndDate")),
             "requisition_id": as_text(detail.get("RequisitionNumber")),
         }
+        pay_ranges, pay_text = _flex_pay(detail)
+        if pay_ranges or pay_text:
+            updates.update(pay_ranges=pay_ranges, pay_text=pay_text)
         for name, value in updates.items():
             if value is not None:
                 item[name] = value
@@ -189,3 +207,47 @@ def _description(record: dict[str, Any], summary: str | None) -> str | None:
         if value:
             parts.append(f"<h3>{prompt}</h3><p>{value}</p>" if prompt else f"<p>{value}</p>")
     return "\n".join(parts) or None
+
+
+def _flex_fields(record: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    for flex in as_list(record.get("requisitionFlexFields")):
+        flex = as_dict(flex)
+        prompt, value = as_text(flex.get("Prompt")), as_text(flex.get("Value"))
+        if prompt and value:
+            yield prompt, value
+
+
+def _flex_pay(record: dict[str, Any]) -> tuple[list[dict[str, Any]] | None, str | None]:
+    """Pay from flex fields: a minimum and a maximum amount each in its own field (one range, its
+    interval from a "Pay Frequency" field or the prompt's own unit word, else left to the magnitude),
+    or pay written out as text ("Salary Range: $78000 - $124750 annually")."""
+    low = high = interval = None
+    texts: list[str] = []
+    for prompt, value in _flex_fields(record):
+        if not PAY_PROMPT_RE.search(prompt) or NOT_PAY_PROMPT_RE.search(prompt):
+            continue
+        number = as_number(value)
+        if PAY_INTERVAL_PROMPT_RE.search(prompt) and number is None:
+            interval = interval or value
+        elif number is not None and PAY_MIN_RE.search(prompt) and not PAY_MAX_RE.search(prompt):
+            low = number
+            interval = interval or _unit_word(prompt)
+        elif number is not None and PAY_MAX_RE.search(prompt) and not PAY_MIN_RE.search(prompt):
+            high = number
+            interval = interval or _unit_word(prompt)
+        elif any(ch.isdigit() for ch in value):
+            texts.append(f"{prompt}: {value}")
+    ranges = ([{"min": low, "max": high, "currency": None, "interval": interval}]
+              if low is not None or high is not None else None)
+    return ranges, "\n".join(texts) or None
+
+
+def _unit_word(prompt: str) -> str | None:
+    match = PAY_UNIT_WORD_RE.search(prompt)
+    return match.group(0) if match else None
+
+
+def _flex_schedule(record: dict[str, Any]) -> str | None:
+    """A "Full-Time/Part-Time" (or "Employment Type") flex field's value."""
+    return next((value for prompt, value in _flex_fields(record)
+                 if SCHEDULE_PROMPT_RE.search(prompt) and not PAY_PROMPT_RE.search(prompt)), None)

@@ -1,14 +1,17 @@
 """Parse-level checks for shapes seen in real captured platform responses (the fixtures keep each
 shape with made-up values): Greenhouse pay in a `currency_range` custom field and time type in the
 metadata, SmartRecruiters locations that repeat the country as the city, Workday locations written
-"Country, State, City"."""
+"Country, State, City", Oracle pay and schedule in requisition flex fields."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 
 from pipeline.normalize import normalize
 from spiders.greenhouse import GreenhouseSpider
+from spiders.oracle import OracleSpider
 from spiders.smartrecruiters import SmartRecruitersSpider
 from spiders.workday import WorkdaySpider
 from tests.spider_helpers import fixture_response, make_source, make_spider, split
@@ -96,3 +99,48 @@ def test_workday_country_first_locations(external_id, location, city, state):
     assert item["location"] == location
     normalized = normalize(dict(item))
     assert (normalized.city, normalized.state) == (city, state)
+
+
+ORACLE_LIST = "http://boards.test/hcmRestApi/resources/latest/recruitingCEJobRequisitions"
+
+
+def oracle_flex_listing():
+    source = make_source("oracle", host="ehrs.fa.us2.oraclecloud.com", site_number="CX_1001", keyword="*")
+    spider = make_spider(OracleSpider, source)
+    response = fixture_response("oracle", "search_flex_fields.json", ORACLE_LIST, source)
+    _, requests = split(spider.parse_list(response, keyword=None, offset=0, total=None))
+    return spider, source, {request.meta["fallback_item"]["external_id"]: request for request in requests}
+
+
+@pytest.mark.parametrize(("external_id", "pay_ranges", "pay_text", "employment_type", "pay"), [
+    # "Minimum Pay" / "Maximum Pay" flex fields: one range, the period left to the magnitude
+    ("41107", [{"min": 22.5, "max": 30.75, "currency": None, "interval": None}], None, "Part-Time",
+     (22.5, 30.75, "hour")),
+    ("41112", [{"min": 19.4, "max": 26.1, "currency": None, "interval": "Hourly"}], None, None, (19.4, 26.1, "hour")),
+    ("41118", [{"min": 44800.0, "max": 58300.0, "currency": None, "interval": "Annual"}], None, None,
+     (44800.0, 58300.0, "year")),  # the period from "Pay Frequency"; "Pay Grade" is no amount
+    ("41125", None, "Salary Range: $71,500 - $96,000 annually + benefits", None, (71500.0, 96000.0, "year")),
+    ("41130", None, None, None, None),  # a shift differential is not the pay
+])
+def test_oracle_pay_and_schedule_from_flex_fields(external_id, pay_ranges, pay_text, employment_type, pay):
+    spider, source, requests = oracle_flex_listing()
+    assert spider.runs[source.key].status == "ok"
+    item = requests[external_id].meta["fallback_item"]
+    assert (item.get("pay_ranges"), item.get("pay_text"), item.get("employment_type")) == (
+        pay_ranges, pay_text, employment_type)
+    normalized = normalize(dict(item))
+    got = normalized.pay and (normalized.pay.pay_min, normalized.pay.pay_max, normalized.pay.pay_period)
+    assert got == pay
+
+
+def test_oracle_detail_flex_pay_and_schedule_fill_the_listing():
+    spider, source, requests = oracle_flex_listing()
+    request = requests["41130"]
+    response = fixture_response("oracle", "detail_41130.json", request.url, source, meta=request.meta)
+    [item] = split(spider.parse_detail(response))[0]
+    assert item["pay_ranges"] == [{"min": 17.0, "max": 21.5, "currency": None, "interval": None}]
+    assert item["employment_type"] == "Full-Time"
+    assert item["posted_at"] == datetime(2026, 8, 18, tzinfo=UTC)  # the detail has no dates: the listing's stays
+    normalized = normalize(dict(item))
+    assert (normalized.pay.pay_min, normalized.pay.pay_max, normalized.pay.pay_period) == (17.0, 21.5, "hour")
+    assert (normalized.city, normalized.state, normalized.employment_type) == ("Port Lucie", "FL", "full_time")
