@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from pipeline.location import country_code
 from spiders.fields import as_list, as_number, as_text, parse_datetime
 
 # UN/CEFACT unit codes some sites put in `unitCode` instead of `unitText`
@@ -109,6 +110,10 @@ def _address_parts(address: Any) -> dict[str, Any] | None:
         return None
     city, state = text_of(address.get("addressLocality")), text_of(address.get("addressRegion"))
     country = text_of(address.get("addressCountry"))
+    if state and country and "," in state:  # "TS,IN": the region with the country code appended
+        head, _, tail = state.rpartition(",")
+        if tail.strip().lower() == country.lower():
+            state = head.strip() or None
     if not (city or state or country):
         text = text_of(address.get("name"))
         return {"text": text} if text else None
@@ -128,13 +133,31 @@ def locations(node: dict[str, Any]) -> tuple[list[dict[str, Any]], str | None]:
             if "text" in parts:
                 texts.append(parts["text"])
                 continue
-            places.append(parts)
+            if parts not in places:  # the same address repeated for each place
+                places.append(parts)
+            if _foreign_code(parts["country"]):  # "Toronto, ON, CA", "Hyderabad, TS, IN" read as US states
+                continue
             texts.append(", ".join(part for part in (parts["city"], parts["state"], parts["country"]) if part))
     return places, "; ".join(dict.fromkeys(text for text in texts if text)) or None
 
 
+def _foreign_code(country: str | None) -> bool:
+    """A bare country code other than the US: in free text it reads as a US state, so the place
+    stays structured only."""
+    return bool(country) and len(country.strip()) <= 3 and country_code(country) not in (None, "US")
+
+
 def applicant_locations(node: dict[str, Any]) -> list[str] | None:
-    names = [text_of(entry) for entry in as_list(node.get("applicantLocationRequirements"))]
+    """Names of the required places; a place given only by its address (`{"address": {"addressRegion"}}`)
+    by that address."""
+    names = []
+    for entry in as_list(node.get("applicantLocationRequirements")):
+        name = text_of(entry)
+        if not name and isinstance(entry, dict):
+            parts = _address_parts(entry.get("address")) or {}
+            name = parts.get("text") or ", ".join(
+                part for part in (parts.get("city"), parts.get("state"), parts.get("country")) if part)
+        names.append(name)
     return [name for name in names if name] or None
 
 
@@ -198,13 +221,14 @@ def _amount_value(value: Any, currency: str | None, unit: str | None, ranges: li
 def map_job_posting(node: dict[str, Any], page_url: str) -> dict[str, Any]:
     """RawPosting fields (without the source's) for one JobPosting node found on `page_url`."""
     title = text_of(node.get("title")) or text_of(node.get("name"))
+    employer = text_of(node.get("hiringOrganization"))
     places, location_text = locations(node)
     pay_ranges, pay_text = pay(node)
     return {
         "external_id": external_id(node, page_url),
         "url": posting_url(node, page_url),
         "title": html.unescape(title) if title else None,
-        "employer": text_of(node.get("hiringOrganization")),
+        "employer": html.unescape(employer) if employer else None,
         "location": location_text,
         "locations": places or None,
         "description": description_html(node),

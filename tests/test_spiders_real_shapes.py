@@ -1,7 +1,8 @@
 """Parse-level checks for shapes seen in real captured platform responses (the fixtures keep each
 shape with made-up values): Greenhouse pay in a `currency_range` custom field and time type in the
 metadata, SmartRecruiters locations that repeat the country as the city, Workday locations written
-"Country, State, City", Oracle pay and schedule in requisition flex fields."""
+"Country, State, City", Oracle pay and schedule in requisition flex fields, JSON-LD places with country
+codes and repeated addresses."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 
 from pipeline.normalize import normalize
 from spiders.greenhouse import GreenhouseSpider
+from spiders.jsonld import JsonLdSpider
 from spiders.oracle import OracleSpider
 from spiders.smartrecruiters import SmartRecruitersSpider
 from spiders.workday import WorkdaySpider
@@ -144,3 +146,28 @@ def test_oracle_detail_flex_pay_and_schedule_fill_the_listing():
     normalized = normalize(dict(item))
     assert (normalized.pay.pay_min, normalized.pay.pay_max, normalized.pay.pay_period) == (17.0, 21.5, "hour")
     assert (normalized.city, normalized.state, normalized.employment_type) == ("Port Lucie", "FL", "full_time")
+
+
+@pytest.mark.parametrize(("name", "location", "locations", "employer", "applicants", "place"), [
+    # an Eightfold-style region with the country code appended; codes as countries stay out of the text,
+    # where "IN" and "CA" would read as Indiana and California
+    ("detail_region_with_country.html", None,
+     [{"city": "Chennai", "state": "TN", "country": "IN"}, {"city": "Kingston", "state": "ON", "country": "CA"}],
+     "Brookside Health", None, ("Chennai", None, "IN")),
+    # one address repeated for every place is one place
+    ("detail_repeated_address.html", "Dayton, OH, USA", [{"city": "Dayton", "state": "OH", "country": "USA"}],
+     "Test Employer", None, ("Dayton", "OH", "US")),
+    # an entity-escaped employer name; an applicant requirement given only by its address
+    ("detail_escaped_employer.html", None, None, "Brookside & Vale Health", ["Ohio"], (None, None, None)),
+])
+def test_jsonld_places_and_employer_as_real_pages_write_them(name, location, locations, employer, applicants, place):
+    source = make_source("jsonld", url="https://careers.brookside.example/careers/sitemap.xml")
+    spider = make_spider(JsonLdSpider, source)
+    list(spider.start_source(source))
+    items, _ = split(spider.parse_detail(fixture_response("jsonld", name, "http://boards.test/careers/job/1", source)))
+    [item] = items
+    assert (item.get("location"), item.get("locations"), item["employer"]) == (location, locations, employer)
+    assert item.get("applicant_location_requirements") == applicants
+    assert item["posted_at"].tzinfo is not None
+    normalized = normalize(dict(item))
+    assert (normalized.city, normalized.state, normalized.country) == place
