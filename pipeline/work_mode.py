@@ -35,14 +35,16 @@ _HYBRID_RE = re.compile(
     r"(?:a|per|each)\s+(?:week|month)"
     rf"|\b(?:from home|remotely|telework)\s+(?:the other\s+)?{_NUM_WORD}\s+days?"
     rf"|\b{_NUM_WORD}\s+days?\s+(?:a|per|each)\s+week\s+(?:from home|remotely|remote|teleworking)"
-    r"|\bsplit between (?:home|remote)",
+    r"|\bsplit between (?:home|remote)"
+    r"|\b(?:remote(?: work)?|telework\w*|telecommut\w*)(?:\s+options?)?\s*:\s*partial(?:ly)?\b",
     _I,
 )
 _NEGATION_RE = re.compile(
     r"\b(?:not|never)\s+(?:a\s+|an?\s+)?(?:fully\s+)?(?:remote|telework\w*|work[- ]from[- ]home)\b"
     r"|\bno\s+(?:remote|telework\w*|work[- ]from[- ]home)\b"
     r"|\bnon-remote\b|\bon-?site only\b"
-    r"|\b(?:remote(?: work)?|telework\w*|telecommut\w*|work(?:ing)? from home|WFH)\s*:\s*(?:no|none|not (?:available|eligible|offered))\b"
+    r"|\b(?:remote(?: work)?|telework\w*|telecommut\w*|work(?:ing)? from home|WFH)"
+    r"(?:\s+(?:options?|eligible|eligibility|available|allowed|opportunity))?\s*:\s*(?:no|none|not (?:available|eligible|offered))\b"
     r"|\b(?:remote work|remote|telework\w*|telecommut\w*|work(?:ing)? from home|hybrid work)\b[^.\n]{0,30}?\b(?:is|are)\s+not\s+"
     r"(?:available|offered|an option|permitted|possible|allowed|supported)"
     r"|\b(?:remote work|telework\w*|work(?:ing)? from home)\s+(?:is\s+)?unavailable"
@@ -67,7 +69,8 @@ _ONSITE_RE = re.compile(
     r"|\bin[- ]office\b|\bmust report to\b|\breports? (?:daily )?to (?:the|our) (?:office|facility|hospital|clinic)\b"
     r"|\bwork(?:s|ing)? (?:in|at|from) (?:the|our) [\w ]{0,40}?(?:office|facility|hospital|clinic|department)\b"
     r"|\btravel(?:s|ing)? (?:between|to) (?:client )?(?:facilities|sites|locations|hospitals|clinics)\b"
-    r"|\bin[- ]person (?:role|position|job)\b|\bwork location\s*:\s*(?:in[- ]person|on[- ]?site)\b",
+    r"|\bin[- ]person (?:role|position|job)\b|\bwork location\s*:\s*(?:in[- ]person|on[- ]?site)\b"
+    r"|\b(?:position|role|job) is (?:fully |100% |entirely )?in[- ]person\b",
     _I,
 )
 _STRUCT_MAP = [
@@ -157,6 +160,15 @@ def _relevant_lines(text: str) -> str:
     return lines_containing(text, _TRIGGER_WORDS)
 
 
+def _adhoc_after_training(text: str, match: re.Match[str]) -> bool:
+    """'Occasional telework may be available after training': the telework is ad hoc, not a split."""
+    if "hybrid" in match.group(0).lower():
+        return False
+    start = text.rfind("\n", 0, match.start()) + 1
+    end = text.find("\n", match.end())
+    return bool(_ADHOC_RE.search(text[start : end if end >= 0 else len(text)]))
+
+
 def _from_text(text: str) -> tuple[str, str] | None:
     fed = _FED_REMOTE_RE.search(text)
     if fed:
@@ -170,6 +182,9 @@ def _from_text(text: str) -> tuple[str, str] | None:
     for mode, pattern in (("hybrid", _HYBRID_RE), ("onsite", _NEGATION_RE), ("remote", _REMOTE_RE),
                           ("onsite", _ADHOC_RE), ("onsite", _ONSITE_RE)):
         match = pattern.search(text)
+        if match and mode == "hybrid" and _adhoc_after_training(text, match):
+            match = _ADHOC_RE.search(text)
+            mode = "onsite"
         if match:
             return mode, match.group(0)
     tele = _FED_TELEWORK_RE.search(text)

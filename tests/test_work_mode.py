@@ -71,6 +71,13 @@ def test_structured(raw, expected):
         ("Telecommuting: not available", "onsite"),
         ("Telecommuting is not available for this role.", "onsite"),
         ("Remote Type N/A", "unknown"),
+        ("Remote Work Option: No", "onsite"),
+        ("Telework eligibility: none", "onsite"),
+        # occasional telework after training is still ad hoc; a partial telecommute is a split
+        ("Telework: Occasional telework may be available after training, as approved.", "onsite"),
+        ("Telecommuting: Partial", "hybrid"),
+        ("This role is in-person at the Health Center 2 office.", "onsite"),
+        ("The interview is in person.", "unknown"),
     ],
 )
 def test_text(text, expected):
