@@ -71,8 +71,8 @@ def _build_matchers() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str],
 
 _CODE_RE, _NAME_RE, _CODE_ALIASES, _NAME_PATTERNS = _build_matchers()
 _EPIC_RE = re.compile(
-    r"\bEpic(?:\s+[A-Z][\w/&-]*){0,4}[\s-]+(?:certifications?|certified|credentials?|credentialed|proficiency)\b"
-    r"|\b(?:certified|certification|credentialed|credential)\s+(?:in|on|with)\s+(?:an?\s+)?Epic\b"
+    r"\bEpic(?:\s+[A-Z][\w/&-]*){0,4}[\s-]+(?i:certifications?|certified|credentials?|credentialed|proficiency)\b"
+    r"|\b(?i:certified|certification|credentialed|credential)\s+(?:in|on|with)\s+(?:an?\s+)?Epic\b"
 )
 _UNMAPPED_RE = re.compile(r"(" + "|".join(map(re.escape, UNMAPPED_CODES)) + r")(?![A-Za-z0-9])")
 _NAME_TRIGGERS = ("certified", "registered", "accredited", "oncology data")
@@ -132,6 +132,14 @@ _NUMBER_WORDS = {
 _HIRE_WINDOW_RE = re.compile(
     r"\bwithin\s+(?:the\s+first\s+|a\s+|an\s+|one\s+)?(?:\d+|[a-z]+)?\s*(?:\(\d+\)\s*)?(?:months?|years?|days?)\s+"
     r"(?:of|after|from)\s+(?:the\s+|your\s+)?(?:hire|hiring|employment|start|starting|date of hire|appointment)",
+    re.I,
+)
+# "CPC required within 12 months", "RHIT - Required within 1 year", "required upon hire or within 6 months":
+# a deadline straight after the word required (no "of hire" needed; "of experience" is not a deadline).
+_REQUIRED_WITHIN_RE = re.compile(
+    r"^[\s,()\-–:]*(?:(?:certifications?|credentials?|is|are)\s+){0,2}required\s+(?:(?:upon|at)\s+hire\s+or\s+)?within\s+"
+    r"(?:the\s+first\s+|a\s+|an\s+|one\s+)?(?:\d+|[a-z]+)?\s*(?:\(\d+\)\s*)?(?:months?|years?|days?)\b"
+    r"(?!\s+of\s+(?:\w+\s+)?experience)",
     re.I,
 )
 _WITHIN_RE = re.compile(r"\bwithin\s+(?:the\s+first\s+|the\s+)?(\d+|[a-z-]+)?\s*(?:\((\d+)\)\s*)?(months?|years?|days?|weeks?)\b", re.I)
@@ -288,6 +296,15 @@ def _strength_from_cues(clause: str, hit: _Hit, hits: list[_Hit]) -> str | None:
     return chosen.lastgroup and {"obtain": "obtain_after_hire"}.get(chosen.lastgroup, chosen.lastgroup)
 
 
+def _after_list(clause: str, hit: _Hit, hits: list[_Hit]) -> str:
+    """The clause after the last credential of the list that hit belongs to ("CPC or CCS (...) required ...")."""
+    end = hit.end
+    for other in hits:
+        if other.start >= end and _is_list_gap(clause[end : other.start], hits, end):
+            end = max(end, other.end)
+    return re.sub(r"^\s*\([^()]{0,80}\)", "", clause[end:])
+
+
 def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit]) -> bool:
     if not re.search(r"\bor\b", clause):
         return False
@@ -345,7 +362,8 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                             continue
                         else:
                             strength = "required"
-                    if strength == "required" and _HIRE_WINDOW_RE.search(clause[hit.end :]):
+                    if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
+                                                   or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
                         strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
                     within = _within_months(clause) if strength == "obtain_after_hire" else None
                     mention = CertMention(hit.code, strength, clause.strip()[:300], within)

@@ -59,6 +59,16 @@ def _certs(text: str) -> dict[str, str]:
         ("Preferred Qualifications: RHIT/RHIA", {"RHIT": "preferred", "RHIA": "preferred"}),
         ("RHIT required. CCS preferred. RHIT preferred.", {"RHIT": "required", "CCS": "preferred"}),
         ("Responsibilities\n- Help coders prepare for the CCS exam", {}),
+        # a deadline right after "required" is a credential to obtain after hire, with or without "of hire"
+        ("CPC or CCS certification required within 12 months.", {"CPC": "obtain_after_hire", "CCS": "obtain_after_hire"}),
+        ("Licenses: Registered Health Information Technician (RHIT) - Required within 1 year",
+         {"RHIT": "obtain_after_hire"}),
+        ("CCS required upon hire or within 6 months.", {"CCS": "obtain_after_hire"}),
+        ("CPC required with inpatient experience within the last 3 years.", {"CPC": "required"}),
+        ("CPC required within 2 years of coding experience.", {"CPC": "required"}),
+        # Epic credentials written with a capital C
+        ("Epic Certified in Resolute HB preferred.", {"EPIC": "preferred"}),
+        ("Certification in Epic HIM Identity required", {"EPIC": "required"}),
     ],
 )
 def test_strengths(text, expected):
