@@ -109,6 +109,9 @@ def classify_title(title: str) -> tuple[bool | None, str | None]:
         return False, None
     if _IT_RE.search(text) and re.search(r"\b(?:analyst|trainer|consultant|administrator|support|builder)\b", text, _I):
         return False, None
+    if re.search(r"\b(?:implementation|integration|interface)\s+(?:specialist|coordinator|lead|manager|engineer)\b",
+                 text, _I):
+        return False, None  # software roll-out staff, even with HIM in the title
     if _BILLING_RE.search(text) and not has_coding:
         return False, None
     if _LEADER_RE.search(text) and _HIM_AREA_RE.search(text):
