@@ -177,6 +177,9 @@ def normalize_location(raw: Mapping[str, Any], description_text: str) -> Locatio
         return found
     location = raw.get("location") if isinstance(raw.get("location"), str) else ""
     from_text = parse_location_text(location) if location else None
+    if found and found.country not in (None, "US"):
+        # a structured foreign country: a "state" read from the text ("Toronto, ON, CA") is not one
+        return found
     if from_text and (from_text.state or not found):
         return from_text
     if found:

@@ -29,6 +29,9 @@ from pipeline.location import normalize_location
         ({"locations": [{"city": "Austin", "state": "tx", "country": "USA"}], "location": "Remote"}, ("Austin", "TX", "US")),
         ({"locations": [{"city": "Chicago", "state": None, "country": "US"}]}, ("Chicago", "IL", "US")),
         ({"locations": "garbage", "location": "Akron, OH"}, ("Akron", "OH", "US")),
+        ({"locations": [{"city": "Toronto", "state": "ON", "country": "CA"}], "location": "Toronto, ON, CA"},
+         ("Toronto", None, "CA")),
+        ({"locations": [{"city": None, "state": None, "country": "IN"}], "location": "Hyderabad, IN"}, (None, None, "IN")),
         ({}, (None, None, None)),
     ],
 )
