@@ -169,6 +169,26 @@ def _adhoc_after_training(text: str, match: re.Match[str]) -> bool:
     return bool(_ADHOC_RE.search(text[start : end if end >= 0 else len(text)]))
 
 
+_SPECULATIVE_RE = re.compile(
+    r"\b(?:may|might|could)\s+(?:be\s+)?(?:considered|available|possible|an option|offered|granted|allowed|"
+    r"discussed|evolve|become)|\bpossibility\s+of\b|\bpotential(?:ly)?\s+(?:for\s+)?(?:remote|future)|"
+    r"\bin the future\b|\bfuture\s+(?:remote|telework)|\bat a later date\b|\bnot guaranteed\b",
+    re.I,
+)
+
+
+def _speculative(text: str, match: re.Match[str]) -> bool:
+    """The remote mention is only held out as a possibility: a hedge ("may be considered",
+    "possibility of", "in the future") right around it, in the same sentence."""
+    start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()), text.rfind(";", 0, match.start()))
+    ends = [i for i in (text.find(".", match.end()), text.find("\n", match.end()), text.find(";", match.end())) if i >= 0]
+    sentence_start, sentence_end = start + 1, min(ends) if ends else len(text)
+    for hedge in _SPECULATIVE_RE.finditer(text, sentence_start, sentence_end):
+        if match.end() <= hedge.start() <= match.end() + 15 or match.start() - 30 <= hedge.end() <= match.start():
+            return True
+    return False
+
+
 def _from_text(text: str) -> tuple[str, str] | None:
     fed = _FED_REMOTE_RE.search(text)
     if fed:
@@ -185,6 +205,8 @@ def _from_text(text: str) -> tuple[str, str] | None:
         if match and mode == "hybrid" and _adhoc_after_training(text, match):
             match = _ADHOC_RE.search(text)
             mode = "onsite"
+        if match and mode == "remote":
+            match = next((m for m in pattern.finditer(text) if not _speculative(text, m)), None)
         if match:
             return mode, match.group(0)
     tele = _FED_TELEWORK_RE.search(text)

@@ -36,6 +36,11 @@ def test_structured(raw, expected):
         ("No remote work is available for this role.", "onsite"),
         ("The assignment is on site at the client hospital; remote work is not offered.", "onsite"),
         ("This position works on site at the hospital. Telework is not available.", "onsite"),
+        # a remote mention held out only as a possibility is not a work mode
+        ("This role is on-site. Remote work may be available in the future.", "onsite"),
+        ("On-site at main campus; remote work may be considered after one year.", "onsite"),
+        ("Remote work may be available.", "unknown"),
+        ("Fully remote role, candidates may be considered from any state.", "remote"),
         ("Remote after training.", "hybrid"),
         ("This is a work from home position after 90-day onsite training.", "hybrid"),
         ("After a two-week on-site orientation, you will work remotely.", "hybrid"),
