@@ -30,7 +30,7 @@ _BILLING_RE = re.compile(r"\b(?:billing|biller|billers|claims?|denials?|revenue 
 _IT_RE = re.compile(
     r"\b(?:epic|cerner|meditech|application|applications|informatics|systems analyst|system analyst|"
     r"(?:EHR|EMR) (?:analyst|trainer|implementation|consultant|administrator|support)|trainer|"
-    r"implementation|integration|interface|IT|build)\b",
+    r"implementation|integration|interface|interoperability|health information exchange|HIE|IT|build)\b",
     _I,
 )
 _CDI_RE = re.compile(

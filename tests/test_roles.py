@@ -35,6 +35,8 @@ from pipeline.roles import is_relevant_title, normalize_role
         ("Referral Coordinator", False, None),
         ("Epic HIM Analyst", False, None),
         ("Application Analyst - Epic Resolute", False, None),
+        ("Health Information Exchange Analyst", False, None),
+        ("Interoperability Analyst - HIM", False, None),
         ("Implementation Specialist - HIM", False, None),
         ("HIM Implementation Manager", False, None),
         ("Patient Registrar", False, None),
