@@ -66,11 +66,6 @@ def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[A
     return count
 
 
-def export_postings(engine: Engine, path: str | Path, include_closed: bool = False) -> int:
-    header = [name for name, _ in POSTING_COLUMNS]
-    return write_csv(path, header, stream_rows(engine, postings_query(include_closed)))
-
-
 # --- market exports: postings with filters, summary, certifications, employers, trend ---------------
 EXPORTS = ("postings", "summary", "certifications", "employers", "trend")
 TREND_METRICS = ("active_unique", "active_total", "new_unique", "closed_unique", "pay_disclosed_share",

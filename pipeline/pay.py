@@ -74,7 +74,6 @@ _FROM_RE = re.compile(
     r"begins? at|from|minimum of|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|at least|no less than)\s*$",
     re.I,
 )
-_BETWEEN_RE = re.compile(r"\bbetween\s*$", re.I)
 _EXCLUDE_BEFORE_RE = re.compile(
     r"(differential|sign[- ]?on|signing|referral|retention|relocation|bonus|incentive|stipend|allowance|"
     r"reimburse|tuition|401|revenue|funding|raised|valuation|estimat|\best\b|glassdoor|indeed|per chart|"
@@ -222,8 +221,6 @@ def _candidates(text: str, *, need_context: bool):
                 pay_min, pay_max = None, low
             elif _FROM_RE.search(before) or match.group("plus"):
                 pay_max = None
-        elif _BETWEEN_RE.search(before):
-            pass
         currency = _currency(match.group("c1"), match.group("c1b"), match.group("c2"), match.group("c2b"))
         yield Pay(pay_min, pay_max, period, currency, span, "text"), "ok", match.start()
 

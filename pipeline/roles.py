@@ -185,11 +185,7 @@ def normalize_role(title: str, description_text: str) -> RoleResult:
         return RoleResult(False, None, title.strip(), ["emr/role/title/not_relevant_other_records"])
     if relevant is not None:
         source = "title"
-        evidence = title.strip() if isinstance(title, str) else None
-        if relevant and role == "medical_records":
-            # "Medical Records Technician" whose text is all about ROI keeps its title role: the
-            # title is the stronger signal. Nothing to refine here.
-            pass
+        evidence = title.strip() if isinstance(title, str) else None  # the title is the stronger signal
         return RoleResult(relevant, role, evidence, [f"emr/role/{source}/{role or 'not_relevant'}"])
     role, span = _role_from_description(description_text)
     if role is not None:

@@ -110,10 +110,6 @@ def clean_whitespace(text: str) -> str:
     return "\n".join(lines)
 
 
-def strip_bullet(line: str) -> str:
-    return _BULLET_RE.sub("", line, count=1)
-
-
 def is_header(line: str) -> bool:
     """A short line that names a section ("Requirements", "Preferred Qualifications:")."""
     stripped = line.strip()
