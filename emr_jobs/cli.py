@@ -6,12 +6,18 @@ line on stderr and a non-zero exit, never a traceback."""
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from emr_jobs.market_cli import MARKET_HANDLERS, add_market_parsers
 from pipeline.db import DatabaseError, open_database, resolve_database_url, upgrade
+from pipeline.vocabulary import CrawlStatus
 from spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
+
+SOME_FAILED_EXIT = 3
+INTERRUPTED_EXIT = 130
 
 
 class UsageError(Exception):
@@ -44,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--quiet", action="store_true", help="no progress lines")
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
+    crawl.add_argument("--accept-mass-close", action="store_true",
+                       help="close what a complete crawl no longer lists even when that is more than the guard's "
+                            "share of a source's open postings (after a run recorded 'suspect')")
 
     add_market_parsers(commands)  # stats, export, report, refresh, schedule
 
@@ -58,6 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # a stop from a service manager is an interrupt too
     try:
         args = build_parser().parse_args(argv)
         return HANDLERS[args.command](args)
@@ -65,10 +76,15 @@ def main(argv: list[str] | None = None) -> int:
         return _fail(str(exc), 2)
     except (RegistryError, DatabaseError) as exc:
         return _fail(str(exc), 1)
-    except KeyboardInterrupt:
-        return _fail("interrupted", 130)
+    except KeyboardInterrupt:  # Ctrl-C, SIGTERM, or a crawl that a signal stopped
+        return _fail("interrupted: the sources in flight were recorded as failed and nothing was closed",
+                     INTERRUPTED_EXIT)
     except BrokenPipeError:
         return 1
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def _fail(message: str, code: int) -> int:
@@ -100,10 +116,20 @@ def cmd_crawl(args) -> int:
         raise UsageError("no enabled sources match the filters")
     url = resolve_database_url(args.db)
     upgrade(url)
-    outcomes = run_crawl(sources, url, {"EMR_PROGRESS": not args.quiet, **_settings_overrides(args.set)})
+    settings = {"EMR_PROGRESS": not args.quiet, **_settings_overrides(args.set)}
+    if args.accept_mass_close:
+        settings["EMR_ACCEPT_MASS_CLOSE"] = True
+    outcomes = run_crawl(sources, url, settings)
     print_crawl_summary(outcomes)
-    failed = [o for o in outcomes if o.status in ("failed", "drift")]
-    return 1 if outcomes and len(failed) == len(outcomes) else 0
+    return crawl_exit_code([outcome.status for outcome in outcomes])
+
+
+def crawl_exit_code(statuses: list[str]) -> int:
+    """0: no source failed; 1: every source failed; 3: some sources failed, drifted or were suspect."""
+    failed = [status for status in statuses if CrawlStatus(status).is_failure]
+    if not failed:
+        return 0
+    return 1 if len(failed) == len(statuses) else SOME_FAILED_EXIT
 
 
 def _settings_overrides(pairs: list[str]) -> dict[str, str]:

@@ -73,6 +73,8 @@ def add_market_parsers(commands) -> None:
                                   "snapshot, once, now")
     _add_crawl_options(refresh)
     refresh.add_argument("--quiet", action="store_true", help="no progress lines")
+    refresh.add_argument("--accept-mass-close", action="store_true",
+                         help="close what complete crawls no longer list even beyond the mass-closure guard")
 
     schedule = commands.add_parser("schedule", help="run the scheduler: a refresh on a cron schedule (UTC)")
     _add_crawl_options(schedule)
@@ -142,8 +144,9 @@ def cmd_refresh(args) -> int:
     url = resolve_database_url(args.db)
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     try:
+        settings = _settings(args.set) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
         result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
-                             settings=_settings(args.set), progress=progress)
+                             settings=settings, progress=progress)
     except RefreshBusy as exc:
         print(f"emr-jobs: refresh refused: {exc}", file=sys.stderr)
         return REFRESH_BUSY_EXIT

@@ -9,26 +9,29 @@ from collections.abc import Sequence
 
 from emr_jobs.tables import render_table
 from market.stats import Overview
+from pipeline.vocabulary import CLOSING_STATUSES, CrawlStatus
 from spiders.crawl import SourceOutcome
+
+SUMMARY_STATUSES = (CrawlStatus.OK, CrawlStatus.EMPTY, CrawlStatus.PARTIAL, CrawlStatus.SUSPECT,
+                    CrawlStatus.FAILED, CrawlStatus.DRIFT)
 
 
 def print_crawl_summary(outcomes: Sequence[SourceOutcome]) -> None:
     by_platform: dict[str, dict[str, int]] = {}
     for outcome in outcomes:
-        row = by_platform.setdefault(outcome.platform, {"sources": 0, "ok": 0, "empty": 0, "partial": 0,
-                                                        "failed": 0, "drift": 0, "listed": 0, "kept": 0,
-                                                        "filtered": 0, "dropped": 0})
+        row = by_platform.setdefault(outcome.platform, {"sources": 0, **dict.fromkeys(SUMMARY_STATUSES, 0),
+                                                        "listed": 0, "kept": 0, "filtered": 0, "dropped": 0})
         row["sources"] += 1
         row[outcome.status] += 1
         row["listed"] += outcome.counters.get("listed", 0)
         row["kept"] += outcome.counters.get("items_kept", 0)
         row["filtered"] += outcome.counters.get("items_filtered", 0)
         row["dropped"] += outcome.counters.get("items_dropped", 0)
-    header = ["platform", "sources", "ok", "empty", "partial", "failed", "drift", "listed", "kept", "filtered", "dropped"]
+    header = ["platform", "sources", *SUMMARY_STATUSES, "listed", "kept", "filtered", "dropped"]
     rows = [[platform, *values.values()] for platform, values in sorted(by_platform.items())]
     print(render_table(header, rows))
     for outcome in outcomes:
-        if outcome.status in ("failed", "drift", "partial"):
+        if outcome.status not in CLOSING_STATUSES:
             print(f"  {outcome.status}: {outcome.key}: {outcome.errors[0] if outcome.errors else ''}", file=sys.stderr)
 
 

@@ -5,7 +5,11 @@ database-wide lock so that two refreshes never run at once.
 A child that crashes or overruns its wall-clock timeout is killed and its sources get a `failed`
 crawl_runs row with the reason (unless the child recorded their runs before dying); the refresh
 goes on with the next platform. Failed and drifted crawls close nothing (the store only closes on
-`ok`/`empty`), and the snapshot names them.
+`ok`/`empty`), and the snapshot names them. Each child runs in its own process group and is killed
+by the kernel when the refresh dies (Linux's parent-death signal), so no orphan keeps writing. An
+interrupt (Ctrl-C, SIGTERM) is passed on to the running child, whose sources are recorded as failed
+("interrupted"); the other platforms are skipped, no snapshot is stored, and KeyboardInterrupt
+reaches the caller.
 
 The lock: PostgreSQL `pg_try_advisory_lock` on a connection held for the refresh; SQLite an OS
 file lock (`flock`) on `<database>.refresh-lock` beside the database. Both are released by the
@@ -14,10 +18,13 @@ operating system or the server when the holder dies, so a crashed refresh never 
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,11 +41,12 @@ from market.snapshot import SnapshotResult, take_snapshot
 from pipeline import store
 from pipeline.db import make_engine, upgrade
 from pipeline.models import CrawlRun, utcnow
+from pipeline.vocabulary import FAILURE_STATUSES, CrawlStatus
 from spiders.registry import SourceConfig, load_registry
 
 DEFAULT_CRAWL_TIMEOUT = 2 * 3600.0  # seconds of wall clock per platform crawl
 ADVISORY_LOCK_KEY = 0x2920_72  # "29-2072"
-FAILED_STATUSES = ("failed", "drift")
+FAILED_STATUSES = FAILURE_STATUSES
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -62,8 +70,11 @@ class CrawlJob:
 class ChildResult:
     returncode: int | None  # None: killed at the timeout
     output_tail: str = ""
+    interrupted: bool = False
 
     def failure(self, timeout: float) -> str:
+        if self.interrupted:
+            return "interrupted"
         if self.returncode is None:
             reason = f"crawl process killed after its {timeout:g} s timeout"
         else:
@@ -82,12 +93,65 @@ def subprocess_runner(job: CrawlJob) -> ChildResult:
     settings = {"CLOSESPIDER_TIMEOUT": str(max(1, int(job.timeout * 0.9)))} | job.settings
     for name, value in settings.items():
         command += ["--set", f"{name}={value}"]
+    with tempfile.TemporaryFile() as stderr:
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT,
+                                 env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
+                                 preexec_fn=_die_with_parent(os.getpid()))
+        try:
+            returncode = child.wait(timeout=job.timeout)
+        except subprocess.TimeoutExpired:
+            _kill_group(child)
+            return ChildResult(None, _tail(_read(stderr)))
+        except KeyboardInterrupt:  # let the child record its sources as interrupted, then make sure
+            _signal_group(child, signal.SIGINT)
+            try:
+                child.wait(timeout=INTERRUPT_GRACE_SECONDS)
+            except subprocess.TimeoutExpired:
+                pass
+            _kill_group(child)
+            return ChildResult(child.returncode, "interrupted", interrupted=True)
+        finally:
+            if child.returncode is None:
+                _kill_group(child)
+        return ChildResult(returncode, _tail(_read(stderr)) if returncode not in CHILD_REPORTED_EXITS else "")
+
+
+INTERRUPT_GRACE_SECONDS = 30.0
+CHILD_REPORTED_EXITS = (0, 1, 3)  # the crawl ran and recorded each source's outcome itself
+
+
+def _die_with_parent(parent_pid: int) -> Callable[[], None] | None:
+    """A pre-exec hook that asks Linux to SIGKILL the child when the refresh dies (None elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return None
+
+    def hook() -> None:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent_pid:  # the parent died before the hook ran
+            os._exit(1)
+
+    return hook
+
+
+PR_SET_PDEATHSIG = 1
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
     try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=job.timeout, cwd=ROOT,
-                              env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    except subprocess.TimeoutExpired as exc:
-        return ChildResult(None, _tail(exc.stderr))
-    return ChildResult(done.returncode, _tail(done.stderr) if done.returncode not in (0, 1) else "")
+        os.killpg(child.pid, signum)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _kill_group(child: subprocess.Popen) -> None:
+    _signal_group(child, signal.SIGKILL)
+    child.wait()
+
+
+def _read(handle) -> str:
+    handle.seek(0)
+    return handle.read().decode("utf-8", "replace")
 
 
 def _tail(output: str | bytes | None, limit: int = 1500) -> str:
@@ -213,6 +277,9 @@ def run_refresh(db_url: str, registry_path: str | os.PathLike | None = None, *, 
                 job_started = utcnow()
                 child = runner(job)
                 results += _record_outcomes(engine, platform_sources, ids, job_started, child, timeout)
+                if child.interrupted:
+                    _record_skipped(engine, by_platform, platform, ids)
+                    raise KeyboardInterrupt("refresh interrupted")
             duplicates, snapshot = summarize_market(engine, started_at, [(r.key, r.status, r.error) for r in results])
         finally:
             engine.dispose()
@@ -227,6 +294,19 @@ def summarize_market(engine, started_at: datetime, outcomes: Sequence[tuple[str,
     failed = [{"source": key, "status": status, "error": (error or "").splitlines()[0][:300] if error else None}
               for key, status, error in outcomes if status in FAILED_STATUSES]
     return duplicates, take_snapshot(engine, started_at.date(), utcnow(), failed)
+
+
+def _record_skipped(engine, by_platform: dict[str, list[SourceConfig]], interrupted_platform: str,
+                    ids: dict[str, store.SourceIds]) -> None:
+    """After an interrupt: a failed run for each source of the platforms not yet crawled."""
+    later = [source for platform, sources in sorted(by_platform.items()) if platform > interrupted_platform
+             for source in sources]
+    now = utcnow()
+    with Session(engine) as session, session.begin():
+        for source in later:
+            store.record_crawl_run(session, ids[source.key].source_id, started_at=now, finished_at=now,
+                                   status=CrawlStatus.FAILED, counters={}, errors=["interrupted before its crawl"],
+                                   stats={})
 
 
 def _record_outcomes(engine, sources: list[SourceConfig], ids: dict[str, store.SourceIds], job_started: datetime,
@@ -245,9 +325,9 @@ def _record_outcomes(engine, sources: list[SourceConfig], ids: dict[str, store.S
             if run is None:
                 error = child.failure(timeout)
                 store.record_crawl_run(session, source_id, started_at=job_started, finished_at=utcnow(),
-                                       status="failed", counters={}, errors=[error],
+                                       status=CrawlStatus.FAILED, counters={}, errors=[error],
                                        stats={"refresh": {"returncode": child.returncode}})
-                results.append(SourceResult(source.key, source.platform, "failed", error))
+                results.append(SourceResult(source.key, source.platform, CrawlStatus.FAILED, error))
             else:
                 results.append(SourceResult(source.key, source.platform, run.status, run.error))
     return results

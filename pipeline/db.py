@@ -31,8 +31,9 @@ def resolve_database_url(url: str | None = None) -> str:
     return url or os.environ.get(DATABASE_URL_ENV) or default_database_url()
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for `url`; for SQLite the file's directory is created and WAL is switched on."""
+def make_engine(url: str, *, busy_timeout: float = 30.0) -> Engine:
+    """An engine for `url`; for SQLite the file's directory is created, WAL is switched on and a
+    writer waits up to `busy_timeout` seconds for another's lock."""
     try:
         parsed = make_url(url)
     except ArgumentError as exc:
@@ -41,7 +42,7 @@ def make_engine(url: str) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": 30})
+        engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:

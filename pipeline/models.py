@@ -87,6 +87,8 @@ class Source(Base):
     base_url: Mapped[str | None] = mapped_column(String(500))
     employer_id: Mapped[int] = mapped_column(ForeignKey("employers.id"), index=True)
     enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    lease_holder: Mapped[str | None] = mapped_column(String(200))  # "host:pid:token" of the crawl holding it
+    lease_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     employer: Mapped[Employer] = relationship(back_populates="sources")
 
@@ -172,7 +174,7 @@ class CrawlRun(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(20))  # ok | empty | failed | drift | partial
+    status: Mapped[str] = mapped_column(String(20))  # a pipeline.vocabulary.CrawlStatus
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
     items_kept: Mapped[int] = mapped_column(Integer, default=0)
     items_filtered: Mapped[int] = mapped_column(Integer, default=0)

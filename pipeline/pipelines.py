@@ -1,7 +1,8 @@
 """Scrapy item pipelines, one job each: relevance, normalize, validate, store.
 
 Thin wrappers: the decisions come from the pure normalizers; these count them in Scrapy stats and
-in the source's run, and batch rows to the store. The store writes one crawl_runs row per source.
+in the source's run, and batch rows to the store. The store writes one crawl_runs row per source
+and closes postings only for a crawl that is complete and durably written.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from typing import Any
 from scrapy import signals
 from scrapy.exceptions import DropItem, NotConfigured
 from sqlalchemy.orm import Session
+from twisted.internet import task
 
-from pipeline import store
+from pipeline import lease, store
 from pipeline.db import make_engine
+from pipeline.durable import DurableWriter, StoreUnavailable
 from pipeline.normalize import normalize
 from pipeline.posting import NormalizedPosting
 from pipeline.roles import is_relevant_title
+from pipeline.vocabulary import CLOSING_STATUSES
 
 logger = logging.getLogger(__name__)
 MAX_DESCRIPTION_CHARS = 200_000
@@ -99,62 +103,191 @@ class ValidatePipeline(_Stage):
 
 
 class StorePipeline(_Stage):
-    """Batch upserts into SQL; at the end, one crawl_runs row per source and the lifecycle."""
+    """Durable batched upserts into SQL, under a lease on each source; at the end, each source's
+    crawl_runs row and, only for a crawl that has earned it, the closing of what it no longer lists.
+
+    A row counts as kept when its batch has committed. A batch that fails for a passing reason is
+    retried and stays buffered until it commits; a row the database refuses is set aside, counted,
+    and its stored version is kept open. A source whose lease is held by another crawl, or whose
+    database could not be reached, is not crawled and is recorded as failed."""
 
     def __init__(self, crawler) -> None:
         super().__init__(crawler)
-        url = crawler.settings.get("EMR_DATABASE_URL")
+        settings = crawler.settings
+        url = settings.get("EMR_DATABASE_URL")
         if not url:
             raise NotConfigured("EMR_DATABASE_URL is not set")
-        self.engine = make_engine(url)
-        self.batch_size = crawler.settings.getint("EMR_STORE_BATCH_SIZE", 500)
+        self.engine = make_engine(url, busy_timeout=settings.getfloat("EMR_SQLITE_BUSY_TIMEOUT", 30.0))
+        self.batch_size = settings.getint("EMR_STORE_BATCH_SIZE", 500)
+        self.retries = settings.getint("EMR_STORE_RETRIES", 3)
+        self.retry_wait = settings.getfloat("EMR_STORE_RETRY_WAIT", 0.5)
+        self.lease_seconds = settings.getfloat("EMR_LEASE_SECONDS", lease.DEFAULT_LEASE_SECONDS)
+        self.guard = ClosingGuard(share=settings.getfloat("EMR_CLOSE_GUARD_SHARE", 0.5),
+                                  minimum=settings.getint("EMR_CLOSE_GUARD_MIN", 5),
+                                  accept=settings.getbool("EMR_ACCEPT_MASS_CLOSE", False))
+        self.holder = lease.new_holder()
         self.buffer: list[dict[str, Any]] = []
         self.ids: dict[str, store.SourceIds] = {}
-        self.writer: store.PostingWriter | None = None
-        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        self.leased: set[str] = set()  # source keys whose lease this crawl holds
+        self.writer: DurableWriter | None = None
+        self.heartbeat: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
-    def spider_opened(self, spider) -> None:
-        with Session(self.engine) as session, session.begin():
-            self.ids = store.sync_registry(session, spider.sources)
-        self.writer = store.PostingWriter(self.engine)
+    # --- opening: registry rows and leases, before any request ------------------------------
+    def open_spider(self) -> None:  # before the spider's first request
+        spider = self.crawler.spider
+        try:
+            with Session(self.engine) as session, session.begin():
+                self.ids = store.sync_registry(session, spider.sources)
+            for source in spider.sources:
+                with Session(self.engine) as session, session.begin():
+                    refusal = lease.acquire(session, self.ids[source.key].source_id, self.holder, self.lease_seconds)
+                if refusal is None:
+                    self.leased.add(source.key)
+                else:
+                    self.stats.inc_value("emr/lease/refused")
+                    spider.runs[source.key].record_error(refusal.message(), kind="failed")
+            self.writer = DurableWriter(store.PostingWriter(self.engine), retries=self.retries,
+                                        retry_wait=self.retry_wait)
+        except Exception as exc:  # the database is unreachable or broken: nothing can be stored
+            logger.error("store: cannot open the database: %s", exc)
+            for run in spider.runs.values():
+                run.record_error(f"database unavailable: {_first_line(exc)}", kind="failed")
+            return
+        self.heartbeat = task.LoopingCall(self.renew_leases, spider)
+        self.heartbeat.start(max(1.0, self.lease_seconds / 3), now=False)
 
+    def renew_leases(self, spider) -> None:
+        held = [self.ids[key].source_id for key in self.leased]
+        try:
+            with Session(self.engine) as session, session.begin():
+                lost = lease.renew(session, held, self.holder, self.lease_seconds)
+        except Exception as exc:  # a passing outage: the closing transaction checks the lease again
+            logger.warning("store: renewing leases failed: %s", exc)
+            return
+        for key in [key for key in self.leased if self.ids[key].source_id in lost]:
+            self.leased.discard(key)
+            spider.runs[key].record_error("lost its lease to another crawl", kind="failed")
+
+    # --- items ------------------------------------------------------------------------------
     def process_item(self, staged: StagedPosting):
         raw = staged.raw
-        run = self.run_of(raw["source_key"])
-        row = store.posting_row(raw, staged.normalized, self.ids[raw["source_key"]], run.started_at)
+        key = raw["source_key"]
+        run = self.run_of(key)
+        if key not in self.leased or self.writer is None:
+            raise self.drop(key, "not_stored")
+        if len(str(raw["external_id"]).strip()) > store.EXTERNAL_ID_CHARS:
+            raise self.drop(key, "external_id_too_long", log_level="WARNING")
+        row = store.posting_row(raw, staged.normalized, self.ids[key], run.started_at)
+        row["_source_key"] = key
+        run.staged_ids.add(row["external_id"])
         self.buffer.append(row)
-        run.items_kept += 1
         if len(self.buffer) >= self.batch_size:
             self.flush()
         return staged
 
     def flush(self) -> None:
-        rows, self.buffer = self.buffer, []
-        counts = self.writer.write(rows)
-        self.stats.inc_value("emr/store/inserted", counts.inserted)
-        self.stats.inc_value("emr/store/updated", counts.updated)
-        self.stats.inc_value("emr/store/unchanged", counts.unchanged)
-
-    def spider_closed(self, spider, reason: str) -> None:
+        """Write the buffer; it is emptied only of what committed or was refused row by row."""
+        if not self.buffer or self.writer is None:
+            return
         try:
-            if self.buffer:
-                self.flush()
-        except Exception as exc:  # the rows are lost: say so on every affected source
-            logger.exception("storing postings failed")
-            for run in spider.runs.values():
-                run.record_error(f"store failed: {exc}", kind="failed")
+            result = self.writer.write(self.buffer)
+        except StoreUnavailable as exc:
+            self.stats.inc_value("emr/store/unavailable")
+            for key in {row["_source_key"] for row in self.buffer}:
+                self.run_of(key).record_error(f"store failed: {exc}", kind="failed")
+            return
+        self.buffer = []
+        for row in result.written:
+            run = self.run_of(row["_source_key"])
+            if row["external_id"] not in run.stored_ids:
+                run.stored_ids.add(row["external_id"])
+                run.items_kept += 1
+        for row, reason in result.rejected:
+            run = self.run_of(row["_source_key"])
+            run.rejected_ids.add(row["external_id"])
+            run.count_drop("rejected_by_database")
+            self.stats.inc_value("emr/dropped/rejected_by_database")
+            if len(run.errors) < 20:
+                run.errors.append(f"posting {row['external_id'][:80]!r} refused by the database: {reason}")
+        self.stats.inc_value("emr/store/inserted", result.counts.inserted)
+        self.stats.inc_value("emr/store/updated", result.counts.updated)
+        self.stats.inc_value("emr/store/unchanged", result.counts.unchanged)
+
+    # --- closing: one transaction per source ------------------------------------------------
+    def spider_closed(self, spider, reason: str) -> None:
+        if self.heartbeat is not None and self.heartbeat.running:
+            self.heartbeat.stop()
+        self.flush()
         runs = spider.finish_runs(reason)
         crawl_stats = self.stats.get_stats()
-        with Session(self.engine) as session, session.begin():
-            for run in runs:
-                ids = self.ids[run.source.key]
-                closed = 0
-                if run.status in ("ok", "empty"):
-                    closed = store.close_missing(session, ids.source_id, run.started_at)
-                self.stats.inc_value("emr/lifecycle/closed", closed)
-                counters = run.counters() | {"closed": closed}
-                store.record_crawl_run(session, ids.source_id, started_at=run.started_at,
-                                       finished_at=run.finished_at, status=run.status, counters=counters,
-                                       errors=run.errors, stats=crawl_stats)
+        for run in runs:
+            if run.source.key not in self.ids:
+                continue  # the database never answered: nothing can be recorded
+            try:
+                self.settle(run, crawl_stats)
+            except Exception as exc:
+                logger.error("store: recording %s failed: %s", run.source.key, exc)
+                run.record_error(f"could not record the crawl: {_first_line(exc)}", kind="failed")
         self.engine.dispose()
+
+    def settle(self, run, crawl_stats: dict[str, Any]) -> None:
+        """Record the run; close what it no longer lists only if it is complete, durably written,
+        still the lease holder and within the mass-closure guard."""
+        source_id = self.ids[run.source.key].source_id
+        holds = run.source.key in self.leased
+        closed = 0
+        with Session(self.engine) as session, session.begin():
+            if holds and not lease.confirm(session, source_id, self.holder, self.lease_seconds):
+                run.record_error("lost its lease to another crawl before recording", kind="failed")
+                holds = False
+            if holds and run.status in CLOSING_STATUSES:
+                closed = self.close_if_earned(session, run, source_id)
+            self.stats.inc_value("emr/lifecycle/closed", closed)
+            store.record_crawl_run(session, source_id, started_at=run.started_at, finished_at=run.finished_at,
+                                   status=run.status, counters=run.counters() | {"closed": closed},
+                                   errors=run.errors, stats=crawl_stats)
+            if holds:
+                lease.release(session, source_id, self.holder)
+
+    def close_if_earned(self, session: Session, run, source_id: int) -> int:
+        if run.staged_ids - run.stored_ids - run.rejected_ids:
+            missing = len(run.staged_ids - run.stored_ids - run.rejected_ids)
+            run.record_error(f"{missing} of {len(run.staged_ids)} kept postings were never written", kind="failed")
+            return 0
+        store.touch_listed(session, source_id, run.rejected_ids, run.started_at)
+        counts = store.closing_counts(session, source_id, run.started_at)
+        if counts.seen < len(run.stored_ids):
+            run.record_error(f"the database holds {counts.seen} of the {len(run.stored_ids)} postings this crawl "
+                             "wrote", kind="failed")
+            return 0
+        verdict = self.guard.verdict(counts)
+        if verdict:
+            self.stats.inc_value("emr/lifecycle/suspect")
+            run.record_error(verdict, kind="suspect")
+            return 0
+        return store.close_missing(session, source_id, run.started_at)
+
+
+@dataclass(frozen=True)
+class ClosingGuard:
+    """Refuse a closing that would close more than `share` of a source's open postings (and at
+    least `minimum` of them) unless the operator accepts it for this crawl."""
+
+    share: float
+    minimum: int
+    accept: bool = False
+
+    def verdict(self, counts: store.ClosingCounts) -> str | None:
+        if self.accept or counts.would_close < max(1, self.minimum):
+            return None
+        if counts.would_close <= self.share * counts.open_before:
+            return None
+        return (f"would close {counts.would_close} of its {counts.open_before} open postings "
+                f"(more than {self.share:.0%}); nothing was closed. If the board really shrank, crawl it "
+                "again with --accept-mass-close")
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return (text.splitlines()[0] if text else exc.__class__.__name__)[:300]

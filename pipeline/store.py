@@ -1,5 +1,9 @@
 """Writes to SQL: registry sync, batched posting upserts keyed by content hash, certifications,
-crawl runs, and the lifecycle (close postings that a successful crawl no longer lists)."""
+crawl runs, and the lifecycle (close postings that a complete crawl no longer lists).
+
+Rows are cleaned before they reach the database (NUL bytes removed, strings cut to their column,
+the raw record capped). A posting's `last_seen` only moves forward: a write older than the stored
+one changes nothing, so a late crawl can neither move it back nor overwrite newer content."""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, delete, select, tuple_, update
+from sqlalchemy import Engine, case, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -65,15 +69,40 @@ def sync_registry(session: Session, sources: Iterable[Any]) -> dict[str, SourceI
     return {key: SourceIds(source_id, employer_id) for key, source_id, employer_id in found}
 
 
+MAX_RAW_CHARS = 100_000  # a raw record larger than this is stored as a note of its size
+EXTERNAL_ID_CHARS = Posting.__table__.c.external_id.type.length
+
+
+def without_nul(value: Any) -> Any:
+    """`value` with NUL characters removed from every string in it (PostgreSQL rejects them)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "") if "\x00" in value else value
+    if isinstance(value, dict):
+        return {without_nul(key): without_nul(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [without_nul(item) for item in value]
+    return value
+
+
+def capped_raw(raw: Any) -> Any:
+    """The raw record as stored: itself, or a note of its size when it is larger than MAX_RAW_CHARS."""
+    if raw is None:
+        return None
+    encoded = json.dumps(raw, default=str)
+    if len(encoded) <= MAX_RAW_CHARS:
+        return json.loads(encoded)
+    return {"_truncated": True, "chars": len(encoded)}
+
+
 def posting_row(raw: dict[str, Any], posting: NormalizedPosting, ids: SourceIds, seen_at: datetime) -> dict[str, Any]:
-    """The postings-table row for one normalized posting."""
+    """The postings-table row for one normalized posting, NUL-free and cut to its columns."""
     pay = posting.pay
     annual_min, annual_max = pay.annual() if pay else (None, None)
     hourly_min, hourly_max = pay.hourly() if pay else (None, None)
     row: dict[str, Any] = {
         "source_id": ids.source_id,
         "employer_id": ids.employer_id,
-        "external_id": str(raw["external_id"]),
+        "external_id": without_nul(str(raw["external_id"]).strip()),
         "requisition_id": _short(raw.get("requisition_id"), 200),
         "url": _short(raw.get("url"), 1000),
         "title": _short(raw.get("title"), 500) or "",
@@ -97,14 +126,16 @@ def posting_row(raw: dict[str, Any], posting: NormalizedPosting, ids: SourceIds,
         "evidence": posting.evidence or None,
         "description": posting.description_text,
         "posted_at": raw.get("posted_at"),
-        "raw": raw.get("raw"),
+        "raw": capped_raw(without_nul(raw.get("raw"))),
     }
+    row = without_nul(row)
     certs = sorted((c.code, c.strength, c.within_months) for c in posting.certifications)
     row["content_hash"] = content_hash(row, certs)
     row["first_seen"] = seen_at
     row["last_seen"] = seen_at
     row["closed_at"] = None
-    row["_certifications"] = [(c.code, c.strength, c.within_months, c.evidence) for c in posting.certifications]
+    row["_certifications"] = [(c.code, c.strength, c.within_months, without_nul(c.evidence))
+                              for c in posting.certifications]
     return row
 
 
@@ -156,7 +187,7 @@ class PostingWriter:
             if changed:
                 self._upsert(session, changed)
             for seen_at, posting_ids in unchanged.items():
-                session.execute(update(Posting).where(Posting.id.in_(posting_ids))
+                session.execute(update(Posting).where(Posting.id.in_(posting_ids), Posting.last_seen <= seen_at)
                                 .values(last_seen=seen_at, closed_at=None))
         return counts
 
@@ -166,11 +197,16 @@ class PostingWriter:
         updated = {name: stmt.excluded[name] for name in (*CONTENT_COLUMNS, "content_hash", "last_seen", "raw")}
         updated["closed_at"] = None
         session.execute(stmt.on_conflict_do_update(index_elements=[Posting.source_id, Posting.external_id],
-                                                   set_=updated), values)
+                                                   set_=updated, where=Posting.last_seen <= stmt.excluded.last_seen),
+                        values)
         keys = [(r["source_id"], r["external_id"]) for r in rows]
-        posting_ids = {(s, e): i for i, s, e in session.execute(
-            select(Posting.id, Posting.source_id, Posting.external_id)
+        stored = {(s, e): (i, digest, seen) for i, s, e, digest, seen in session.execute(
+            select(Posting.id, Posting.source_id, Posting.external_id, Posting.content_hash, Posting.last_seen)
             .where(tuple_(Posting.source_id, Posting.external_id).in_(keys)))}
+        # the rows this write put there (a row whose stored last_seen is newer was left alone)
+        posting_ids = {key: stored[key][0] for key, r in zip(keys, rows, strict=True)
+                       if key in stored and stored[key][1:] == (r["content_hash"], r["last_seen"])}
+        rows = [r for key, r in zip(keys, rows, strict=True) if key in posting_ids]
         session.execute(delete(PostingCertification).where(PostingCertification.posting_id.in_(list(posting_ids.values()))))
         cert_rows = []
         for r in rows:
@@ -193,6 +229,35 @@ def close_missing(session: Session, source_id: int, seen_at: datetime) -> int:
     return result.rowcount or 0
 
 
+def touch_listed(session: Session, source_id: int, external_ids: Iterable[str], seen_at: datetime) -> None:
+    """Mark postings the board listed but that could not be written as seen, so that the lifecycle
+    does not close them (their stored version stays as it was)."""
+    ids = sorted({external_id[:EXTERNAL_ID_CHARS] for external_id in external_ids})
+    for start in range(0, len(ids), 500):
+        session.execute(update(Posting).where(Posting.source_id == source_id,
+                                              Posting.external_id.in_(ids[start:start + 500]))
+                        .values(last_seen=case((Posting.last_seen < seen_at, seen_at), else_=Posting.last_seen),
+                                closed_at=None)
+                        .execution_options(synchronize_session=False))
+
+
+@dataclass(frozen=True)
+class ClosingCounts:
+    open_before: int  # the source's open postings before this crawl's closing
+    seen: int  # postings of the source stored or touched by this crawl
+    would_close: int  # open postings this crawl did not see
+
+
+def closing_counts(session: Session, source_id: int, seen_at: datetime) -> ClosingCounts:
+    """The numbers that decide whether a crawl started at `seen_at` may close: counted in the database."""
+    open_before, seen, would_close = session.execute(
+        select(func.count().filter(Posting.closed_at.is_(None)),
+               func.count().filter(Posting.last_seen >= seen_at),
+               func.count().filter(Posting.closed_at.is_(None), Posting.last_seen < seen_at))
+        .where(Posting.source_id == source_id)).one()
+    return ClosingCounts(open_before or 0, seen or 0, would_close or 0)
+
+
 def record_crawl_run(session: Session, source_id: int, *, started_at: datetime, finished_at: datetime | None,
                      status: str, counters: dict[str, Any], errors: list[str], stats: dict[str, Any]) -> CrawlRun:
     run = CrawlRun(
@@ -208,5 +273,5 @@ def record_crawl_run(session: Session, source_id: int, *, started_at: datetime, 
 def _short(value: Any, limit: int) -> str | None:
     if value is None:
         return None
-    text = str(value).strip()
+    text = without_nul(str(value)).strip()
     return text[:limit] if text else None

@@ -1,6 +1,7 @@
 """What every platform spider shares: one run over a list of registry sources, per-source
 bookkeeping (seen, kept, filtered, dropped, errors, status), guarded callbacks that turn a failed
-request, an unparseable body or a changed response shape into that source's status."""
+request, an unparseable body, a changed response shape or any other exception into that source's
+status, and the listing totals a complete crawl must reach."""
 
 from __future__ import annotations
 
@@ -12,17 +13,20 @@ from datetime import datetime
 from typing import Any
 
 import scrapy
+from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
 from pipeline.models import utcnow
 from pipeline.roles import is_relevant_title
+from pipeline.vocabulary import CLOSING_STATUSES, STATUS_ORDER, CrawlStatus
 from spiders.items import RawPosting
 from spiders.registry import SourceConfig
+from spiders.safety import host_of
 
-# Outcome of one source's crawl, worst first; failed and drift never close postings.
-STATUS_ORDER = ("failed", "drift", "partial", "empty", "ok")
-CLOSING_STATUSES = ("ok", "empty")
+__all__ = ["CLOSING_STATUSES", "STATUS_ORDER", "CrawlStatus", "PlatformSpider", "SourceRun", "guarded"]
+# What a response whose shape changed raises while it is read: the source drifted.
+SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError)
 
 
 class ShapeError(Exception):
@@ -49,24 +53,33 @@ class SourceRun:
     errors: list[str] = field(default_factory=list)
     failed: bool = False
     drifted: bool = False
+    suspect: bool = False
     partial: bool = False
     drop_reasons: dict[str, int] = field(default_factory=dict)
+    expected_totals: dict[str, int] = field(default_factory=dict)  # search -> the total the board gave
+    staged_ids: set[str] = field(default_factory=set)  # kept postings handed to the store
+    stored_ids: set[str] = field(default_factory=set)  # kept postings whose write committed
+    rejected_ids: set[str] = field(default_factory=set)  # listed postings the database refused
 
     @property
-    def status(self) -> str:
+    def status(self) -> CrawlStatus:
         if self.failed:
-            return "failed"
+            return CrawlStatus.FAILED
         if self.drifted:
-            return "drift"
+            return CrawlStatus.DRIFT
+        if self.suspect:
+            return CrawlStatus.SUSPECT
         if self.partial:
-            return "partial"
+            return CrawlStatus.PARTIAL
         if self.items_seen == 0 and self.listed == 0:
-            return "empty"
-        return "ok"
+            return CrawlStatus.EMPTY
+        return CrawlStatus.OK
 
     def record_error(self, message: str, *, kind: str) -> None:
-        """kind: "failed" (request or body), "drift" (shape), "partial" (a detail call)."""
-        setattr(self, {"failed": "failed", "drift": "drifted", "partial": "partial"}[kind], True)
+        """kind: "failed" (request, body, exception, store), "drift" (shape), "suspect" (the
+        mass-closure guard), "partial" (a detail call, a cap)."""
+        flag = {"failed": "failed", "drift": "drifted", "suspect": "suspect", "partial": "partial"}[kind]
+        setattr(self, flag, True)
         if len(self.errors) < 20:
             self.errors.append(message)
 
@@ -83,6 +96,7 @@ class SourceRun:
             "items_dropped": self.items_dropped,
             "http_errors": self.http_errors,
             "drop_reasons": dict(self.drop_reasons),
+            "expected_totals": dict(self.expected_totals),
         }
 
 
@@ -104,10 +118,14 @@ def guarded(kind: str = "failed") -> Callable:
             except UnparseableBody as exc:
                 self.crawler.stats.inc_value(f"emr/source/{kind}/unparseable")
                 run.record_error(f"{response.url}: unparseable body: {exc}", kind=kind)
-            except (ShapeError, KeyError, TypeError, AttributeError, ValueError) as exc:
+            except (ShapeError, *SHAPE_ERRORS) as exc:
                 self.crawler.stats.inc_value("emr/source/drift")
                 run.record_error(f"{response.url}: unexpected response shape: {exc!r}",
                                  kind="drift" if kind == "failed" else kind)
+            except Exception as exc:  # anything else (RecursionError, OverflowError, ...): the source failed
+                self.crawler.stats.inc_value(f"emr/source/exception/{exc.__class__.__name__}")
+                run.record_error(f"{response.url}: {exc.__class__.__name__}: {str(exc)[:200]}", kind="failed")
+                return
             else:
                 return
             fallback = response.meta.get("fallback_item")
@@ -130,6 +148,14 @@ class ListingLedger:
     def __init__(self) -> None:
         self.by_source: dict[str, set[str]] = {}
         self.by_search: dict[tuple[str, str], set[str]] = {}
+        self.without_id: dict[tuple[str, str], int] = {}  # records of a search that carry no id
+
+    def listed(self, source_key: str, search: str = "") -> int | None:
+        """How many postings a search of a source has listed so far (None: it used no ledger)."""
+        key = (source_key, search)
+        if key not in self.by_search:
+            return None
+        return len(self.by_search[key]) + self.without_id.get(key, 0)
 
     def fresh(self, source_key: str, records: list[Any], ids: list[str | None], *, search: str = "",
               offset: int = 0) -> list[Any] | None:
@@ -138,6 +164,7 @@ class ListingLedger:
         if offset > 0 and known and known <= this_search:
             return None
         this_search.update(known)
+        self.without_id[(source_key, search)] = self.without_id.get((source_key, search), 0) + ids.count(None)
         listed = self.by_source.setdefault(source_key, set())
         fresh = []
         for record, found in zip(records, ids, strict=True):
@@ -158,8 +185,18 @@ class PlatformSpider(scrapy.Spider):
     def __init__(self, sources: list[SourceConfig] | None = None, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.sources = [source for source in (sources or []) if source.platform == self.platform]
-        self.runs: dict[str, SourceRun] = {}
+        # every source has its run from the start, so that the store can refuse one (its lease is
+        # held elsewhere, the database is down) before any of its requests is made
+        self.runs: dict[str, SourceRun] = {source.key: SourceRun(source=source) for source in self.sources}
         self.ledger = ListingLedger()
+        self._allowed_hosts: dict[str, frozenset[str]] = {}
+
+    @classmethod
+    def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.on_spider_error, signal=signals.spider_error)
+        crawler.signals.connect(spider.on_item_error, signal=signals.item_error)
+        return spider
 
     # --- hooks for subclasses -------------------------------------------------------------
     def start_source(self, source: SourceConfig) -> Iterator[Request]:
@@ -173,12 +210,60 @@ class PlatformSpider(scrapy.Spider):
     def public_api_root(self, source: SourceConfig) -> str:
         return self.default_api_root
 
+    def allowed_hosts(self, source: SourceConfig) -> frozenset[str]:
+        """The hosts a source's requests may go to (spiders.safety enforces it): its API root, its
+        public root and the hosts the registry lists for it."""
+        hosts = self._allowed_hosts.get(source.key)
+        if hosts is None:
+            names = {host_of(self.api_root(source)), host_of(self.public_api_root(source)), *source.hosts}
+            hosts = self._allowed_hosts[source.key] = frozenset(name.lower() for name in names if name)
+        return hosts
+
     # --- shared machinery -----------------------------------------------------------------
     async def start(self):
         for source in self.sources:
-            self.runs[source.key] = SourceRun(source=source)
-            for request in self.start_source(source):
+            run = self.runs.setdefault(source.key, SourceRun(source=source))
+            if run.failed:  # refused before its first request
+                continue
+            try:
+                requests = list(self.start_source(source))
+            except Exception as exc:
+                self.crawler.stats.inc_value(f"emr/source/exception/{exc.__class__.__name__}")
+                run.record_error(f"starting the crawl: {exc.__class__.__name__}: {str(exc)[:200]}", kind="failed")
+                continue
+            for request in requests:
                 yield request
+
+    # --- what escapes a callback or a pipeline fails its source -----------------------------
+    def on_spider_error(self, failure: Failure, response: Response, spider: scrapy.Spider) -> None:
+        if spider is not self:
+            return
+        run = self.runs.get((response.meta or {}).get("source_key") if response is not None else None)
+        error = failure.value
+        message = f"{getattr(response, 'url', '?')}: {error.__class__.__name__}: {str(error)[:200]}"
+        for affected in [run] if run is not None else list(self.runs.values()):
+            affected.record_error(message, kind="failed")
+
+    def on_item_error(self, item: Any, response: Response, spider: scrapy.Spider, failure: Failure) -> None:
+        if spider is not self:
+            return
+        raw = getattr(item, "raw", item)
+        run = self.runs.get(raw.get("source_key") if hasattr(raw, "get") else None)
+        error = failure.value
+        self.crawler.stats.inc_value(f"emr/pipeline/exception/{error.__class__.__name__}")
+        message = f"processing a posting: {error.__class__.__name__}: {str(error)[:200]}"
+        for affected in [run] if run is not None else list(self.runs.values()):
+            affected.record_error(message, kind="failed")
+
+    def expect_total(self, run: SourceRun, total: Any, *, search: str = "") -> None:
+        """The number of postings the board says a search lists; a crawl that lists fewer is
+        incomplete (checked when the crawl finishes)."""
+        try:
+            count = int(total)
+        except (TypeError, ValueError, OverflowError):
+            return
+        if count >= 0:
+            run.expected_totals[search] = count
 
     def request(self, url: str, source: SourceConfig, callback: Callable, *, critical: bool = True,
                 method: str = "GET", body: Any = None, headers: dict[str, str] | None = None,
@@ -265,7 +350,7 @@ class PlatformSpider(scrapy.Spider):
         for record in records:
             try:
                 produced = mapper(record)
-            except (KeyError, TypeError, AttributeError, ValueError) as exc:
+            except SHAPE_ERRORS as exc:
                 run.count_drop("malformed_record")
                 self.crawler.stats.inc_value(f"emr/dropped/malformed_record/{self.platform}")
                 self.logger.warning("%s: malformed record dropped: %r", run.source.key, exc)
@@ -278,10 +363,22 @@ class PlatformSpider(scrapy.Spider):
                 yield produced
 
     def finish_runs(self, reason: str) -> list[SourceRun]:
-        """Stamp every source's run as finished; a crawl that ended early is at best partial."""
+        """Stamp every source's run as finished. An interrupted crawl (Ctrl-C, SIGTERM) failed; one
+        that ended early otherwise, or listed fewer postings than a total its board gave, is at
+        best partial."""
         finished = utcnow()
         for run in self.runs.values():
             run.finished_at = finished
+            if reason == "shutdown":
+                if not run.failed:
+                    run.record_error("interrupted", kind="failed")
+                continue
             if reason != "finished" and run.status in CLOSING_STATUSES:
                 run.record_error(f"crawl ended early: {reason}", kind="partial")
+            for search, total in run.expected_totals.items():
+                listed = self.ledger.listed(run.source.key, search)
+                listed = run.listed if listed is None else listed
+                if listed < total and run.status in CLOSING_STATUSES:
+                    label = f"search {search!r}" if search else "the board"
+                    run.record_error(f"{label} listed {listed} of the {total} postings it counts", kind="partial")
         return list(self.runs.values())

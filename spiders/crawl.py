@@ -1,6 +1,8 @@
 """Run one crawl of a set of registry sources: one Scrapy crawler per platform, all in one
 reactor, storing into the given database. Returns each source's outcome (read from the spiders'
-bookkeeping, never from Scrapy's exit code). One call per process: the reactor cannot restart."""
+bookkeeping, never from Scrapy's exit code); a crawl stopped by Ctrl-C or SIGTERM records its
+sources as failed ("interrupted") and raises CrawlInterrupted. One call per process: the reactor
+cannot restart."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
 
+from pipeline.vocabulary import CrawlStatus
 from spiders.registry import SourceConfig
 
 SPIDER_CLASSES = {
@@ -24,6 +27,14 @@ SPIDER_CLASSES = {
     "oracle": "spiders.oracle.OracleSpider",
     "usajobs": "spiders.usajobs.UsajobsSpider",
 }
+
+
+class CrawlInterrupted(KeyboardInterrupt):
+    """The crawl was stopped by a signal; `outcomes` says what each source recorded."""
+
+    def __init__(self, outcomes: list[SourceOutcome]) -> None:
+        super().__init__("interrupted")
+        self.outcomes = outcomes
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
         crawlers.append(crawler)
     if crawlers:
         process.start()
+    interrupted = any(crawler.stats.get_value("finish_reason") == "shutdown" for crawler in crawlers)
     outcomes = []
     for crawler, (platform, platform_sources) in zip(crawlers, sorted(by_platform.items()), strict=True):
         try:
@@ -72,10 +84,12 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
             run = runs.get(source.key)
             if run is None:
                 outcomes.append(SourceOutcome(key=source.key, platform=platform, employer_slug=source.employer_slug,
-                                              status="failed", counters={},
+                                              status=CrawlStatus.FAILED, counters={},
                                               errors=(f"the {platform} crawl did not run this source",)))
                 continue
             outcomes.append(SourceOutcome(key=run.source.key, platform=run.source.platform,
                                           employer_slug=run.source.employer_slug, status=run.status,
                                           counters=run.counters(), errors=tuple(run.errors)))
+    if interrupted:
+        raise CrawlInterrupted(outcomes)
     return outcomes

@@ -9,6 +9,7 @@ from typing import Any
 from spiders.base import PlatformSpider, ShapeError, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
+from spiders.safety import segment
 
 WORKPLACE_FIELD_NAMES = ("location type", "workplace type", "work location type", "remote", "work arrangement")
 EMPLOYMENT_FIELD_NAMES = ("employment type", "time type", "job type")
@@ -20,7 +21,7 @@ class GreenhouseSpider(PlatformSpider):
     default_api_root = "https://boards-api.greenhouse.io"
 
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
-        url = f"{self.api_root(source)}/v1/boards/{source.identifiers['token']}/jobs?content=true"
+        url = f"{self.api_root(source)}/v1/boards/{segment(source.identifiers['token'])}/jobs?content=true"
         yield self.request(url, source, self.parse_board)
 
     @guarded("failed")
@@ -33,13 +34,15 @@ class GreenhouseSpider(PlatformSpider):
         jobs = data["jobs"]
         run.listed = len(jobs)
         total = as_number(as_dict(data.get("meta")).get("total"))
-        if total is not None and int(total) != len(jobs):
+        if total is not None and total != len(jobs):
             self.crawler.stats.inc_value("emr/greenhouse/total_mismatch")
+        self.expect_total(run, total)
         yield from self.map_each(run, jobs, lambda job: self.posting_or_detail(run.source, job))
 
     def posting_or_detail(self, source: SourceConfig, job: dict[str, Any]) -> Any:
         item = self.map_job(source, job)
-        url = f"{self.api_root(source)}/v1/boards/{source.identifiers['token']}/jobs/{item['external_id']}?pay_transparency=true"
+        url = (f"{self.api_root(source)}/v1/boards/{segment(source.identifiers['token'])}/jobs/"
+               f"{segment(item['external_id'])}?pay_transparency=true")
         return self.detail_or_item(source, item, url)
 
     @guarded("partial")

@@ -9,6 +9,7 @@ from typing import Any
 from spiders.base import PlatformSpider, ShapeError, UnparseableBody, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, from_epoch_ms
 from spiders.registry import SourceConfig
+from spiders.safety import segment
 
 
 class LeverSpider(PlatformSpider):
@@ -17,7 +18,7 @@ class LeverSpider(PlatformSpider):
     default_api_root = "https://api.lever.co"
 
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
-        url = f"{self.api_root(source)}/v0/postings/{source.identifiers['token']}?mode=json"
+        url = f"{self.api_root(source)}/v0/postings/{segment(source.identifiers['token'])}?mode=json"
         yield self.request(url, source, self.parse_board)
 
     @guarded("failed")

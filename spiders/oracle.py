@@ -19,6 +19,7 @@ from urllib.parse import quote
 from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
+from spiders.safety import segment
 
 PAGE_SIZE = 25  # what the career site itself asks for; at most 200 is honoured
 MAX_OFFSET = 10_000
@@ -91,6 +92,7 @@ class OracleSpider(PlatformSpider):
             raise ShapeError("no 'requisitionList' in the search result (expand ignored or shape changed)")
         if offset == 0:  # the count is only meaningful on the first page, and drifts between calls
             total = int(page_total) if page_total is not None else None
+            self.expect_total(run, total, search=keyword or "")
         fresh = self.fresh_records(run, requisitions, [_id_of(requisition) for requisition in requisitions],
                                    search=keyword or "", offset=offset)
         if fresh is None:
@@ -124,7 +126,8 @@ class OracleSpider(PlatformSpider):
         return self.new_item(
             source,
             external_id=external_id,
-            url=f"https://{ids['host']}/hcmUI/CandidateExperience/en/sites/{ids['site_number']}/job/{external_id}",
+            url=(f"https://{ids['host']}/hcmUI/CandidateExperience/en/sites/{segment(ids['site_number'])}"
+                 f"/job/{segment(external_id)}"),
             title=as_text(requisition.get("Title")),
             location=as_text(requisition.get("PrimaryLocation")),
             locations=[{"city": None, "state": None, "country": country}] if country else None,

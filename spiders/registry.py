@@ -28,7 +28,26 @@ PLATFORM_IDENTIFIERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "usajobs": ((), ("keyword", "series", "organization", "location")),
     "jsonld": (("url",), ()),
 }
-SOURCE_KEYS = {"platform", "base_url", "enabled", "verified", "note"}
+SOURCE_KEYS = {"platform", "base_url", "enabled", "verified", "note", "hosts"}
+_HOSTNAME = r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
+_BOARD_TOKEN = (r"[A-Za-z0-9][A-Za-z0-9._-]{0,99}", "be letters, digits, '.', '_' and '-'")
+# (platform, identifier) -> (pattern the whole value must match, what it must be): each value ends
+# up in a URL's host, path or query, so nothing that could move a request elsewhere gets through.
+IDENTIFIER_SYNTAX: dict[tuple[str, str], tuple[str, str]] = {
+    ("greenhouse", "token"): _BOARD_TOKEN,
+    ("lever", "token"): _BOARD_TOKEN,
+    ("ashby", "token"): (r"[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}", "be letters, digits, spaces, '.', '_' and '-'"),
+    ("smartrecruiters", "company"): _BOARD_TOKEN,
+    ("workday", "tenant"): (r"(?i)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?", "be one host-name label"),
+    ("workday", "instance"): (r"(?i)(?:wd)?\d{1,3}", "look like 'wd5' or 5"),
+    ("workday", "site"): (r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", "be letters, digits, '_', '.' and '-'"),
+    ("oracle", "host"): (r"(?i)" + _HOSTNAME + r"\.[a-z]{2,}", "be a host name (no scheme, port or path)"),
+    ("oracle", "site_number"): (r"[A-Za-z0-9_]{1,40}", "be letters, digits and '_' (e.g. CX_1)"),
+    ("usajobs", "series"): (r"\d{4}(?:;\d{4})*", "be four-digit series codes separated by ';'"),
+    ("usajobs", "organization"): (r"[A-Za-z0-9]{2,8}(?:;[A-Za-z0-9]{2,8})*", "be agency codes separated by ';'"),
+    ("jsonld", "url"): (r"(?i)(?:https?://)?[a-z0-9.-]+(?::\d{1,5})?(?:[/?#]\S*)?", "be an http(s) URL"),
+}
+HOST_RE = re.compile(r"(?i)" + _HOSTNAME)
 EMPLOYER_KEYS = {"slug", "name", "employer_type", "hq_state", "verified", "note", "sources"}
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
@@ -47,6 +66,7 @@ class SourceConfig:
     base_url: str | None = None
     enabled: bool = True
     verified: bool = True
+    hosts: tuple[str, ...] = ()  # more hosts its requests may go to (a career site's CDN, say)
 
     @property
     def key(self) -> str:
@@ -216,9 +236,15 @@ def _parse_source(where: str, raw: Any, slug: str, name: str, employer_type: str
     if not isinstance(enabled, bool):
         problems.append(f"{where}: enabled must be true or false")
         ok = False
-    instance = identifiers.get("instance")
-    if platform == "workday" and instance is not None and not re.fullmatch(r"(?i)(wd)?\d{1,3}", str(instance).strip()):
-        problems.append(f"{where}: workday instance must look like 'wd5' or 5, got {instance!r}")
+    for key, value in identifiers.items():
+        syntax = IDENTIFIER_SYNTAX.get((platform, key))
+        if syntax and isinstance(value, str | int) and str(value).strip() \
+                and not re.fullmatch(syntax[0], str(value).strip()):
+            problems.append(f"{where}: {platform} {key} must {syntax[1]}, got {value!r}")
+            ok = False
+    hosts = raw.get("hosts", [])
+    if not (isinstance(hosts, list) and all(isinstance(host, str) and HOST_RE.fullmatch(host) for host in hosts)):
+        problems.append(f"{where}: hosts must be a list of host names, got {hosts!r}")
         ok = False
     ok = _check_flags(where, raw, problems) and ok
     if not ok:
@@ -232,6 +258,7 @@ def _parse_source(where: str, raw: Any, slug: str, name: str, employer_type: str
         base_url=base_url.rstrip("/") if base_url else None,
         enabled=enabled,
         verified=bool(raw.get("verified", verified)),
+        hosts=tuple(host.lower() for host in hosts),
     )
 
 

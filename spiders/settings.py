@@ -13,6 +13,12 @@ CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
 DOWNLOAD_DELAY = 0.25
 DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 32 * 1024 * 1024  # a body larger than this is cut off and its request fails
+DOWNLOAD_WARNSIZE = 8 * 1024 * 1024
+# Only http(s): the file, data, ftp and s3 handlers are switched off, and spiders.safety refuses
+# other schemes, hosts a source does not own, and credentials sent to another host.
+DOWNLOAD_HANDLERS = {"file": None, "data": None, "ftp": None, "s3": None}
+DOWNLOADER_MIDDLEWARES = {"spiders.safety.SafetyMiddleware": 50}
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [429, 500, 502, 503, 504, 522, 524, 408]
@@ -38,6 +44,15 @@ EMR_BASE_URLS: dict[str, str] = {}
 # Database URL the store pipeline writes to; set by `emr-jobs crawl`.
 EMR_DATABASE_URL = None
 EMR_STORE_BATCH_SIZE = 500
+EMR_STORE_RETRIES = 3  # more attempts at a batch after a passing database error
+EMR_STORE_RETRY_WAIT = 0.5  # seconds before the first retry, doubled for each next one
+EMR_SQLITE_BUSY_TIMEOUT = 30.0  # seconds a SQLite writer waits for another's lock
+EMR_LEASE_SECONDS = 15 * 60  # a source's lease, renewed every third of this while its crawl runs
+# The mass-closure guard: a complete crawl that would close more than this share of a source's
+# open postings (and at least EMR_CLOSE_GUARD_MIN of them) records `suspect` and closes nothing.
+EMR_CLOSE_GUARD_SHARE = 0.5
+EMR_CLOSE_GUARD_MIN = 5
+EMR_ACCEPT_MASS_CLOSE = False  # `--accept-mass-close`
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 EXTENSIONS = {"spiders.progress.ProgressLine": 500}
 EMR_PROGRESS = False

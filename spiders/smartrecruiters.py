@@ -54,6 +54,8 @@ class SmartRecruitersSpider(PlatformSpider):
         fresh = self.fresh_records(run, content, ids) or []
         yield from self.map_each(run, fresh, lambda posting: self.posting_or_detail(source, posting))
         total = as_number(data.get("totalFound"))
+        if offset == 0:
+            self.expect_total(run, total)
         next_offset = offset + len(content)
         page_number = offset // PAGE_SIZE + 1
         if total is None and len(content) >= PAGE_SIZE:  # no total: a full page means there may be more
@@ -65,7 +67,7 @@ class SmartRecruitersSpider(PlatformSpider):
             else:
                 yield self.page_request(source, next_offset)
         elif total is not None and next_offset < total:
-            # an empty page before totalFound: the total is stale, not an error
+            # an empty page before totalFound: the listing ends short of its count (see expect_total)
             self.crawler.stats.inc_value("emr/smartrecruiters/total_mismatch")
 
     def posting_or_detail(self, source: SourceConfig, posting: dict[str, Any]) -> Any:

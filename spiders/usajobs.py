@@ -22,8 +22,10 @@ from pipeline.location import country_code, state_code
 from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
 from spiders.fields import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
+from spiders.safety import host_of
 
 PUBLIC_HOST = "data.usajobs.gov"
+CREDENTIAL_HEADERS = ("Authorization-Key", "User-Agent")  # sent to the API's own host only
 API_KEY_ENV = "USAJOBS_API_KEY"
 EMAIL_ENV = "USAJOBS_EMAIL"
 RESULTS_PER_PAGE = 250  # the API allows up to 500
@@ -87,8 +89,10 @@ class UsajobsSpider(PlatformSpider):
 
     def page_request(self, source: SourceConfig, search: dict[str, str], page: int, headers: dict[str, str]):
         query = urlencode({**search, "ResultsPerPage": RESULTS_PER_PAGE, "Page": page})
-        return self.request(f"{self.api_root(source)}/api/Search?{query}", source, self.parse_page, headers=headers,
-                            cb_kwargs={"search": search, "page": page, "headers": headers})
+        root = self.api_root(source)
+        return self.request(f"{root}/api/Search?{query}", source, self.parse_page, headers=headers,
+                            cb_kwargs={"search": search, "page": page, "headers": headers},
+                            meta={"credential_host": host_of(root), "credential_headers": CREDENTIAL_HEADERS})
 
     @guarded("failed")
     def parse_page(self, response, search: dict[str, str], page: int, headers: dict[str, str]) -> Iterator[Any]:
@@ -102,8 +106,12 @@ class UsajobsSpider(PlatformSpider):
             items = []
         if not isinstance(items, list):
             raise ShapeError("expected a 'SearchResultItems' list")
+        search_key = urlencode(search)
+        if page == 1:
+            self.expect_total(run, as_number(result.get("SearchResultCountAll")), search=search_key)
         # the same announcement can match several of the source's searches
-        fresh = self.fresh_records(run, items, [as_text(as_dict(record).get("MatchedObjectId")) for record in items]) or []
+        ids = [as_text(as_dict(record).get("MatchedObjectId")) for record in items]
+        fresh = self.fresh_records(run, items, ids, search=search_key, offset=page - 1) or []
         yield from self.map_each(run, fresh, lambda record: self.map_record(run, record))
         pages = as_number(as_dict(result.get("UserArea")).get("NumberOfPages"))  # a string in practice
         more = page < pages if pages is not None else len(items) >= RESULTS_PER_PAGE

@@ -13,10 +13,12 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
 from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
 from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
 from spiders.registry import SourceConfig
+from spiders.safety import segment
 
 PAGE_SIZE = 20  # tenants reject or ignore more
 RESULT_CAP = 2000  # large tenants serve page 0 again past this offset
@@ -67,7 +69,7 @@ class WorkdaySpider(PlatformSpider):
         return f"https://{ids['tenant']}.{instance_host(ids['instance'])}.myworkdayjobs.com"
 
     def site_path(self, source: SourceConfig) -> str:
-        return f"/wday/cxs/{source.identifiers['tenant']}/{source.identifiers['site']}"
+        return f"/wday/cxs/{segment(source.identifiers['tenant'])}/{segment(source.identifiers['site'])}"
 
     def start_source(self, source: SourceConfig) -> Iterator[Any]:
         for search in searches_for(source):
@@ -77,7 +79,7 @@ class WorkdaySpider(PlatformSpider):
         root = self.api_root(source)
         body = {"appliedFacets": {}, "limit": PAGE_SIZE, "offset": offset, "searchText": search}
         headers = {"Accept-Language": "en-US", "Origin": root,
-                   "Referer": f"{root}/en-US/{source.identifiers['site']}"}
+                   "Referer": f"{root}/en-US/{segment(source.identifiers['site'])}"}
         return self.request(f"{root}{self.site_path(source)}/jobs", source, self.parse_list, method="POST",
                             body=body, headers=headers,
                             cb_kwargs={"search": search, "offset": offset, "total": total})
@@ -97,6 +99,7 @@ class WorkdaySpider(PlatformSpider):
             raise ShapeError("expected a 'jobPostings' list")
         if offset == 0:  # later pages' totals are unreliable (0 at offset 1980 on a 2000 board)
             total = int(page_total) if page_total is not None else None
+            self.expect_total(run, total, search=search)
         fresh = self.fresh_records(run, postings, [_path_of(posting) for posting in postings],
                                    search=search, offset=offset)
         if fresh is None:
@@ -142,7 +145,7 @@ class WorkdaySpider(PlatformSpider):
             source,
             external_id=posting_id(path),
             requisition_id=requisition,
-            url=f"{public_root}/en-US/{ids['site']}{path}",
+            url=f"{public_root}/en-US/{segment(ids['site'])}{path}",
             title=as_text(posting.get("title")),
             location=location,
             workplace_type=as_text(posting.get("remoteType")),
@@ -194,7 +197,12 @@ class WorkdaySpider(PlatformSpider):
 
 
 def _path_of(posting: Any) -> str | None:
+    """The posting's `externalPath`, made safe to append to the site's URL: rooted, no `..`
+    segment, `?` and `#` (and anything else outside a path) percent-encoded."""
     path = as_text(as_dict(posting).get("externalPath"))
     if path is None:
         return None
+    if ".." in path.split("/"):
+        raise ValueError(f"externalPath with a '..' segment: {path[:80]!r}")
+    path = quote(path, safe="/%-._~!$&'()*+,;=:@")
     return path if path.startswith("/") else f"/{path}"

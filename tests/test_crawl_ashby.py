@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
+from emr_jobs.cli import SOME_FAILED_EXIT
 from pipeline.models import CrawlRun, Posting, Source
 from spiders.ashby import AshbySpider
 from tests.conftest import FAST_CRAWL, fixture_reply, run_cli, write_registry
@@ -132,7 +133,7 @@ def test_crawl_stores_postings_and_outcomes(tmp_path, serve, db_url):
          "sources": [{"platform": "ashby", "token": key.split(":")[1], "base_url": server.url}]}
         for key in EXPECTED_STATUS])
     result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == SOME_FAILED_EXIT, result.stderr  # some boards are down
     assert all(request.query.get("includeCompensation") == ["true"] for request in server.requests
                if request.path.startswith("/posting-api/"))
     with Session(create_engine(db_url)) as session:

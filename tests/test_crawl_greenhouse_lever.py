@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from demo.server import Reply, RouteServer
+from emr_jobs.cli import SOME_FAILED_EXIT
 from pipeline.models import CrawlRun, Posting, PostingCertification, Source
 from tests.conftest import (
     FAST_CRAWL,
@@ -82,7 +83,7 @@ def crawled(request, tmp_path_factory):
 
 def test_crawl_stores_relevant_postings_with_pay_and_work_mode(crawled):
     db_url, _, result, _ = crawled
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == SOME_FAILED_EXIT, result.stderr  # some boards are down
     engine = create_engine(db_url)
     with Session(engine) as session:
         rows = {p.external_id: p for p in session.scalars(select(Posting))}
@@ -133,8 +134,9 @@ def test_each_source_records_its_outcome(crawled):
 
 def test_crawl_summary_table_is_printed(crawled):
     _, _, result, _ = crawled
-    assert re.search(r"greenhouse\s+5\s+1\s+1\s+0\s+2\s+1", result.stdout), result.stdout
-    assert re.search(r"lever\s+4\s+1\s+1\s+0\s+1\s+1", result.stdout), result.stdout
+    # platform, sources, ok, empty, partial, suspect, failed, drift
+    assert re.search(r"greenhouse\s+5\s+1\s+1\s+0\s+0\s+2\s+1", result.stdout), result.stdout
+    assert re.search(r"lever\s+4\s+1\s+1\s+0\s+0\s+1\s+1", result.stdout), result.stdout
 
 
 def test_recrawl_is_idempotent_and_only_touches_last_seen(crawled):
@@ -143,7 +145,7 @@ def test_recrawl_is_idempotent_and_only_touches_last_seen(crawled):
     with Session(engine) as session:
         before = {p.external_id: (p.id, p.first_seen, p.last_seen, p.content_hash) for p in session.scalars(select(Posting))}
     again = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
-    assert again.returncode == 0, again.stderr
+    assert again.returncode == SOME_FAILED_EXIT, again.stderr
     with Session(engine) as session:
         after = {p.external_id: (p.id, p.first_seen, p.last_seen, p.content_hash, p.closed_at)
                  for p in session.scalars(select(Posting))}

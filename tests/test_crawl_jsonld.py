@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from demo.server import Reply
+from emr_jobs.cli import SOME_FAILED_EXIT
 from pipeline.models import CrawlRun, Posting, Source
 from spiders.jsonld import JsonLdSpider
 from spiders.jsonld_fields import map_job_posting, parse_date
@@ -305,7 +306,7 @@ def test_crawl_stores_postings_and_outcomes(tmp_path, serve, db_url):
          "sources": [{"platform": "jsonld", "url": url, "base_url": server.url}]}
         for index, url in enumerate(EXPECTED_STATUS)])
     result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == SOME_FAILED_EXIT, result.stderr  # some boards are down
     assert "/careers/sitemap-pages.xml" not in {request.path for request in server.requests}
     with Session(create_engine(db_url)) as session:
         rows = {p.title: p for p in session.scalars(select(Posting))}

@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from demo.server import Reply
+from emr_jobs.cli import SOME_FAILED_EXIT
 from pipeline.models import CrawlRun, Posting, Source
 from spiders.smartrecruiters import SmartRecruitersSpider
 from tests.conftest import FAST_CRAWL, fixture_path, fixture_reply, run_cli, write_registry
@@ -165,7 +166,7 @@ def test_crawl_stores_postings_and_outcomes(tmp_path, serve, db_url):
          "sources": [{"platform": "smartrecruiters", "company": key.split(":")[1], "base_url": server.url}]}
         for key in EXPECTED_STATUS])
     result = run_cli("--db", db_url, "crawl", "--sources", str(registry), "--quiet", *FAST_CRAWL)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == SOME_FAILED_EXIT, result.stderr  # some boards are down
     assert not any(r.path.endswith("744000146422470") for r in server.requests)  # the nurse: no detail call
     with Session(create_engine(db_url)) as session:
         rows = {p.external_id: p for p in session.scalars(select(Posting))}
