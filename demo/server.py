@@ -9,7 +9,7 @@ import json
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,6 +20,7 @@ class Reply:
     status: int = 200
     body: bytes | str | Any = b""
     content_type: str = "application/json"
+    headers: dict[str, str] = field(default_factory=dict)
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -94,6 +95,8 @@ class RouteServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(payload)))
+                for name, value in reply.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
 

@@ -6,6 +6,8 @@ cannot restart."""
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +58,40 @@ def crawl_settings(database_url: str, overrides: dict[str, Any] | None = None) -
     return settings
 
 
+class _Interrupts:
+    """SIGINT and SIGTERM for the whole of a crawl, from before its crawlers are built: the first
+    stops the crawlers gracefully (each spider closes with reason "shutdown" and records its
+    sources as interrupted), a second stops the reactor at once. Scrapy's own handlers are only
+    installed once the reactor runs; a signal before that would land in whatever was importing."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.process: CrawlerProcess | None = None
+        self.previous: dict[int, Any] = {}
+
+    def __enter__(self) -> _Interrupts:
+        if threading.current_thread() is threading.main_thread():
+            self.previous = {signum: signal.signal(signum, self.handle) for signum in self.SIGNALS}
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for signum, handler in self.previous.items():
+            signal.signal(signum, handler)
+
+    def handle(self, signum: int, frame: Any) -> None:
+        from twisted.internet import reactor
+
+        self.count += 1
+        if self.process is None:
+            return
+        if self.count == 1:
+            reactor.callFromThread(self.process.stop)
+        else:
+            reactor.callFromThread(reactor.stop)
+
+
 def run_crawl(sources: Sequence[SourceConfig], database_url: str,
               overrides: dict[str, Any] | None = None) -> list[SourceOutcome]:
     """Crawl `sources` into `database_url`; the database must already be at head."""
@@ -65,15 +101,18 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
     unknown = sorted(set(by_platform) - set(SPIDER_CLASSES))
     if unknown:
         raise ValueError(f"no spider for platform(s): {', '.join(unknown)}")
-    process = CrawlerProcess(crawl_settings(database_url, overrides))
-    crawlers = []
-    for platform, platform_sources in sorted(by_platform.items()):
-        crawler = process.create_crawler(load_object(SPIDER_CLASSES[platform]))
-        process.crawl(crawler, sources=platform_sources)
-        crawlers.append(crawler)
-    if crawlers:
-        process.start()
-    interrupted = any(crawler.stats.get_value("finish_reason") == "shutdown" for crawler in crawlers)
+    with _Interrupts() as interrupts:
+        process = CrawlerProcess(crawl_settings(database_url, overrides))
+        crawlers = []
+        for platform, platform_sources in sorted(by_platform.items()):
+            crawler = process.create_crawler(load_object(SPIDER_CLASSES[platform]))
+            process.crawl(crawler, sources=platform_sources)
+            crawlers.append(crawler)
+        if crawlers and not interrupts.count:
+            interrupts.process = process
+            process.start(install_signal_handlers=False)
+    interrupted = interrupts.count > 0 or any(crawler.stats.get_value("finish_reason") == "shutdown"
+                                              for crawler in crawlers)
     outcomes = []
     for crawler, (platform, platform_sources) in zip(crawlers, sorted(by_platform.items()), strict=True):
         try:

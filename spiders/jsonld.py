@@ -1,8 +1,10 @@
 """schema.org `JobPosting` pages (what Google for Jobs reads): a source `url` is a sitemap, a
 career listing page or a job detail page. Sitemaps (also gzipped, also indexes, bounded depth) and
-listing pages lead to detail pages (bounded, same host); each detail page's JobPosting, from JSON-LD
-or microdata, becomes a posting. A fragment on the source URL (`.../sitemap.xml#/jobs/`) is a path
-hint: only URLs whose path contains it are followed."""
+listing pages (and their `rel="next"` pages) lead to detail pages (bounded, on the source's own
+hosts: any other link is skipped and counted); each detail page's JobPosting, from JSON-LD or
+microdata, becomes a posting. A job page whose JSON-LD block cannot be read is a partial crawl,
+never "no posting". A fragment on the source URL (`.../sitemap.xml#/jobs/`) is a path hint: only
+URLs whose path contains it are followed."""
 
 from __future__ import annotations
 
@@ -25,6 +27,7 @@ MAX_SITEMAP_DEPTH = 3
 MAX_CHILD_SITEMAPS = 50
 MAX_DETAIL_PAGES = 2000
 MAX_LISTING_LINKS = 300
+MAX_LISTING_PAGES = 50  # rel="next" pages followed from one listing page
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 SITEMAP_SNIFF_RE = re.compile(rb"<(?:[\w-]+:)?(urlset|sitemapindex)\b")
 JOB_WORD_RE = re.compile(r"(?:^|[/_.=-])(?:jobs?|careers?|positions?|openings?|vacanc(?:y|ies)|requisitions?|"
@@ -95,6 +98,41 @@ class JsonLdSpider(PlatformSpider):
             self.crawler.stats.inc_value("emr/jsonld/no_posting")
             raise ShapeError("the page has no JobPosting and no links to job pages")
         yield from self.follow_details(run, links)
+        yield from self.next_listing_page(run, response, page_number=1)
+
+    @guarded("failed")
+    def parse_listing(self, response, page_number: int) -> Iterator[Any]:
+        """A listing's later page: a missing one means the listing is incomplete (critical)."""
+        run = self.runs[response.meta["source_key"]]
+        if not isinstance(response, TextResponse):
+            raise UnparseableBody("a listing page that is not HTML")
+        page = self.read_page(response)
+        yield from self.follow_details(run, self.job_links(run.source, response, page))
+        yield from self.next_listing_page(run, response, page_number)
+
+    def next_listing_page(self, run: SourceRun, response, page_number: int) -> Iterator[Any]:
+        hrefs = response.xpath("//link[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href"
+                               " | //a[contains(concat(' ', normalize-space(@rel), ' '), ' next ')]/@href").getall()
+        for href in hrefs:
+            url = self.localize(run.source, urldefrag(response.urljoin(href.strip()))[0])
+            if not self.owns(run.source, url) or url in self.followed[run.source.key] or url == response.url:
+                continue
+            if page_number >= MAX_LISTING_PAGES:
+                run.record_error(f"stopped after {MAX_LISTING_PAGES} listing pages", kind="partial")
+                return
+            self.followed[run.source.key].add(url)
+            self.crawler.stats.inc_value("emr/jsonld/next_page")
+            yield self.request(url, run.source, self.parse_listing, headers={"Accept": HTML_ACCEPT},
+                               cb_kwargs={"page_number": page_number + 1})
+            return
+
+    def owns(self, source: SourceConfig, url: str) -> bool:
+        """An http(s) URL on one of the source's hosts; anything else is counted and skipped."""
+        parts = urlsplit(url)
+        if parts.scheme in ("http", "https") and (parts.hostname or "").lower() in self.allowed_hosts(source):
+            return True
+        self.crawler.stats.inc_value("emr/jsonld/offsite_link")
+        return False
 
     @guarded("partial")
     def parse_child_sitemap(self, response, depth: int = 1) -> Iterator[Any]:
@@ -110,6 +148,8 @@ class JsonLdSpider(PlatformSpider):
         if not isinstance(response, TextResponse):
             raise UnparseableBody("a job page that is not HTML")
         page = self.read_page(response)
+        if not page.postings and page.invalid:  # cut off or garbled: the posting may well be there
+            raise UnparseableBody(f"{page.invalid} JSON-LD block(s) could not be read")
         if not page.postings:
             self.crawler.stats.inc_value("emr/jsonld/no_posting")
             self.pages_without_posting[run.source.key] += 1
@@ -135,6 +175,7 @@ class JsonLdSpider(PlatformSpider):
             raise ShapeError(f"unexpected sitemap root {sitemap.type!r}")
         locations = [entry["loc"].strip() for entry in sitemap if isinstance(entry.get("loc"), str) and entry["loc"].strip()]
         locations = [self.localize(run.source, urljoin(url, loc)) for loc in locations]
+        locations = [location for location in locations if self.owns(run.source, location)]
         self.crawler.stats.inc_value(f"emr/jsonld/sitemap/{sitemap.type}")
         if sitemap.type == "sitemapindex":
             if depth + 1 > MAX_SITEMAP_DEPTH:
@@ -186,7 +227,7 @@ class JsonLdSpider(PlatformSpider):
         for candidate in candidates:
             url = self.localize(source, urldefrag(candidate)[0])
             parts = urlsplit(url)
-            if parts.scheme not in ("http", "https") or parts.netloc != here.netloc or url in links:
+            if parts.netloc != here.netloc or url in links or not self.owns(source, url):
                 continue
             if parts.path.rstrip("/") == here.path.rstrip("/") and not JOB_QUERY_RE.search(parts.query):
                 continue
