@@ -130,3 +130,67 @@ def test_crawl_run_is_recorded(engine):
     assert (run.status, run.http_errors, run.error) == ("failed", 2, "https://x/jobs: HTTP 503")
     assert run.stats["crawl"]["finish_reason"] == "finished"
     assert run.finished_at - run.started_at == timedelta(minutes=3)
+
+
+def test_last_seen_only_moves_forward_and_a_late_write_changes_nothing(engine):
+    ids = sync(engine)
+    writer = store.PostingWriter(engine)
+    writer.write([store.posting_row(raw("1"), normalized(20.0), ids, NIGHT_2)])
+    writer.write([store.posting_row(raw("1"), normalized(30.0), ids, NIGHT_1)])  # an older crawl, finishing late
+    writer.write([store.posting_row(raw("1"), normalized(20.0), ids, NIGHT_1)])  # unchanged, older
+    with Session(engine) as session:
+        posting = session.scalars(select(Posting)).one()
+        assert (posting.last_seen, posting.pay_min) == (NIGHT_2, 20.0)
+
+
+@pytest.mark.parametrize(("bad", "why"), [
+    ({"title": "x" * 600}, "cut to its column"),
+    ({"title": "Medical\x00Records Clerk", "raw": {"note": "a\x00b"}}, "NUL removed"),
+])
+def test_rows_are_cleaned_to_fit_the_database(engine, bad, why):
+    ids = sync(engine)
+    row = store.posting_row({**raw("1"), **bad}, normalized(), ids, NIGHT_1)
+    counts = store.PostingWriter(engine).write([row])
+    assert counts.inserted == 1, why
+    with Session(engine) as session:
+        posting = session.scalars(select(Posting)).one()
+        assert "\x00" not in posting.title and len(posting.title) <= 500
+
+
+def test_one_row_the_database_refuses_is_set_aside_and_the_batch_is_kept(engine):
+    from pipeline.durable import DurableWriter
+
+    ids = sync(engine)
+    rows = [store.posting_row(raw(str(n)), normalized(), ids, NIGHT_1) for n in range(7)]
+    rows[3]["title"] = None  # a row the database refuses (NOT NULL)
+    result = DurableWriter(store.PostingWriter(engine), retries=0).write(rows)
+    assert sorted(row["external_id"] for row in result.written) == ["0", "1", "2", "4", "5", "6"]
+    assert [row["external_id"] for row, _ in result.rejected] == ["3"]
+    with Session(engine) as session:
+        assert sorted(session.scalars(select(Posting.external_id))) == ["0", "1", "2", "4", "5", "6"]
+
+
+def test_a_passing_error_is_retried_and_a_lasting_one_raises(engine):
+    from sqlalchemy.exc import OperationalError
+
+    from pipeline.durable import DurableWriter, StoreUnavailable
+
+    ids = sync(engine)
+    writer = store.PostingWriter(engine)
+    failures = {"left": 2}
+    real_write = writer.write
+
+    def flaky(rows):
+        if failures["left"]:
+            failures["left"] -= 1
+            raise OperationalError("INSERT", {}, Exception("database is locked"))
+        return real_write(rows)
+
+    writer.write = flaky
+    waits: list[float] = []
+    rows = [store.posting_row(raw("1"), normalized(), ids, NIGHT_1)]
+    assert len(DurableWriter(writer, retries=3, retry_wait=0.5, sleep=waits.append).write(rows).written) == 1
+    assert waits == [0.5, 1.0]
+    failures["left"] = 5
+    with pytest.raises(StoreUnavailable, match="refused a batch 3 times"):
+        DurableWriter(writer, retries=2, retry_wait=0.1, sleep=waits.append).write(rows)
