@@ -51,6 +51,8 @@ class SourceRun:
     drifted: bool = False
     partial: bool = False
     drop_reasons: dict[str, int] = field(default_factory=dict)
+    filtered_reasons: dict[str, int] = field(default_factory=dict)  # not in the family, by relevance reason
+    notes: dict[str, Any] = field(default_factory=dict)  # platform facts of the crawl, e.g. a result cap
 
     @property
     def status(self) -> str:
@@ -74,6 +76,10 @@ class SourceRun:
         self.items_dropped += 1
         self.drop_reasons[reason] = self.drop_reasons.get(reason, 0) + 1
 
+    def count_filtered(self, reason: str) -> None:
+        self.items_filtered += 1
+        self.filtered_reasons[reason] = self.filtered_reasons.get(reason, 0) + 1
+
     def counters(self) -> dict[str, Any]:
         return {
             "listed": self.listed,
@@ -83,6 +89,8 @@ class SourceRun:
             "items_dropped": self.items_dropped,
             "http_errors": self.http_errors,
             "drop_reasons": dict(self.drop_reasons),
+            "filtered_reasons": dict(self.filtered_reasons),
+            **({"notes": dict(self.notes)} if self.notes else {}),
         }
 
 

@@ -42,12 +42,11 @@ def test_first_request_posts_all_four_keys_to_the_tenant_host(instance, host):
 
 
 @pytest.mark.parametrize(("search", "expected"), [
-    (None, ("health information", "medical records", "medical coder", "release of information",
-            "clinical documentation", "cancer registrar")),
-    ("coder", ("coder",)),
+    (None, ("",)),  # the whole board
+    ("coder", ("coder",)),  # an explicit narrowing
     ("*", ("",)),
 ])
-def test_searches_default_to_the_occupation_queries(search, expected):
+def test_searches_default_to_the_whole_board(search, expected):
     source = pinecrest(**({"search": search} if search else {}))
     assert searches_for(source) == expected
 
@@ -192,8 +191,18 @@ def test_a_broken_detail_keeps_the_listing():
 
 
 # --- one real crawl ----------------------------------------------------------------------------
-PINECREST_PAGES = {("health information", 0): "search_page0.json", ("health information", 20): "search_page1.json",
-                   ("health information", 40): "search_page2.json", ("medical records", 0): "search_medical_records.json"}
+PINECREST_PAGES = {("", 0): "search_page0.json", ("", 20): "search_page1.json", ("", 40): "search_page2.json"}
+
+
+def pinecrest_page(search: str, offset: int) -> bytes:
+    """The whole board: three recorded pages, the last one with the medical-records search's technician."""
+    name = PINECREST_PAGES.get((search, offset), "empty.json")
+    if (search, offset) != ("", 40):
+        return fixture_path("workday", name).read_bytes()
+    page = json.loads(fixture_path("workday", name).read_bytes())
+    extra = json.loads(fixture_path("workday", "search_medical_records.json").read_bytes())["jobPostings"]
+    page["jobPostings"] += [posting for posting in extra if posting["externalPath"].endswith("JR-20600")]
+    return json.dumps(page).encode()
 
 
 def list_reply(info, match):
@@ -204,7 +213,7 @@ def list_reply(info, match):
     name = {"quietvalley": "empty.json", "downtime": "maintenance.html", "reshaped": "drifted.json",
             "lakeview": "lakeview_search.json"}.get(tenant)
     if tenant == "pinecrest":
-        name = PINECREST_PAGES.get((body["searchText"], body["offset"]), "empty.json")
+        return Reply(200, pinecrest_page(body["searchText"], body["offset"]))
     return Reply(200, fixture_path("workday", name).read_bytes(),
                  "text/html" if name.endswith(".html") else "application/json")
 
@@ -241,7 +250,7 @@ def test_crawl_of_workday_tenants(tmp_path, serve, db_url):
     bodies = [info.json() for info in server.requests if info.method == "POST"]
     assert bodies and all(set(body) == {"appliedFacets", "limit", "offset", "searchText"} and body["limit"] == 20
                           for body in bodies)
-    assert sorted(b["offset"] for b in bodies if b["searchText"] == "health information") == [0, 20, 40]
+    assert sorted(b["offset"] for b in bodies if b["searchText"] == "") == [0, 20, 40]
     engine = create_engine(db_url)
     with Session(engine) as session:
         runs = {source.key.split(":")[1].split("/")[0]: run for run, source in session.execute(
