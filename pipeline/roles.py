@@ -105,7 +105,7 @@ _ROI_RE = re.compile(
     _I,
 )
 _RECORDS_RE = re.compile(
-    r"\b(?:medical records?|health records?|health information|\bHIM\b|\bHIS\b|(?:EHR|EMR) specialist|"
+    r"\b(?:medical records?|health records?|health information|\bHIMS?\b|\bHIS\b|(?:EHR|EMR) specialist|"
     r"electronic (?:health|medical) records? specialist|scanning|indexing|document imaging|imaging specialist|"
     r"chart (?:completion|analyst|retrieval|prep\w*|review)|charts?|record(?:s)? (?:clerk|technician|"
     r"specialist|coordinator|analyst|assistant)|abstract(?:or|ion)|MPI|master patient index|data integrity|"
