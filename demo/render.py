@@ -41,9 +41,11 @@ def description_html(employer: DemoEmployer, job: DemoJob) -> str:
     required = [code for code, strength in job.certs if strength == "required"]
     preferred = [code for code, strength in job.certs if strength == "preferred"]
     obtain = [code for code, strength in job.certs if strength == "obtain"]
+    duties = (f"<p>{html.escape(job.body)}</p>" if job.body else
+              "<ul><li>Maintain complete, accurate electronic health records</li>"
+              "<li>Respond to requests for records in line with HIPAA</li></ul>")
     parts = [f"<p>{html.escape(employer.name)} is hiring a {html.escape(job.title)} to join our team.</p>",
-             "<h3>What you will do</h3><ul><li>Maintain complete, accurate electronic health records</li>"
-             "<li>Respond to requests for records in line with HIPAA</li></ul>",
+             f"<h3>What you will do</h3>{duties}",
              "<h3>Required Qualifications</h3><ul><li>High school diploma or equivalent</li>"]
     parts += [f"<li>{code} certification required</li>" for code in required]
     parts += [f"<li>Must obtain {code} within 12 months of hire</li>" for code in obtain]
