@@ -20,6 +20,7 @@ class Reply:
     status: int = 200
     body: bytes | str | Any = b""
     content_type: str = "application/json"
+    headers: dict[str, str] | None = None  # more response headers, e.g. a redirect's Location
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -94,6 +95,8 @@ class RouteServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(payload)))
+                for name, value in (reply.headers or {}).items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
 

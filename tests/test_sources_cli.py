@@ -142,7 +142,7 @@ def test_list_a_registry_file(tmp_path, fmt, expected):
         assert list(csv.reader(io.StringIO(result.stdout))) == expected
     else:
         assert parse_table(result.stdout) == expected
-        assert result.stdout.rstrip().endswith("3 sources")
+        assert result.stdout.rstrip().endswith("2 employers, 3 sources")
 
 
 @pytest.mark.parametrize(("args", "code", "fragment"), [
