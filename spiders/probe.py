@@ -141,9 +141,14 @@ def _jsonld(source: SourceConfig) -> ProbeRequest:
     return ProbeRequest("GET", url, {"Accept": "text/html,application/xml;q=0.9,*/*;q=0.8"})
 
 
+def _icims(source: SourceConfig) -> ProbeRequest:
+    root = _root(source, f"https://{source.identifiers['host']}")
+    return ProbeRequest("GET", f"{root}/jobs/search?ss=1&in_iframe=1&pr=0", {"Accept": "text/html"})
+
+
 REQUEST_BUILDERS: dict[str, Callable[[SourceConfig], ProbeRequest]] = {
     "greenhouse": _greenhouse, "lever": _lever, "ashby": _ashby, "smartrecruiters": _smartrecruiters,
-    "workday": _workday, "oracle": _oracle, "usajobs": _usajobs, "jsonld": _jsonld,
+    "workday": _workday, "oracle": _oracle, "usajobs": _usajobs, "jsonld": _jsonld, "icims": _icims,
 }
 
 
@@ -153,6 +158,13 @@ def _count_postings(platform: str, body: bytes) -> int:
         text = body.decode("utf-8", "replace")
         markers = ("JobPosting", "<loc>", "<urlset", "<sitemapindex")
         return sum(text.count(marker) for marker in markers)
+    if platform == "icims":
+        from spiders.icims import _JOB_LINK_RE
+
+        text = body.decode("utf-8", "replace")
+        if "icims" not in text.lower():
+            raise ValueError("not an iCIMS page")
+        return len({match["id"] for match in _JOB_LINK_RE.finditer(text)})
     data = json.loads(body)
     if platform == "greenhouse":
         return len(data["jobs"])

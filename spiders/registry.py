@@ -27,6 +27,7 @@ PLATFORM_IDENTIFIERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "oracle": (("host", "site_number"), ("keyword",)),
     "usajobs": ((), ("keyword", "series", "organization", "location")),
     "jsonld": (("url",), ()),
+    "icims": (("host",), ()),
 }
 SOURCE_KEYS = {"platform", "base_url", "enabled", "verified", "note"}
 EMPLOYER_KEYS = {"slug", "name", "employer_type", "hq_state", "verified", "note", "sources"}
