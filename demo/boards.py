@@ -73,6 +73,7 @@ EMPLOYERS = (
     DemoEmployer("canyon-ridge-health", "Canyon Ridge Health", "hospital", "workday", {"tenant": "canyonridge", "instance": "wd5", "site": "CanyonRidgeCareers"}, "Tucson", "AZ"),
     DemoEmployer("bluebonnet-medical-center", "Bluebonnet Regional Medical Center", "hospital", "oracle", {"host": "bluebonnet.fa.us2.oraclecloud.com", "site_number": "CX_1"}, "Waco", "TX"),
     DemoEmployer("northern-plains-federal-health", "Northern Plains Federal Health Service", "government", "usajobs", {"organization": "NPFH", "series": "0675"}, "Billings", "MT"),
+    DemoEmployer("lone-star-regional", "Lone Star Regional Medical Center", "hospital", "icims", {"host": "careers-lonestar.icims.com"}, "Amarillo", "TX"),
 )
 
 # (title, role, typical hourly band)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from demo.boards import NOW, DemoBoard, DemoEmployer, DemoJob
-from demo.render import all_routes
+from demo.render import all_routes, icims_base_path
 from demo.server import RequestInfo, RouteServer
 
 HIM = "Health Information Management"
@@ -91,6 +91,7 @@ MARKET = (
     ("juniper-health", "smartrecruiters", {"company": "JuniperHealth1"}, 1, 1),
     ("copperline-roi", "ashby", {"token": "copperline-roi"}, 1, 1),
     ("magnolia-hospital", "jsonld", {"url": "http://placeholder/magnolia/careers/sitemap.xml"}, 1, 1),
+    ("bayside-medical-center", "icims", {"host": "careers-bayside.icims.com"}, 2, 2),
 )
 LARGE_TENANT_POSTINGS = 2500
 RESULT_CAP = 2000
@@ -167,7 +168,8 @@ def _large_tenant(rng: random.Random, labels: dict[str, bool]) -> DemoBoard:
 
 def market_registry_document(boards: list[DemoBoard], base_url: str) -> dict[str, Any]:
     employers = [{"slug": b.employer.slug, "name": b.employer.name, "employer_type": b.employer.employer_type,
-                  "sources": [{"platform": b.employer.platform, **b.employer.identifiers, "base_url": base_url}]}
+                  "sources": [{"platform": b.employer.platform, **b.employer.identifiers,
+                               "base_url": base_url + (icims_base_path(b.employer) if b.employer.platform == "icims" else "")}]}
                  for b in boards]
     employers.append({"slug": "closed-clinic", "name": "Closed Clinic", "employer_type": "hospital",
                       "sources": [{"platform": "workday", **DEAD_TENANT, "base_url": base_url}]})
@@ -180,12 +182,13 @@ def is_detail_request(platform: str, info: RequestInfo) -> bool:
             "oracle": lambda: info.path.endswith("recruitingCEJobRequisitionDetails"),
             "greenhouse": lambda: re.search(r"/jobs/\d+$", info.path) is not None,
             "smartrecruiters": lambda: re.search(r"/postings/\d+$", info.path) is not None,
-            "jsonld": lambda: "/careers/jobs/" in info.path}.get(platform, lambda: False)()
+            "jsonld": lambda: "/careers/jobs/" in info.path,
+            "icims": lambda: info.path.endswith("/job")}.get(platform, lambda: False)()
 
 
 def platform_of_request(info: RequestInfo) -> str:
     path = info.path
-    for platform, pattern in (("workday", r"^/wday/"), ("oracle", r"^/hcmRestApi/"), ("greenhouse", r"^/v1/boards/"),
+    for platform, pattern in (("icims", r"^/icims/"), ("workday", r"^/wday/"), ("oracle", r"^/hcmRestApi/"), ("greenhouse", r"^/v1/boards/"),
                               ("lever", r"^/v0/postings/"), ("smartrecruiters", r"^/v1/companies/"),
                               ("ashby", r"^/posting-api/"), ("usajobs", r"^/api/Search"), ("jsonld", r"/careers")):
         if re.search(pattern, path):
@@ -266,6 +269,7 @@ def _stored_by_job(boards: list[DemoBoard], stored: set[tuple[str, str, str]]) -
         "workday": lambda employer, job: workday_path(job).rsplit("_", 1)[-1],
         "oracle": lambda employer, job: str(oracle_requisition(job)["Id"]),
         "usajobs": lambda employer, job: usajobs_item(employer, job)["MatchedObjectId"],
+        "icims": lambda employer, job: str(numeric_id(job)),
     }
     stored_ids = {(platform, posting_id) for platform, _title, posting_id in stored}
     return {job.job_id for board in boards for job in board.jobs

@@ -95,6 +95,9 @@ class RouteServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(payload)))
+                # HTTP/1.0: the server closes every connection; saying so keeps a client from reusing
+                # one that is closing (a POST on it would fail, and POSTs are not retried)
+                self.send_header("Connection", "close")
                 for name, value in (reply.headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
