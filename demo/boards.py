@@ -36,13 +36,16 @@ class DemoJob:
     certs: tuple[tuple[str, str], ...]  # (code, "required" | "preferred" | "obtain")
     employment: str
     posted_at: datetime
-    body: str = ""
+    body: str = ""  # the duties paragraph, when a job's description must say more than the generic one
+    family: str = "Health Information Management"  # the job family group a Workday tenant facets by
+    series: str = "0675"  # the federal occupational series (USAJOBS JobCategory)
 
 
 @dataclass
 class DemoBoard:
     employer: DemoEmployer
     jobs: list[DemoJob] = field(default_factory=list)
+    result_cap: int | None = None  # a Workday tenant's paging cap: offsets past it serve page 0 again
 
 
 EMPLOYERS = (
@@ -70,6 +73,7 @@ EMPLOYERS = (
     DemoEmployer("canyon-ridge-health", "Canyon Ridge Health", "hospital", "workday", {"tenant": "canyonridge", "instance": "wd5", "site": "CanyonRidgeCareers"}, "Tucson", "AZ"),
     DemoEmployer("bluebonnet-medical-center", "Bluebonnet Regional Medical Center", "hospital", "oracle", {"host": "bluebonnet.fa.us2.oraclecloud.com", "site_number": "CX_1"}, "Waco", "TX"),
     DemoEmployer("northern-plains-federal-health", "Northern Plains Federal Health Service", "government", "usajobs", {"organization": "NPFH", "series": "0675"}, "Billings", "MT"),
+    DemoEmployer("lone-star-regional", "Lone Star Regional Medical Center", "hospital", "icims", {"host": "careers-lonestar.icims.com"}, "Amarillo", "TX"),
 )
 
 # (title, role, typical hourly band)

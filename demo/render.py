@@ -41,9 +41,11 @@ def description_html(employer: DemoEmployer, job: DemoJob) -> str:
     required = [code for code, strength in job.certs if strength == "required"]
     preferred = [code for code, strength in job.certs if strength == "preferred"]
     obtain = [code for code, strength in job.certs if strength == "obtain"]
+    duties = (f"<p>{html.escape(job.body)}</p>" if job.body else
+              "<ul><li>Maintain complete, accurate electronic health records</li>"
+              "<li>Respond to requests for records in line with HIPAA</li></ul>")
     parts = [f"<p>{html.escape(employer.name)} is hiring a {html.escape(job.title)} to join our team.</p>",
-             "<h3>What you will do</h3><ul><li>Maintain complete, accurate electronic health records</li>"
-             "<li>Respond to requests for records in line with HIPAA</li></ul>",
+             f"<h3>What you will do</h3>{duties}",
              "<h3>Required Qualifications</h3><ul><li>High school diploma or equivalent</li>"]
     parts += [f"<li>{code} certification required</li>" for code in required]
     parts += [f"<li>Must obtain {code} within 12 months of hire</li>" for code in obtain]
@@ -308,7 +310,59 @@ def jsonld_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
             ("GET", r"/(?P<site>[^/]+)/careers/jobs/(?P<job_id>[^/]+)", page)]
 
 
-ROUTE_BUILDERS = (greenhouse_routes, lever_routes, smartrecruiters_routes, ashby_routes, jsonld_routes,
+# --- iCIMS portals ------------------------------------------------------------------------------
+ICIMS_PAGE_SIZE = 20  # rows a portal's search page shows
+
+
+def icims_base_path(employer: DemoEmployer) -> str:
+    """The path under which the demo server serves an iCIMS portal (its registry base_url's path)."""
+    return f"/icims/{employer.identifiers['host']}"
+
+
+def icims_slug(job: DemoJob) -> str:
+    return "-".join(part for part in "".join(c.lower() if c.isalnum() else " " for c in job.title).split())
+
+
+def icims_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
+    """Search pages (`pr` from 0, the whole portal, no keyword honoured here) and job pages with
+    JobPosting markup, as iCIMS portals serve them with `in_iframe=1`."""
+    by_host = {b.employer.identifiers.get("host"): b for b in boards if b.employer.platform == "icims"}
+
+    def search(info: RequestInfo, match) -> Reply:
+        found = by_host.get(match["host"])
+        if found is None:
+            return Reply(404, "<html><body>Not found</body></html>", "text/html")
+        page = int(info.query.get("pr", ["0"])[0])
+        jobs = found.jobs[page * ICIMS_PAGE_SIZE:(page + 1) * ICIMS_PAGE_SIZE]
+        root = f"https://{match['host']}"
+        rows = "".join(
+            f'<div class="row"><div class="col-xs-12 title"><a href="{root}/jobs/{numeric_id(job)}/{icims_slug(job)}'
+            f'/job?in_iframe=1" class="iCIMS_Anchor" title="{numeric_id(job)} - {html.escape(job.title)}">'
+            f'<span class="sr-only field-label">Title</span><h3>{html.escape(job.title)}</h3></a></div>'
+            f'<div class="col-xs-6 header left"><span>US-{job.state}-{html.escape(job.city)}</span></div></div>'
+            for job in jobs)
+        more = (page + 1) * ICIMS_PAGE_SIZE < len(found.jobs)
+        pager = (f'<a href="{root}/jobs/search?pr={page + 1}&amp;in_iframe=1" class="glyphicons chevron-right">'
+                 '</a>' if more else '<a class="glyphicons chevron-right disabled"></a>')
+        return Reply(200, f'<html><body class="iCIMS_MainWrapper"><div class="container-fluid iCIMS_JobsTable">{rows}'
+                          f'</div><div class="iCIMS_Paging">{pager}</div></body></html>', "text/html; charset=utf-8")
+
+    def page(info: RequestInfo, match) -> Reply:
+        found = by_host.get(match["host"])
+        job = next((j for j in (found.jobs if found else []) if str(numeric_id(j)) == match["job_id"]), None)
+        if job is None:
+            return Reply(404, "<html><body>Not found</body></html>", "text/html")
+        url = f"https://{match['host']}/jobs/{match['job_id']}/{icims_slug(job)}/job"
+        block = json.dumps(job_posting_jsonld(found.employer, job, url)).replace("</", "<\\/")
+        return Reply(200, f'<html><head><script type="application/ld+json">{block}</script></head>'
+                          f'<body class="iCIMS_MainWrapper"><h1>{html.escape(job.title)}</h1></body></html>',
+                     "text/html; charset=utf-8")
+
+    return [("GET", r"/icims/(?P<host>[^/]+)/jobs/search", search),
+            ("GET", r"/icims/(?P<host>[^/]+)/jobs/(?P<job_id>\d+)/[^/]+/job", page)]
+
+
+ROUTE_BUILDERS = (greenhouse_routes, lever_routes, smartrecruiters_routes, ashby_routes, jsonld_routes, icims_routes,
                   workday_routes, oracle_routes, usajobs_routes)
 
 

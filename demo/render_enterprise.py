@@ -1,13 +1,18 @@
 """Render demo jobs as Workday CXS, Oracle Recruiting Cloud and USAJOBS send them, with routes.
 
-These platforms search (Workday `searchText`, Oracle `keyword`): a job matches when a word of the
-query appears in its title or description, loosely, as the real searches do. None of them has a
-structured pay field except USAJOBS, so on Workday and Oracle the pay always sits in the text.
+These platforms search (Workday `searchText`, Oracle `keyword`, USAJOBS `Keyword`) like a plain
+keyword engine on titles only: a job matches when every word of the query is a word of its title, so
+a keyword crawl finds only the titles that happen to contain its phrases. Workday also filters by
+`appliedFacets`, returns job family group and location facets with counts, and, for a board with a
+`result_cap`, reports at most the cap as `total` and serves page 0 again past it, as large tenants
+do. USAJOBS filters by `JobCategoryCode` (series) and `Organization`. None of them has a structured
+pay field except USAJOBS, so on Workday and Oracle the pay always sits in the text.
 """
 
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
@@ -24,6 +29,9 @@ STATE_NAMES = {"AZ": "Arizona", "CA": "California", "CO": "Colorado", "FL": "Flo
                "MT": "Montana", "NC": "North Carolina", "OH": "Ohio", "TN": "Tennessee", "TX": "Texas",
                "WA": "Washington", "NM": "New Mexico"}
 EASTERN = ZoneInfo("America/New_York")
+SERIES_NAMES = {"0675": "Medical Records Technician", "0669": "Medical Records Administration",
+                "2210": "Information Technology Management", "0301": "Miscellaneous Administration And Program",
+                "0303": "Miscellaneous Clerk And Assistant", "0610": "Nurse", "0679": "Medical Support Assistance"}
 
 
 def _base():
@@ -42,9 +50,34 @@ def _description(employer: DemoEmployer, job: DemoJob) -> str:
 
 
 def _matches(employer: DemoEmployer, job: DemoJob, query: str | None) -> bool:
-    words = [word for word in re.findall(r"[a-z]+", (query or "").lower()) if len(word) > 3]
-    haystack = f"{job.title} {_base().description_html(employer, job)}".lower()
-    return not words or any(word in haystack for word in words)
+    """A plain keyword search on the title: every word of the query is a word of the title."""
+    words = re.findall(r"[a-z0-9]+", (query or "").lower())
+    title_words = set(re.findall(r"[a-z0-9]+", job.title.lower()))
+    return all(word in title_words for word in words)
+
+
+def _facet_id(descriptor: str) -> str:
+    return f"{zlib.crc32(descriptor.encode()):08x}"
+
+
+def _workday_location(job: DemoJob) -> str:
+    return "Remote - USA" if job.work_mode == "remote" else f"{job.city}, {job.state}"
+
+
+WORKDAY_FACETS = {"jobFamilyGroup": lambda job: job.family, "locations": _workday_location}
+
+
+def workday_facets(jobs: list[DemoJob]) -> list[dict]:
+    """The facets a tenant returns with a search: job family group, and locations under a group."""
+    def values(key) -> list[dict]:
+        counts: dict[str, int] = {}
+        for job in jobs:
+            counts[key(job)] = counts.get(key(job), 0) + 1
+        return [{"descriptor": name, "id": _facet_id(name), "count": count} for name, count in sorted(counts.items())]
+
+    return [{"facetParameter": "jobFamilyGroup", "descriptor": "Job Category", "values": values(lambda j: j.family)},
+            {"facetParameter": "locationMainGroup", "values": [
+                {"facetParameter": "locations", "descriptor": "Locations", "values": values(_workday_location)}]}]
 
 
 def _slug(text: str) -> str:
@@ -95,11 +128,18 @@ def workday_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
             return Reply(422, {"errorCode": "HTTP_422", "message": "Unprocessable Entity"})
         if found is None:
             return Reply(404, {"errorCode": "S22", "message": "Not found"})
-        jobs = [job for job in found.jobs if _matches(found.employer, job, body["searchText"])]
+        applied = body["appliedFacets"] if isinstance(body["appliedFacets"], dict) else {}
+        jobs = [job for job in found.jobs if _matches(found.employer, job, body["searchText"])
+                and all(_facet_id(WORKDAY_FACETS[name](job)) in ids
+                        for name, ids in applied.items() if name in WORKDAY_FACETS)]
         offset, limit = int(body["offset"]), int(body["limit"])
+        cap = found.result_cap
+        if cap is not None and offset >= cap:
+            offset = 0  # past the cap, the tenant serves page 0 again
+        total = min(len(jobs), cap) if cap is not None else len(jobs)
         page = [workday_listing(job) for job in jobs[offset:offset + limit]]
-        return Reply(200, {"total": len(jobs) if offset == 0 else 0, "jobPostings": page, "facets": [],
-                           "userAuthenticated": False})
+        return Reply(200, {"total": total if offset == 0 else 0, "jobPostings": page,
+                           "facets": workday_facets(jobs), "userAuthenticated": False})
 
     def detail(info: RequestInfo, match) -> Reply:
         found = by_tenant.get(match["tenant"])
@@ -189,7 +229,8 @@ def usajobs_item(employer: DemoEmployer, job: DemoJob) -> dict:
         "PositionURI": f"https://www.usajobs.gov:443/GetJob/ViewDetails/{object_id}",
         "PositionLocationDisplay": place["LocationName"], "PositionLocation": [place],
         "OrganizationName": employer.name, "DepartmentName": "Department of Demonstration Affairs",
-        "JobCategory": [{"Name": "Medical Records Technician", "Code": "0675"}], "JobGrade": [{"Code": "GS"}],
+        "JobCategory": [{"Name": SERIES_NAMES.get(job.series, "Miscellaneous"), "Code": job.series}],
+        "JobGrade": [{"Code": "GS"}],
         "PositionSchedule": [{"Name": name, "Code": code}], "QualificationSummary": "",
         "PositionRemuneration": pay, "PublicationStartDate": posted.strftime("%Y-%m-%dT%H:%M:%S.0000"),
         "ApplicationCloseDate": closes.strftime("%Y-%m-%dT23:59:59.9970"),
@@ -202,7 +243,10 @@ def usajobs_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
 
     def search(info: RequestInfo, match) -> Reply:
         found = by_organization.get(info.query.get("Organization", [""])[0])
-        jobs = found.jobs if found else []
+        series = info.query.get("JobCategoryCode", [""])[0]
+        keyword = info.query.get("Keyword", [""])[0]
+        jobs = [job for job in (found.jobs if found else [])
+                if (not series or job.series in series.split(";")) and _matches(found.employer, job, keyword)]
         page, per_page = int(info.query.get("Page", ["1"])[0]), int(info.query.get("ResultsPerPage", ["25"])[0])
         per_page = min(per_page, 5)  # small pages, so that the demo pages too
         items = [usajobs_item(found.employer, job) for job in jobs[(page - 1) * per_page:page * per_page]]

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from demo.boards import DemoBoard, build_boards
-from demo.render import all_routes
+from demo.render import all_routes, icims_base_path
 from demo.server import RouteServer
 from pipeline.db import upgrade
 from spiders.crawl import SourceOutcome, run_crawl
@@ -25,7 +25,8 @@ def demo_registry(boards: list[DemoBoard], base_url: str) -> Registry:
     document = {"employers": [
         {"slug": b.employer.slug, "name": b.employer.name, "employer_type": b.employer.employer_type,
          "hq_state": b.employer.state,
-         "sources": [{"platform": b.employer.platform, **b.employer.identifiers, "base_url": base_url}]}
+         "sources": [{"platform": b.employer.platform, **b.employer.identifiers,
+                      "base_url": base_url + (icims_base_path(b.employer) if b.employer.platform == "icims" else "")}]}
         for b in boards]}
     problems: list[str] = []
     registry = parse_registry(document, problems)

@@ -9,7 +9,7 @@ import json
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -20,7 +20,7 @@ class Reply:
     status: int = 200
     body: bytes | str | Any = b""
     content_type: str = "application/json"
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] | None = None  # more response headers, e.g. a redirect's Location
 
     def payload(self) -> bytes:
         if isinstance(self.body, bytes):
@@ -95,7 +95,10 @@ class RouteServer:
                 self.send_response(reply.status)
                 self.send_header("Content-Type", reply.content_type)
                 self.send_header("Content-Length", str(len(payload)))
-                for name, value in reply.headers.items():
+                # HTTP/1.0: the server closes every connection; saying so keeps a client from reusing
+                # one that is closing (a POST on it would fail, and POSTs are not retried)
+                self.send_header("Connection", "close")
+                for name, value in (reply.headers or {}).items():
                     self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)

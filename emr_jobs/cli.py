@@ -207,6 +207,16 @@ def _add_sources_parser(commands) -> None:
     listing.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
     validate = actions.add_parser("validate", help="check a registry file; list every problem")
     validate.add_argument("file", nargs="?", metavar="FILE", help="registry file (default: the bundled registry)")
+    probe = actions.add_parser("probe", help="one cheap request per source: live, empty, moved or dead, "
+                               "written to the registry's .probe.json beside it")
+    probe.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+                       help="only this platform (repeatable)")
+    probe.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
+    probe.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
+    probe.add_argument("--results", metavar="FILE",
+                       help="where the facts go (default: the registry's name with .probe.json)")
+    probe.add_argument("--no-write", action="store_true", help="print only; record nothing")
+    probe.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="per request (default 10)")
     health = actions.add_parser("health", help="each source's recent crawl runs, from the database")
     health.add_argument("--limit", type=int, default=10, metavar="N", help="runs per source to count (default 10)")
     health.add_argument("--sources", metavar="FILE",
@@ -219,6 +229,8 @@ def cmd_sources(args) -> int:
     if args.sources_command == "validate":
         print(registry_summary(load_registry(args.file)))
         return 0
+    if args.sources_command == "probe":
+        return cmd_sources_probe(args)
     if args.sources_command == "list":
         from emr_jobs.sources_report import print_source_list
 
@@ -240,6 +252,34 @@ def cmd_sources(args) -> int:
         health += never_crawled(health, registry.sources)
     print_health(health, args.limit)
     return 0
+
+
+def cmd_sources_probe(args) -> int:
+    """One line per source; exit 0 when every probe learnt a fact (live, empty, moved, dead), else 1."""
+    from spiders.probe import FACTS, probe_sources, results_path, write_results
+
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout must be positive, got {args.timeout}")
+    registry = load_registry(args.sources)
+    sources = registry.select(platforms=args.platform, employers=args.employer, include_disabled=True)
+    if not sources:
+        raise UsageError("no sources match the filters")
+    results = probe_sources(sources, timeout=args.timeout)
+    for result in results:
+        print(result.line(), flush=True)
+    counts: dict[str, int] = {}
+    for result in results:
+        counts[result.outcome] = counts.get(result.outcome, 0) + 1
+    summary = ", ".join(f"{count} {outcome}" for outcome, count in sorted(counts.items()))
+    if not args.no_write:
+        path = Path(args.results) if args.results else results_path(args.sources)
+        try:
+            write_results(path, results)
+        except OSError as exc:
+            return _fail(f"cannot write {path}: {exc.strerror or exc}", 1)
+        summary += f"; recorded in {path}"
+    print(f"{len(results)} sources probed: {summary}")
+    return 0 if all(result.outcome in FACTS for result in results) else 1
 
 
 HANDLERS = {

@@ -25,7 +25,7 @@ def print_source_list(rows: Sequence[dict[str, Any]], fmt: str) -> None:
         return
     print(render_table(SOURCE_LIST_COLUMNS, [[_yes_no(row[column]) for column in SOURCE_LIST_COLUMNS]
                                              for row in rows]))
-    print(f"{len(rows)} sources")
+    print(f"{len({row['employer'] for row in rows})} employers, {len(rows)} sources")
 
 
 def print_health(health: Sequence[SourceHealth], limit: int) -> None:

@@ -61,7 +61,7 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
     fields["title"] = title
     fields["location"] = _guarded("location_text", decisions, lambda: _text_field(raw, "location"), "")
 
-    role = _guarded("role", decisions, lambda: normalize_role(title, description), RoleResult(False, None))
+    role = _guarded("role", decisions, lambda: normalize_role(title, description, _occupation_codes(raw)), RoleResult(False, None))
     pay = _guarded("pay", decisions, lambda: normalize_pay(fields, description), PayResult(None))
     work_mode = _guarded("work_mode", decisions, lambda: normalize_work_mode(fields, description),
                          WorkModeResult("unknown"))
@@ -106,4 +106,13 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
         description_text=description,
         evidence=evidence,
         decisions=decisions,
+        relevance_reason=role.reason,
     )
+
+
+def _occupation_codes(raw: Mapping[str, Any]) -> list[str]:
+    """The posting's occupational series codes (USAJOBS JobCategory), when the platform gives them."""
+    codes = raw.get("occupation_codes")
+    if isinstance(codes, str):
+        return [codes]
+    return [str(code) for code in codes if isinstance(code, str | int)] if isinstance(codes, list | tuple) else []

@@ -21,7 +21,7 @@ from pipeline.db import make_engine
 from pipeline.durable import DurableWriter, StoreUnavailable
 from pipeline.normalize import normalize
 from pipeline.posting import NormalizedPosting
-from pipeline.roles import is_relevant_title
+from pipeline.roles import REASON_NO_SIGNAL, title_decision
 from pipeline.vocabulary import CLOSING_STATUSES
 
 logger = logging.getLogger(__name__)
@@ -49,10 +49,12 @@ class _Stage:
         return self.crawler.spider.runs[source_key]
 
     def drop(self, source_key: str, reason: str, *, filtered: bool = False, log_level: str = "DEBUG"):
+        """`filtered`: not in the family, `reason` being the relevance reason (pipeline.roles DROP_REASONS)."""
         run = self.run_of(source_key)
         if filtered:
-            run.items_filtered += 1
+            run.count_filtered(reason)
             self.stats.inc_value("emr/relevance/dropped")
+            self.stats.inc_value(f"emr/relevance/dropped/{reason}")
         else:
             run.count_drop(reason)
             self.stats.inc_value(f"emr/dropped/{reason}")
@@ -63,8 +65,9 @@ class RelevancePipeline(_Stage):
     """Drop postings whose title alone says they are not medical-records work."""
 
     def process_item(self, item):
-        if is_relevant_title(str(item.get("title") or "")) is False:
-            raise self.drop(item["source_key"], "irrelevant_title", filtered=True)
+        decision = title_decision(str(item.get("title") or ""))
+        if decision.relevant is False:
+            raise self.drop(item["source_key"], decision.reason or REASON_NO_SIGNAL, filtered=True)
         return item
 
 
@@ -77,7 +80,7 @@ class NormalizePipeline(_Stage):
         for decision in normalized.decisions:
             self.stats.inc_value(decision)
         if not normalized.relevant:
-            raise self.drop(item["source_key"], "irrelevant", filtered=True)
+            raise self.drop(item["source_key"], normalized.relevance_reason or REASON_NO_SIGNAL, filtered=True)
         self.stats.inc_value("emr/relevance/kept")
         return StagedPosting(raw=raw, normalized=normalized)
 

@@ -84,3 +84,4 @@ class NormalizedPosting:
     # Stats keys for the decisions taken, e.g. "emr/pay/from_text", "emr/pay/dropped/out_of_band",
     # "emr/cert/unmapped/CHDS"; the crawl pipeline increments each in Scrapy stats.
     decisions: list[str] = field(default_factory=list)
+    relevance_reason: str | None = None  # why not relevant (pipeline.roles DROP_REASONS), None when relevant

@@ -11,14 +11,36 @@ import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, case, delete, func, select, tuple_, update
+from sqlalchemy import (
+    JSON,
+    Engine,
+    Float,
+    Integer,
+    String,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from pipeline.models import Certification, CrawlRun, Employer, Posting, PostingCertification, Source
+from pipeline.models import (
+    Certification,
+    CrawlRun,
+    Employer,
+    Posting,
+    PostingCertification,
+    Source,
+    UTCDateTime,
+)
 from pipeline.posting import NormalizedPosting
 
 # Posting columns whose change makes a new content hash (and so a rewrite of the row).
@@ -154,70 +176,151 @@ class WriteCounts:
 
 
 class PostingWriter:
-    """Batched posting upserts: one query to read existing hashes, one upsert for new and changed
-    rows, one update that only touches `last_seen` (and reopens) for unchanged rows."""
+    """Batched posting upserts in Core statements whose parameter sets all have the same keys, so
+    that the driver sends each as one multi-row statement:
+
+    1. the stored id, hash and last_seen of the batch's postings (by source and id: the unique index);
+    2. one UPDATE that touches `last_seen` (and reopens) the unchanged ones;
+    3. one INSERT ... ON CONFLICT DO UPDATE for the new and changed ones (an executemany: a multi-row
+       statement with RETURNING would make the driver parse thousands of placeholders per batch),
+       which leaves alone a stored row seen later than this write, then their ids read back as in 1;
+    4. their certification links: one DELETE, one INSERT."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.insert = dialect_insert(engine)
+        self.postings = Posting.__table__
+        self.links = PostingCertification.__table__
         with Session(engine) as session:
             self.cert_ids = dict(session.execute(select(Certification.code, Certification.id)).all())
+        stmt = self.insert(self.postings)
+        updated = {name: stmt.excluded[name] for name in (*CONTENT_COLUMNS, "content_hash", "last_seen", "raw")}
+        updated["closed_at"] = None
+        self.upsert = stmt.on_conflict_do_update(index_elements=["source_id", "external_id"], set_=updated,
+                                                 where=self.postings.c.last_seen <= stmt.excluded.last_seen)
 
     def write(self, rows: list[dict[str, Any]]) -> WriteCounts:
         counts = WriteCounts()
         if not rows:
             return counts
         rows = list({(r["source_id"], r["external_id"]): r for r in rows}.values())  # last one wins
-        keys = [(r["source_id"], r["external_id"]) for r in rows]
-        with Session(self.engine) as session, session.begin():
-            existing = {
-                (source_id, external_id): (posting_id, digest)
-                for posting_id, source_id, external_id, digest in session.execute(
-                    select(Posting.id, Posting.source_id, Posting.external_id, Posting.content_hash)
-                    .where(tuple_(Posting.source_id, Posting.external_id).in_(keys)))
-            }
-            changed = [r for r in rows if existing.get((r["source_id"], r["external_id"]), (None, None))[1] != r["content_hash"]]
+        with self.engine.begin() as connection:
+            stored = self._stored(connection, rows)
             unchanged: dict[datetime, list[int]] = {}  # seen_at -> posting ids
-            for k, r in zip(keys, rows, strict=True):
-                if k in existing and existing[k][1] == r["content_hash"]:
-                    unchanged.setdefault(r["last_seen"], []).append(existing[k][0])
-            counts.unchanged = sum(len(ids) for ids in unchanged.values())
-            counts.updated = sum(1 for r in changed if (r["source_id"], r["external_id"]) in existing)
-            counts.inserted = len(changed) - counts.updated
-            if changed:
-                self._upsert(session, changed)
+            to_write = []
+            for row in rows:
+                found = stored.get((row["source_id"], row["external_id"]))
+                if found is not None and found[1] == row["content_hash"]:
+                    unchanged.setdefault(row["last_seen"], []).append(found[0])
+                else:
+                    to_write.append(row)
             for seen_at, posting_ids in unchanged.items():
-                session.execute(update(Posting).where(Posting.id.in_(posting_ids), Posting.last_seen <= seen_at)
-                                .values(last_seen=seen_at, closed_at=None))
+                counts.unchanged += connection.execute(
+                    update(self.postings).where(self.postings.c.id.in_(posting_ids),
+                                                self.postings.c.last_seen <= seen_at)
+                    .values(last_seen=seen_at, closed_at=None)).rowcount or 0
+            if to_write:
+                written = self._upsert(connection, to_write)
+                counts.updated = sum(1 for row in written if (row["source_id"], row["external_id"]) in stored)
+                counts.inserted = len(written) - counts.updated
         return counts
 
-    def _upsert(self, session: Session, rows: list[dict[str, Any]]) -> None:
-        values = [{k: v for k, v in r.items() if not k.startswith("_")} for r in rows]
-        stmt = self.insert(Posting)
-        updated = {name: stmt.excluded[name] for name in (*CONTENT_COLUMNS, "content_hash", "last_seen", "raw")}
-        updated["closed_at"] = None
-        session.execute(stmt.on_conflict_do_update(index_elements=[Posting.source_id, Posting.external_id],
-                                                   set_=updated, where=Posting.last_seen <= stmt.excluded.last_seen),
-                        values)
-        keys = [(r["source_id"], r["external_id"]) for r in rows]
-        stored = {(s, e): (i, digest, seen) for i, s, e, digest, seen in session.execute(
-            select(Posting.id, Posting.source_id, Posting.external_id, Posting.content_hash, Posting.last_seen)
-            .where(tuple_(Posting.source_id, Posting.external_id).in_(keys)))}
-        # the rows this write put there (a row whose stored last_seen is newer was left alone)
-        posting_ids = {key: stored[key][0] for key, r in zip(keys, rows, strict=True)
-                       if key in stored and stored[key][1:] == (r["content_hash"], r["last_seen"])}
-        rows = [r for key, r in zip(keys, rows, strict=True) if key in posting_ids]
-        session.execute(delete(PostingCertification).where(PostingCertification.posting_id.in_(list(posting_ids.values()))))
-        cert_rows = []
-        for r in rows:
-            for code, strength, within_months, evidence in r["_certifications"]:
-                cert_id = self.cert_ids.get(code)
-                if cert_id is not None:
-                    cert_rows.append({"posting_id": posting_ids[(r["source_id"], r["external_id"])],
-                                      "certification_id": cert_id, "strength": strength,
-                                      "within_months": within_months, "evidence": _short(evidence, 2000)})
-        if cert_rows:
-            session.execute(self.insert(PostingCertification).on_conflict_do_nothing(), cert_rows)
+    def _stored(self, connection, rows: list[dict[str, Any]]) -> dict[tuple[int, str], tuple[int, str, datetime]]:
+        """(source_id, external_id) -> (id, content hash, last_seen) of the rows' stored versions."""
+        by_source: dict[int, list[str]] = {}
+        for row in rows:
+            by_source.setdefault(row["source_id"], []).append(row["external_id"])
+        c = self.postings.c
+        return {(source_id, external_id): (posting_id, digest, seen)
+                for source_id, external_ids in by_source.items()
+                for posting_id, external_id, digest, seen in connection.execute(
+                    select(c.id, c.external_id, c.content_hash, c.last_seen)
+                    .where(c.source_id == source_id, self._one_of(c.external_id, external_ids)))}
+
+    def _one_of(self, column, values: list[str]):
+        """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter instead of hundreds."""
+        if self.engine.dialect.name == "postgresql":
+            return column == any_(bindparam("values", values, type_=postgresql.ARRAY(String)))
+        return column.in_(values)
+
+    def _upsert(self, connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Write new and changed rows; return those written (a row seen later is left as it is)."""
+        if self.engine.dialect.name == "postgresql":
+            self._upsert_unnest(connection, rows)
+        else:
+            connection.execute(self.upsert, [{key: value for key, value in row.items() if not key.startswith("_")}
+                                             for row in rows])
+        stored = self._stored(connection, rows)
+        written = [row for row in rows
+                   if stored.get((row["source_id"], row["external_id"]), (0, "", None))[1:]
+                   == (row["content_hash"], row["last_seen"])]
+        if not written:
+            return written
+        posting_ids = [stored[(row["source_id"], row["external_id"])][0] for row in written]
+        connection.execute(delete(self.links).where(self.links.c.posting_id.in_(posting_ids)))
+        links = [{"posting_id": posting_id, "certification_id": self.cert_ids[code], "strength": strength,
+                  "within_months": within_months, "evidence": _short(evidence, 2000)}
+                 for posting_id, row in zip(posting_ids, written, strict=True)
+                 for code, strength, within_months, evidence in row["_certifications"]
+                 if code in self.cert_ids]
+        if links:
+            self._insert_links(connection, links)
+        return written
+
+    def _upsert_unnest(self, connection, rows: list[dict[str, Any]]) -> None:
+        """PostgreSQL: the whole batch as one INSERT ... SELECT FROM unnest() of one typed array per
+        column, with the same ON CONFLICT rule as `self.upsert` (the batch's keys are distinct)."""
+        columns = [column for column in self.postings.columns if column.name != "id"]
+        arrays = {column.name: [_pg_value(column, row.get(column.name)) for row in rows] for column in columns}
+        names = ", ".join(column.name for column in columns)
+        casts = ", ".join(f"CAST(:{column.name} AS {_pg_array_type(column)})" for column in columns)
+        updated = ", ".join(f"{name} = EXCLUDED.{name}" for name in (*CONTENT_COLUMNS, "content_hash", "last_seen", "raw"))
+        connection.execute(text(
+            f"INSERT INTO postings ({names}) SELECT * FROM unnest({casts}) "
+            f"ON CONFLICT (source_id, external_id) DO UPDATE SET {updated}, closed_at = NULL "
+            "WHERE postings.last_seen <= EXCLUDED.last_seen"), arrays)
+
+    def _insert_links(self, connection, links: list[dict[str, Any]]) -> None:
+        """One statement: on PostgreSQL an INSERT ... SELECT FROM unnest() of one array per column
+        (an executemany would be one statement per link); elsewhere the driver's executemany."""
+        if self.engine.dialect.name != "postgresql":
+            connection.execute(self.insert(self.links).on_conflict_do_nothing(), links)
+            return
+        columns = ("posting_id", "certification_id", "strength", "within_months", "evidence")
+        connection.execute(text(
+            "INSERT INTO posting_certifications (posting_id, certification_id, strength, within_months, evidence) "
+            "SELECT * FROM unnest(CAST(:posting_id AS integer[]), CAST(:certification_id AS integer[]), "
+            "CAST(:strength AS varchar[]), CAST(:within_months AS integer[]), CAST(:evidence AS text[])) "
+            "ON CONFLICT DO NOTHING"), {name: [link[name] for link in links] for name in columns})
+
+
+def _pg_array_type(column) -> str:
+    """The PostgreSQL array type of a column, e.g. "VARCHAR(200)[]" or "TIMESTAMP WITH TIME ZONE[]"."""
+    kind = column.type
+    if isinstance(kind, UTCDateTime):
+        return "TIMESTAMP WITH TIME ZONE[]"
+    if isinstance(kind, JSON):
+        return "JSON[]"
+    return f"{kind.compile(dialect=_PG_DIALECT)}[]"
+
+
+_PG_DIALECT = postgresql.dialect()
+
+
+def _pg_value(column, value: Any) -> Any:
+    """A value as its column's array element: JSON as text, numbers of one Python type per column."""
+    if value is None:
+        return None
+    kind = column.type
+    if isinstance(kind, JSON):
+        return json.dumps(value)
+    if isinstance(kind, UTCDateTime):
+        return value.astimezone(UTC)
+    if isinstance(kind, Float):
+        return float(value)
+    if isinstance(kind, Integer):
+        return int(value)
+    return value
 
 
 def close_missing(session: Session, source_id: int, seen_at: datetime) -> int:

@@ -60,6 +60,8 @@ class SourceRun:
     staged_ids: set[str] = field(default_factory=set)  # kept postings handed to the store
     stored_ids: set[str] = field(default_factory=set)  # kept postings whose write committed
     rejected_ids: set[str] = field(default_factory=set)  # listed postings the database refused
+    filtered_reasons: dict[str, int] = field(default_factory=dict)  # not in the family, by relevance reason
+    notes: dict[str, Any] = field(default_factory=dict)  # platform facts of the crawl, e.g. a result cap
 
     @property
     def status(self) -> CrawlStatus:
@@ -87,6 +89,10 @@ class SourceRun:
         self.items_dropped += 1
         self.drop_reasons[reason] = self.drop_reasons.get(reason, 0) + 1
 
+    def count_filtered(self, reason: str) -> None:
+        self.items_filtered += 1
+        self.filtered_reasons[reason] = self.filtered_reasons.get(reason, 0) + 1
+
     def counters(self) -> dict[str, Any]:
         return {
             "listed": self.listed,
@@ -97,6 +103,8 @@ class SourceRun:
             "http_errors": self.http_errors,
             "drop_reasons": dict(self.drop_reasons),
             "expected_totals": dict(self.expected_totals),
+            "filtered_reasons": dict(self.filtered_reasons),
+            **({"notes": dict(self.notes)} if self.notes else {}),
         }
 
 

@@ -28,6 +28,7 @@ SPIDER_CLASSES = {
     "workday": "spiders.workday.WorkdaySpider",
     "oracle": "spiders.oracle.OracleSpider",
     "usajobs": "spiders.usajobs.UsajobsSpider",
+    "icims": "spiders.icims.IcimsSpider",
 }
 
 

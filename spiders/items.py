@@ -25,6 +25,7 @@ class RawPosting(scrapy.Item):
     telework = scrapy.Field()  # telework eligibility text (USAJOBS)
     applicant_location_requirements = scrapy.Field()
     employment_type = scrapy.Field()  # the platform's own value
+    occupation_codes = scrapy.Field()  # occupational series codes (USAJOBS JobCategory), e.g. ["0675"]
     posted_at = scrapy.Field()  # timezone-aware datetime
     valid_through = scrapy.Field()
     raw = scrapy.Field()  # the platform's JSON for this posting

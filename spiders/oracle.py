@@ -1,6 +1,8 @@
-"""Oracle Recruiting Cloud (Fusion HCM candidate experience): the `findReqs` finder for each
-occupation keyword, paged by offset, then each relevant requisition's detail (`expand=all`) for the
-description sections and flex fields.
+"""Oracle Recruiting Cloud (Fusion HCM candidate experience): the `findReqs` finder without a
+keyword lists every requisition of the site, paged by offset to the end; a requisition's detail
+(`expand=all`: description sections, flex fields) is requested only when its listed title passes the
+relevance rules or cannot tell (spiders.base.detail_or_item). A registry `keyword` narrows the site
+to one query (for a site too large to list); `keyword = "*"` is the whole site.
 
 Quirks handled: `expand=requisitionList...` is mandatory (a list without `requisitionList` is a
 changed shape, never an empty board); `TotalJobsCount` is read on the first page only and drifts;
@@ -25,9 +27,6 @@ PAGE_SIZE = 25  # what the career site itself asks for; at most 200 is honoured
 MAX_OFFSET = 10_000
 LIST_EXPAND = "requisitionList.secondaryLocations,requisitionList.requisitionFlexFields"
 RESOURCES = "/hcmRestApi/resources/latest"
-# Searched one after the other when a source names no `keyword`; `keyword = "*"` lists the whole site.
-DEFAULT_KEYWORDS = ("health information", "medical records", "medical coder", "release of information",
-                    "clinical documentation", "cancer registrar")
 WORKPLACE_CODES = {"ORA_ON_SITE": "On-site", "ORA_ONSITE": "On-site", "ORA_REMOTE": "Remote", "ORA_HYBRID": "Hybrid"}
 DESCRIPTION_SECTIONS = ("ExternalDescriptionStr", "ExternalResponsibilitiesStr", "ExternalQualificationsStr")
 # Flex fields some tenants use for pay ("Minimum Pay" / "Maximum Pay", "Salary Range", "Pay Frequency")
@@ -42,10 +41,9 @@ SCHEDULE_PROMPT_RE = re.compile(r"full.?time|part.?time|employment type|time typ
 
 
 def keywords_for(source: SourceConfig) -> tuple[str | None, ...]:
+    """The whole site (no keyword), unless the registry narrows the source to one `keyword`."""
     keyword = as_text(source.identifiers.get("keyword"))
-    if keyword == "*":
-        return (None,)
-    return (keyword,) if keyword else DEFAULT_KEYWORDS
+    return (keyword,) if keyword and keyword != "*" else (None,)
 
 
 def _finder_value(value: str) -> str:

@@ -27,6 +27,7 @@ PLATFORM_IDENTIFIERS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "oracle": (("host", "site_number"), ("keyword",)),
     "usajobs": ((), ("keyword", "series", "organization", "location")),
     "jsonld": (("url",), ()),
+    "icims": (("host",), ()),
 }
 SOURCE_KEYS = {"platform", "base_url", "enabled", "verified", "note", "hosts"}
 _HOSTNAME = r"(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*"
@@ -42,6 +43,7 @@ IDENTIFIER_SYNTAX: dict[tuple[str, str], tuple[str, str]] = {
     ("workday", "instance"): (r"(?i)(?:wd)?\d{1,3}", "look like 'wd5' or 5"),
     ("workday", "site"): (r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", "be letters, digits, '_', '.' and '-'"),
     ("oracle", "host"): (r"(?i)" + _HOSTNAME + r"\.[a-z]{2,}", "be a host name (no scheme, port or path)"),
+    ("icims", "host"): (r"(?i)" + _HOSTNAME + r"\.[a-z]{2,}", "be a host name (no scheme, port or path)"),
     ("oracle", "site_number"): (r"[A-Za-z0-9_]{1,40}", "be letters, digits and '_' (e.g. CX_1)"),
     ("usajobs", "series"): (r"\d{4}(?:;\d{4})*", "be four-digit series codes separated by ';'"),
     ("usajobs", "organization"): (r"[A-Za-z0-9]{2,8}(?:;[A-Za-z0-9]{2,8})*", "be agency codes separated by ';'"),

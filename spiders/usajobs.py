@@ -155,6 +155,8 @@ class UsajobsSpider(PlatformSpider):
             or parse_datetime(descriptor.get("PositionStartDate"), assume_tz=EASTERN),
             valid_through=parse_datetime(descriptor.get("ApplicationCloseDate"), assume_tz=EASTERN)
             or parse_datetime(descriptor.get("PositionEndDate"), assume_tz=EASTERN),
+            occupation_codes=[code for code in (as_text(as_dict(category).get("Code"))
+                                                for category in as_list(descriptor.get("JobCategory"))) if code],
             raw=record,
         )
 

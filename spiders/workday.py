@@ -1,14 +1,20 @@
-"""Workday CXS career-site API: POST a search (all four body keys, 20 a page) for each occupation
-query, then GET each relevant posting's detail for its description, start date and work mode.
+"""Workday CXS career-site API: list the whole board (POST with an empty `searchText`, all four body
+keys, 20 a page) and page to the end; GET a posting's detail (description, start date, work mode)
+only when its listed title passes the relevance rules or cannot tell (spiders.base.detail_or_item).
 
-Paging: `total` is read from the first page of each search only (later pages may say 0); paging
-stops on an empty page, on a page that repeats postings already listed for that search, and at the
-2,000-result cap that large tenants apply (reported as a partial crawl, since postings beyond it are
-unseen). Postings are de-duplicated across the searches of one source by `externalPath`.
+Paging: `total` is read from the first page of each listing only (later pages may say 0); paging
+stops on an empty page and on a page that repeats postings already listed for that listing. A
+listing whose first page reports at least the 2,000-result cap that large tenants apply is split by
+a facet the tenant returns on that page (job family group, locations, ...: whichever covers the
+listing with the fewest values, each under the cap), recursively; the cap and the facets used are
+recorded in the run's notes and the crawl stats. A cap that no facet splits leaves the crawl partial.
+Postings are de-duplicated across the listings of one source by `externalPath`. A registry `search`
+narrows the board to one query (for a tenant too large to list); `search = "*"` is the whole board.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -23,9 +29,7 @@ from spiders.safety import segment
 PAGE_SIZE = 20  # tenants reject or ignore more
 RESULT_CAP = 2000  # large tenants serve page 0 again past this offset
 MAX_OFFSET = 10_000  # a hard stop for tenants whose `total` is above the cap
-# Searched one after the other when a source names no `search`; `search = "*"` lists the whole site.
-DEFAULT_SEARCHES = ("health information", "medical records", "medical coder", "release of information",
-                    "clinical documentation", "cancer registrar")
+WHOLE_BOARD = ""  # the searchText that lists every posting
 _REQ_ID_RE = re.compile(r"^[A-Za-z]{0,8}[-_ ]?\d[\w-]*$")
 _POSTED_RE = re.compile(r"posted\s+(?:(?P<today>today)|(?P<yesterday>yesterday)|(?P<days>\d+)\s+days?\s+ago)", re.I)
 
@@ -37,10 +41,42 @@ def instance_host(instance: str) -> str:
 
 
 def searches_for(source: SourceConfig) -> tuple[str, ...]:
+    """The whole board, unless the registry narrows the source to one `search` query."""
     search = as_text(source.identifiers.get("search"))
-    if search == "*":
-        return ("",)
-    return (search,) if search else DEFAULT_SEARCHES
+    return (search,) if search and search != "*" else (WHOLE_BOARD,)
+
+
+def _facet_key(applied: dict[str, list[str]] | None) -> str:
+    return json.dumps(applied or {}, sort_keys=True)
+
+
+def leaf_facets(facets: Any) -> list[tuple[str, list[tuple[str, int]]]]:
+    """(facetParameter, [(value id, count)]) of every facet, groups such as `locationMainGroup` flattened."""
+    found: list[tuple[str, list[tuple[str, int]]]] = []
+    for facet in as_list(facets):
+        facet = as_dict(facet)
+        parameter, values = as_text(facet.get("facetParameter")), as_list(facet.get("values"))
+        if any(as_dict(value).get("facetParameter") for value in values):
+            found += leaf_facets(values)
+            continue
+        pairs = [(as_text(as_dict(value).get("id")), as_number(as_dict(value).get("count"))) for value in values]
+        pairs = [(value_id, int(count)) for value_id, count in pairs if value_id and count]
+        if parameter and pairs:
+            found.append((parameter, pairs))
+    return found
+
+
+def choose_partition(facets: Any, applied: dict[str, list[str]], total: int):
+    """The facet that splits a capped listing: not applied yet, two values or more, covering `total`
+    if any does, then with the fewest values still at the cap, then the fewest values; None if none."""
+    candidates = [(parameter, pairs) for parameter, pairs in leaf_facets(facets)
+                  if parameter not in applied and len(pairs) >= 2]
+    if not candidates:
+        return None
+    return min(candidates, key=lambda candidate: (
+        sum(count for _, count in candidate[1]) < total,
+        sum(count >= RESULT_CAP for _, count in candidate[1]),
+        len(candidate[1])))
 
 
 def posting_id(external_path: str) -> str:
@@ -75,17 +111,19 @@ class WorkdaySpider(PlatformSpider):
         for search in searches_for(source):
             yield self.list_request(source, search, 0, None)
 
-    def list_request(self, source: SourceConfig, search: str, offset: int, total: int | None):
+    def list_request(self, source: SourceConfig, search: str, offset: int, total: int | None,
+                     applied: dict[str, list[str]] | None = None):
         root = self.api_root(source)
-        body = {"appliedFacets": {}, "limit": PAGE_SIZE, "offset": offset, "searchText": search}
+        body = {"appliedFacets": applied or {}, "limit": PAGE_SIZE, "offset": offset, "searchText": search}
         headers = {"Accept-Language": "en-US", "Origin": root,
                    "Referer": f"{root}/en-US/{segment(source.identifiers['site'])}"}
         return self.request(f"{root}{self.site_path(source)}/jobs", source, self.parse_list, method="POST",
                             body=body, headers=headers,
-                            cb_kwargs={"search": search, "offset": offset, "total": total})
+                            cb_kwargs={"search": search, "offset": offset, "total": total, "applied": applied or {}})
 
     @guarded("failed")
-    def parse_list(self, response, search: str, offset: int, total: int | None) -> Iterator[Any]:
+    def parse_list(self, response, search: str, offset: int, total: int | None,
+                   applied: dict[str, list[str]] | None = None) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         source = run.source
         data = self.json(response)
@@ -97,32 +135,58 @@ class WorkdaySpider(PlatformSpider):
             postings = []  # an empty board may leave the list out
         if not isinstance(postings, list):
             raise ShapeError("expected a 'jobPostings' list")
+        applied = applied or {}
         if offset == 0:  # later pages' totals are unreliable (0 at offset 1980 on a 2000 board)
             total = int(page_total) if page_total is not None else None
             self.expect_total(run, total, search=search)
         fresh = self.fresh_records(run, postings, [_path_of(posting) for posting in postings],
-                                   search=search, offset=offset)
+                                   search=f"{search}\x1f{_facet_key(applied)}", offset=offset)
         if fresh is None:
             run.record_error(f"search {search!r}: offset {offset} repeated earlier postings; the tenant caps "
                              f"its results, postings beyond offset {offset} were not listed", kind="partial")
             return
         yield from self.map_each(run, fresh, lambda posting: self.posting_or_detail(run, posting))
+        if offset == 0 and total is not None and total >= RESULT_CAP and postings:
+            partition = choose_partition(data.get("facets"), applied, total)
+            if partition is not None:
+                yield from self._partition(run, search, applied, total, partition)
+                return
         next_offset = offset + PAGE_SIZE
         more = next_offset < total if total is not None else len(postings) >= PAGE_SIZE
         if not postings or not more:
             if total == RESULT_CAP and next_offset >= RESULT_CAP:
-                self._capped(run, search, total)
+                self._capped(run, search, total, applied)
             return
         limit = min(total, MAX_OFFSET) if total is not None and total > RESULT_CAP else RESULT_CAP
         if next_offset >= limit:
-            self._capped(run, search, total)
+            self._capped(run, search, total, applied)
             return
-        yield self.list_request(source, search, next_offset, total)
+        yield self.list_request(source, search, next_offset, total, applied)
 
-    def _capped(self, run: SourceRun, search: str, total: int | None) -> None:
+    def _partition(self, run: SourceRun, search: str, applied: dict[str, list[str]], total: int,
+                   partition: tuple[str, list[tuple[str, int]]]) -> Iterator[Any]:
+        """List a capped listing again once per value of `partition`'s facet."""
+        parameter, values = partition
+        covered = sum(count for _, count in values)
         self.crawler.stats.inc_value("emr/workday/result_cap")
-        run.record_error(f"search {search!r} reached the result cap (total {total}); postings beyond it "
-                         "were not listed", kind="partial")
+        self.crawler.stats.inc_value(f"emr/workday/partition/{parameter}")
+        run.notes.setdefault("result_cap", {})[_facet_key(applied)] = total
+        run.notes.setdefault("partitions", []).append(
+            {"search": search, "applied": applied, "facet": parameter, "values": len(values), "covered": covered})
+        if covered < total:
+            run.record_error(f"search {search!r}: facet {parameter} covers {covered} of {total} postings; "
+                             "postings without a value were not listed", kind="partial")
+        for value_id, _count in values:
+            yield self.list_request(run.source, search, 0, None, {**applied, parameter: [value_id]})
+
+    def _capped(self, run: SourceRun, search: str, total: int | None,
+                applied: dict[str, list[str]] | None = None) -> None:
+        """A cap no facet could split: the postings beyond it are unseen, the crawl is partial."""
+        self.crawler.stats.inc_value("emr/workday/result_cap")
+        self.crawler.stats.inc_value("emr/workday/result_cap_unsplit")
+        run.notes.setdefault("result_cap", {})[_facet_key(applied)] = total
+        run.record_error(f"search {search!r} (facets {_facet_key(applied)}) reached the result cap (total {total}) "
+                         "and no facet splits it; postings beyond it were not listed", kind="partial")
 
     def posting_or_detail(self, run: SourceRun, posting: dict[str, Any]) -> Any:
         source = run.source

@@ -4,6 +4,7 @@ work location, an empty detail); then one real crawl of fixtures served locally.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from urllib.parse import parse_qs, urlsplit
 
@@ -40,12 +41,11 @@ def test_list_url_has_the_mandatory_expand_and_a_literal_finder():
 
 
 @pytest.mark.parametrize(("keyword", "expected"), [
-    (None, ("health information", "medical records", "medical coder", "release of information",
-            "clinical documentation", "cancer registrar")),
-    ("coder", ("coder",)),
+    (None, (None,)),  # every requisition of the site
+    ("coder", ("coder",)),  # an explicit narrowing
     ("*", (None,)),
 ])
-def test_keywords_default_to_the_occupation_queries(keyword, expected):
+def test_keywords_default_to_the_whole_site(keyword, expected):
     assert keywords_for(ehrs(**({"keyword": keyword} if keyword else {}))) == expected
 
 
@@ -160,10 +160,15 @@ def list_reply(info, match):
     if "requisitionList" not in info.query.get("expand", [""])[0]:
         return Reply(200, fixture_path("oracle", "no_requisition_list.json").read_bytes())
     name = {"CX_9": "empty.json", "CX_DRIFT": "no_requisition_list.json", "CX_DOWN": "error.html"}.get(fields["siteNumber"])
-    if fields["siteNumber"] == "CX_1":
-        name = {('"health information"', "0"): "search_page0.json", ('"health information"', "25"): "search_page1.json",
-                ('"medical records"', "0"): "search_medical_records.json"}.get(
+    if fields["siteNumber"] == "CX_1":  # the whole site: two recorded pages, the medical-records search's technician last
+        name = {(None, "0"): "search_page0.json", (None, "25"): "search_page1.json"}.get(
             (fields.get("keyword"), fields["offset"]), "empty.json")
+        if (fields.get("keyword"), fields["offset"]) == (None, "25"):
+            page = json.loads(fixture_path("oracle", name).read_bytes())
+            extra = json.loads(fixture_path("oracle", "search_medical_records.json").read_bytes())
+            page["items"][0]["requisitionList"] += [requisition for requisition in extra["items"][0]["requisitionList"]
+                                                    if requisition["Id"] == "203470"]
+            return Reply(200, json.dumps(page).encode())
     return Reply(200, fixture_path("oracle", name).read_bytes(), "text/html" if name.endswith(".html") else "application/json")
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from demo.server import Reply
 from emr_jobs.cli import SOME_FAILED_EXIT
 from pipeline.models import CrawlRun, Posting, Source
-from spiders.workday import WorkdaySpider, posted_from_relative, posting_id, searches_for
+from spiders.workday import WorkdaySpider, choose_partition, posted_from_relative, posting_id, searches_for
 from tests.conftest import FAST_CRAWL, fixture_path, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, response_for, split
 
@@ -43,12 +43,11 @@ def test_first_request_posts_all_four_keys_to_the_tenant_host(instance, host):
 
 
 @pytest.mark.parametrize(("search", "expected"), [
-    (None, ("health information", "medical records", "medical coder", "release of information",
-            "clinical documentation", "cancer registrar")),
-    ("coder", ("coder",)),
+    (None, ("",)),  # the whole board
+    ("coder", ("coder",)),  # an explicit narrowing
     ("*", ("",)),
 ])
-def test_searches_default_to_the_occupation_queries(search, expected):
+def test_searches_default_to_the_whole_board(search, expected):
     source = pinecrest(**({"search": search} if search else {}))
     assert searches_for(source) == expected
 
@@ -193,8 +192,18 @@ def test_a_broken_detail_keeps_the_listing():
 
 
 # --- one real crawl ----------------------------------------------------------------------------
-PINECREST_PAGES = {("health information", 0): "search_page0.json", ("health information", 20): "search_page1.json",
-                   ("health information", 40): "search_page2.json", ("medical records", 0): "search_medical_records.json"}
+PINECREST_PAGES = {("", 0): "search_page0.json", ("", 20): "search_page1.json", ("", 40): "search_page2.json"}
+
+
+def pinecrest_page(search: str, offset: int) -> bytes:
+    """The whole board: three recorded pages, the last one with the medical-records search's technician."""
+    name = PINECREST_PAGES.get((search, offset), "empty.json")
+    if (search, offset) != ("", 40):
+        return fixture_path("workday", name).read_bytes()
+    page = json.loads(fixture_path("workday", name).read_bytes())
+    extra = json.loads(fixture_path("workday", "search_medical_records.json").read_bytes())["jobPostings"]
+    page["jobPostings"] += [posting for posting in extra if posting["externalPath"].endswith("JR-20600")]
+    return json.dumps(page).encode()
 
 
 def list_reply(info, match):
@@ -205,7 +214,7 @@ def list_reply(info, match):
     name = {"quietvalley": "empty.json", "downtime": "maintenance.html", "reshaped": "drifted.json",
             "lakeview": "lakeview_search.json"}.get(tenant)
     if tenant == "pinecrest":
-        name = PINECREST_PAGES.get((body["searchText"], body["offset"]), "empty.json")
+        return Reply(200, pinecrest_page(body["searchText"], body["offset"]))
     return Reply(200, fixture_path("workday", name).read_bytes(),
                  "text/html" if name.endswith(".html") else "application/json")
 
@@ -242,7 +251,7 @@ def test_crawl_of_workday_tenants(tmp_path, serve, db_url):
     bodies = [info.json() for info in server.requests if info.method == "POST"]
     assert bodies and all(set(body) == {"appliedFacets", "limit", "offset", "searchText"} and body["limit"] == 20
                           for body in bodies)
-    assert sorted(b["offset"] for b in bodies if b["searchText"] == "health information") == [0, 20, 40]
+    assert sorted(b["offset"] for b in bodies if b["searchText"] == "") == [0, 20, 40]
     engine = create_engine(db_url)
     with Session(engine) as session:
         runs = {source.key.split(":")[1].split("/")[0]: run for run, source in session.execute(
@@ -268,3 +277,76 @@ def test_crawl_of_workday_tenants(tmp_path, serve, db_url):
         assert (posting.posted_at.date().isoformat() if posting.posted_at else None) == posted, external_id
     assert postings["JR-20481"].url.endswith("/External/job/Houston-TX/Health-Information-Management-Specialist-II_JR-20481")
     assert postings["R-4410"].title == "Health Information Technician" and postings["R-4410"].state == "TX"
+
+
+# --- a capped listing split by a facet ----------------------------------------------------------
+def _values(*counts: int) -> list[dict]:
+    return [{"descriptor": f"Group {n}", "id": f"g{n}", "count": count} for n, count in enumerate(counts)]
+
+
+FAMILY = {"facetParameter": "jobFamilyGroup", "descriptor": "Job Category", "values": _values(1200, 900, 400)}
+LOCATIONS = {"facetParameter": "locationMainGroup", "values": [
+    {"facetParameter": "locations", "descriptor": "Locations", "values": _values(*([100] * 25))}]}
+TIME_TYPE = {"facetParameter": "timeType", "descriptor": "Time Type", "values": _values(2500)}  # splits nothing
+SHORT = {"facetParameter": "workerSubType", "values": _values(900, 600)}  # covers 1,500 of a 2,000 listing
+
+
+@pytest.mark.parametrize(("facets", "applied", "expected"), [
+    ([TIME_TYPE, LOCATIONS, FAMILY], {}, "jobFamilyGroup"),  # covers the listing with the fewest values
+    ([TIME_TYPE, LOCATIONS], {}, "locations"),  # nested under a group
+    ([FAMILY, LOCATIONS], {"jobFamilyGroup": ["g0"]}, "locations"),  # a facet already applied splits no more
+    ([SHORT, FAMILY], {}, "jobFamilyGroup"),  # a facet that covers the listing beats one that does not
+    ([TIME_TYPE], {}, None),
+    ([], {}, None),
+])
+def test_choose_partition(facets, applied, expected):
+    chosen = choose_partition(facets, applied, 2000)
+    assert (chosen[0] if chosen else None) == expected
+
+
+def _capped_page(facets: list[dict]) -> str:
+    postings = [{"title": "Registered Nurse", "externalPath": f"/job/X/Registered-Nurse_R{n}"} for n in range(20)]
+    return json.dumps({"total": 2000, "jobPostings": postings, "facets": facets})
+
+
+def test_a_capped_listing_is_split_by_a_facet_and_recorded():
+    source = pinecrest()
+    spider = make_spider(WorkdaySpider, source)
+    response = response_for(LIST_URL, source, _capped_page([TIME_TYPE, FAMILY]))
+    items, requests = split(spider.parse_list(response, search="", offset=0, total=None))
+    assert len(items) == 20  # the first page's postings are kept (the partitions list them again, once)
+    assert [body_of(r)["appliedFacets"] for r in requests] == [{"jobFamilyGroup": ["g0"]}, {"jobFamilyGroup": ["g1"]},
+                                                               {"jobFamilyGroup": ["g2"]}]
+    assert all(body_of(r)["offset"] == 0 and body_of(r)["searchText"] == "" for r in requests)
+    run = spider.runs[source.key]
+    assert run.status == "ok"
+    assert run.notes["partitions"] == [{"search": "", "applied": {}, "facet": "jobFamilyGroup", "values": 3,
+                                        "covered": 2500}]
+    assert spider.crawler.stats.get_value("emr/workday/partition/jobFamilyGroup") == 1
+    # a partition's own pages go on to the end of that partition
+    part = response_for(LIST_URL, source, json.dumps({"total": 400, "jobPostings": json.loads(_page(500))["jobPostings"],
+                                                      "facets": []}))
+    _, more = split(spider.parse_list(part, search="", offset=0, total=None, applied={"jobFamilyGroup": ["g2"]}))
+    assert [(body_of(r)["offset"], body_of(r)["appliedFacets"]) for r in more] == [(20, {"jobFamilyGroup": ["g2"]})]
+
+
+def test_a_cap_no_facet_splits_leaves_the_crawl_partial():
+    source = pinecrest()
+    spider = make_spider(WorkdaySpider, source)
+    response = response_for(LIST_URL, source, _capped_page([TIME_TYPE]))
+    _, requests = split(spider.parse_list(response, search="", offset=0, total=None))
+    assert [body_of(r)["offset"] for r in requests] == [20]  # pages on to the cap
+    last = response_for(LIST_URL, source, _page(3000))
+    assert split(spider.parse_list(last, search="", offset=1980, total=2000))[1] == []
+    run = spider.runs[source.key]
+    assert run.status == "partial" and run.notes["result_cap"] == {"{}": 2000}
+    assert any("no facet splits it" in error for error in run.errors)
+
+
+def test_a_facet_that_covers_too_little_is_partial():
+    source = pinecrest()
+    spider = make_spider(WorkdaySpider, source)
+    response = response_for(LIST_URL, source, _capped_page([SHORT]))
+    _, requests = split(spider.parse_list(response, search="", offset=0, total=None))
+    assert len(requests) == 2
+    assert spider.runs[source.key].status == "partial"

@@ -22,6 +22,7 @@ EXTERNAL_ID = {
     "jsonld": lambda job: job.job_id,
     "workday": lambda job: workday_path(job).rsplit("_", 1)[-1],
     "oracle": lambda job: str(oracle_requisition(job)["Id"]),
+    "icims": lambda job: str(numeric_id(job)),
 }
 
 

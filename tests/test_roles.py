@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.roles import is_relevant_title, normalize_role
+from pipeline.roles import is_relevant_title, normalize_role, title_decision
 
 
 @pytest.mark.parametrize(
@@ -88,3 +88,102 @@ def test_vague_title_and_no_description_is_not_relevant():
 )
 def test_generic_records_title_reads_the_description(title, description, relevant):
     assert normalize_role(title, description).relevant is relevant
+
+
+# --- look-alikes: each dropped with the reason an analyst can check -----------------------------
+@pytest.mark.parametrize(
+    ("title", "reason"),
+    [
+        ("IT Specialist (Health Information Systems)", "it"),
+        ("Health Information Systems Analyst", "it"),
+        ("Health Information Systems Specialist", "it"),
+        ("HIE Analyst", "it"),
+        ("Interoperability Engineer", "it"),
+        ("Epic Resolute HB Application Analyst", "it"),
+        ("Epic Ambulatory Builder", "it"),
+        ("EHR Trainer", "it"),
+        ("HL7 Interface Analyst - Health Information", "it"),
+        ("Information Technology Specialist - Medical Records Systems", "it"),
+        ("Registered Nurse - Utilization Review", "clinical"),
+        ("Clinical Nurse Reviewer", "clinical"),
+        ("Case Manager RN", "clinical"),
+        ("Medical Assistant - Chart Prep", "clinical"),
+        ("Billing Specialist", "revenue_cycle"),
+        ("Patient Financial Services Representative", "revenue_cycle"),
+        ("Collections Representative", "revenue_cycle"),
+        ("Prior Authorization Coordinator", "revenue_cycle"),
+        ("Central Scheduling Specialist", "revenue_cycle"),
+        ("Denials Management Specialist", "revenue_cycle"),
+        ("Police Records Clerk", "other_records"),
+        ("Court Records Specialist", "other_records"),
+        ("Student Records Technician", "other_records"),
+        ("Sheriff's Office Records Supervisor", "other_records"),
+        ("Medical Transcriptionist", "other_occupation"),
+        ("Physical Therapist Assistant", "clinical"),
+    ],
+)
+def test_look_alike_titles_are_dropped_with_their_reason(title, reason):
+    result = normalize_role(title, "")
+    assert (result.relevant, result.reason) == (False, reason)
+    assert title_decision(title).reason == reason
+
+
+@pytest.mark.parametrize(
+    ("title", "role"),
+    [  # the family's titles that no board search phrase names
+        ("Outpatient Coder III", "coding"),
+        ("Coding Specialist - Emergency Department", "coding"),
+        ("Pro Fee Coding Auditor", "coding"),
+        ("Coding Educator", "coding"),
+        ("Trauma Registrar", "registry"),
+        ("Tumor Registry Abstractor", "registry"),
+        ("Chart Completion Technician", "medical_records"),
+        ("Document Imaging Specialist", "medical_records"),
+        ("Master Patient Index Data Integrity Analyst", "medical_records"),
+        ("Disclosure Specialist", "release_of_information"),
+        ("CDI Specialist - RN", "cdi"),
+        ("Clinical Documentation Specialist (Nurse)", "cdi"),
+        ("Medical Billing and Coding Specialist", "coding"),
+        ("HIM Operations Manager", "him_leadership"),
+    ],
+)
+def test_family_titles_are_kept(title, role):
+    result = normalize_role(title, "")
+    assert (result.relevant, result.role, result.reason) == (True, role, None)
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "relevant", "reason"),
+    [
+        ("Analyst II", "Builds HL7 interfaces for health information exchange; configures the health information "
+                       "systems; troubleshoots interfaces.", False, "it"),
+        ("Specialist", "Verifies insurance, handles prior authorizations and claims denials and billing.", False,
+         "revenue_cycle"),
+        ("Specialist", "Greets visitors.", False, "no_signal"),
+        ("Warehouse Associate", "", False, "no_signal"),
+        ("Specialist", "Scan and index medical records; chart completion and HIM deficiency work.", True, None),
+    ],
+)
+def test_a_vague_title_leaves_it_to_the_description(title, description, relevant, reason):
+    result = normalize_role(title, description)
+    assert (result.relevant, result.reason) == (relevant, reason)
+
+
+@pytest.mark.parametrize(
+    ("title", "series", "relevant", "reason"),
+    [
+        ("IT Specialist (Health Information Systems)", ["2210"], False, "occupation_series"),
+        ("Health Information Specialist", ["2210"], False, "occupation_series"),
+        ("Health Information Management Analyst", ["0301"], False, "occupation_series"),
+        ("Medical Records Technician", ["0303"], True, None),  # a records clerk position in the clerical series
+        ("Program Support Assistant (HIMS)", ["0303"], True, None),  # the health records office's clerk
+        ("Program Support Assistant", ["0303"], False, "occupation_series"),  # 0303 outside health records
+        ("Clinical Documentation Improvement Specialist", ["0610"], True, None),  # CDI nurse
+        ("Medical Records Technician (Coder)", ["0675"], True, None),
+        ("Health Information Specialist", ["0669", "0301"], True, None),  # one series in the family decides
+        ("Health Information Specialist", [], True, None),  # no series: the title decides
+    ],
+)
+def test_federal_series_outside_the_family_is_not_relevant(title, series, relevant, reason):
+    result = normalize_role(title, "", series)
+    assert (result.relevant, result.reason) == (relevant, reason)

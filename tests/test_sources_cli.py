@@ -90,7 +90,7 @@ def test_validate_the_shipped_registry():
 def test_validate_lists_every_problem_one_line_each(tmp_path):
     path = write_registry(tmp_path / "bad.toml", [
         {**REGISTRY[0], "employer_type": "clinic"},
-        {**REGISTRY[1], "name": "ACME health", "sources": [{"platform": "icims", "token": "x"}]},
+        {**REGISTRY[1], "name": "ACME health", "sources": [{"platform": "taleo", "token": "x"}]},
     ])
     result = run_cli("sources", "validate", str(path))
     assert result.returncode == 1
@@ -99,8 +99,8 @@ def test_validate_lists_every_problem_one_line_each(tmp_path):
     assert [line.split(": ", 3)[3] for line in result.stderr.splitlines()] == [
         "employer 'acme': unknown employer_type 'clinic' (one of hospital, physician_practice, long_term_care, "
         "ambulatory_surgery, government, insurance, health_tech, staffing_outsourcing, other)",
-        "employer 'beta-coding' source #1: unknown platform 'icims' (one of greenhouse, lever, ashby, "
-        "smartrecruiters, workday, oracle, usajobs, jsonld)",
+        "employer 'beta-coding' source #1: unknown platform 'taleo' (one of greenhouse, lever, ashby, "
+        "smartrecruiters, workday, oracle, usajobs, jsonld, icims)",
         "employer 'beta-coding': duplicate name 'ACME health' (also employer 'acme')",
     ]
     assert all(line.startswith(f"emr-jobs: error: {path}: ") for line in result.stderr.splitlines())
@@ -142,11 +142,11 @@ def test_list_a_registry_file(tmp_path, fmt, expected):
         assert list(csv.reader(io.StringIO(result.stdout))) == expected
     else:
         assert parse_table(result.stdout) == expected
-        assert result.stdout.rstrip().endswith("3 sources")
+        assert result.stdout.rstrip().endswith("2 employers, 3 sources")
 
 
 @pytest.mark.parametrize(("args", "code", "fragment"), [
-    (("sources", "list", "--platform", "icims"), 2, "argument --platform: invalid choice: 'icims'"),
+    (("sources", "list", "--platform", "taleo"), 2, "argument --platform: invalid choice: 'taleo'"),
     (("sources", "health", "--limit", "0"), 2, "--limit must be at least 1, got 0"),
     (("sources", "health", "--limit", "many"), 2, "argument --limit: invalid int value: 'many'"),
     (("sources",), 2, "the following arguments are required: ACTION"),
