@@ -230,12 +230,17 @@ class PostingWriter:
         by_source: dict[int, list[str]] = {}
         for row in rows:
             by_source.setdefault(row["source_id"], []).append(row["external_id"])
-        c = self.postings.c
         return {(source_id, external_id): (posting_id, digest, seen)
                 for source_id, external_ids in by_source.items()
                 for posting_id, external_id, digest, seen in connection.execute(
-                    select(c.id, c.external_id, c.content_hash, c.last_seen)
-                    .where(c.source_id == source_id, self._one_of(c.external_id, external_ids)))}
+                    self.stored_query(source_id, external_ids))}
+
+    def stored_query(self, source_id: int, external_ids: list[str]):
+        """The stored versions of some of a source's postings: a search of the (source_id,
+        external_id) unique index, never a scan of the table (tests/test_store.py checks the plan)."""
+        c = self.postings.c
+        return (select(c.id, c.external_id, c.content_hash, c.last_seen)
+                .where(c.source_id == source_id, self._one_of(c.external_id, external_ids)))
 
     def _one_of(self, column, values: list[str]):
         """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter instead of hundreds."""

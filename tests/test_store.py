@@ -194,3 +194,22 @@ def test_a_passing_error_is_retried_and_a_lasting_one_raises(engine):
     failures["left"] = 5
     with pytest.raises(StoreUnavailable, match="refused a batch 3 times"):
         DurableWriter(writer, retries=2, retry_wait=0.1, sleep=waits.append).write(rows)
+
+
+def test_reading_a_batch_back_searches_the_unique_index_not_the_table(engine):
+    """A re-crawl's cost grows with the postings it sees, not with the size of the table."""
+    ids = sync(engine)
+    writer = store.PostingWriter(engine)
+    for start in range(0, 5000, 500):
+        writer.write([store.posting_row(raw(str(n)), normalized(), ids, NIGHT_1) for n in range(start, start + 500)])
+    query = writer.stored_query(ids.source_id, [str(n) for n in range(1000, 5000, 80)])
+    compiled = query.compile(engine, compile_kwargs={"literal_binds": engine.dialect.name == "sqlite"})
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(row[-1] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+            # SQLite names a table's UNIQUE constraint index sqlite_autoindex_postings_N
+            assert "SEARCH postings USING INDEX" in plan and "(source_id=? AND external_id=?)" in plan, plan
+        else:
+            connection.exec_driver_sql("ANALYZE postings")
+            plan = " ".join(row[0] for row in connection.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params))
+            assert "Index" in plan and "uq_postings_source_id" in plan and "Seq Scan" not in plan, plan
