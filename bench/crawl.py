@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
+import socket
 import subprocess
 import sys
 import tempfile
@@ -57,6 +58,10 @@ def serve(boards: int, postings: int, port_queue) -> None:
 
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+
+        def setup(self) -> None:
+            super().setup()  # headers and body go out in two writes: no Nagle delay between them
+            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_GET(self) -> None:
             path = self.path.split("?")[0]
