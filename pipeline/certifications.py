@@ -33,7 +33,8 @@ from dataclasses import dataclass, field
 
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
-from pipeline.text import section_at, sentences
+from pipeline.sections import BOILERPLATE, NO_STRENGTH, parse_blocks
+from pipeline.text import sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
 
@@ -124,6 +125,13 @@ _EDU_EXP_RE = re.compile(
     r"completion of|program|training|education|GED)\b",
     re.I,
 )
+_OR_RE = re.compile(r"\b(?:or|OR|Or)\b")
+# experience or education standing in for a credential ("... in lieu of the CCS", "may substitute for certification")
+_IN_LIEU_RE = re.compile(
+    r"\b(?:in lieu of|substitut\w* for|in place of|instead of)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:credential|certification|license|[A-Z]{3,5}\b)", re.I)
+_AFTER_HIRE_DEADLINE_RE = re.compile(r"\b(?:by|before) the end of (?:the |your )?(?:first|1st|probation\w*|introductory)"
+                                     r"|\b(?:months?|years?|days?) (?:of|after|from) (?:the date of )?hire\b", re.I)
 _INLINE_HEADER_RE = re.compile(r"^\s*(?P<head>[A-Za-z /&-]{3,40}):\s")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -305,11 +313,15 @@ def _after_list(clause: str, hit: _Hit, hits: list[_Hit]) -> str:
     return re.sub(r"^\s*\([^()]{0,80}\)", "", clause[end:])
 
 
-def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit]) -> bool:
-    if not re.search(r"\bor\b", clause):
+def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit], sentence: str = "") -> bool:
+    """The credential is one way to qualify, education or experience the other ("RHIT, or three years
+    of ROI experience"; "two years of coding experience in lieu of the CCS")."""
+    if sentence and _IN_LIEU_RE.search(sentence) and _EDU_EXP_RE.search(sentence):
+        return True
+    if not _OR_RE.search(clause):
         return False
     pos = 0
-    for part in re.split(r"\bor\b", clause):
+    for part in _OR_RE.split(clause):
         start, end = pos, pos + len(part)
         pos = end + 2
         if any(start <= h.start < end for h in hits):
@@ -319,26 +331,40 @@ def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit]) -> bool:
     return False
 
 
+def _eligible_with_deadline(block: str, next_block: str) -> bool:
+    """'Eligible' for the credential at hire and a stated time to hold it (here or in the next item)."""
+    lowered = block.lower()
+    if "eligib" not in lowered:
+        return False
+    return bool(_WITHIN_RE.search(block) or _AFTER_HIRE_DEADLINE_RE.search(block)
+                or ("within" in next_block.lower() and _HIRE_WINDOW_RE.search(next_block)))
+
+
 def normalize_certifications(description_text: str, title: str = "") -> CertResult:
     """Catalog credentials (code, strength, evidence) asked for in a posting."""
     text = _prepare(description_text)
     context = _DocContext(text, title if isinstance(title, str) else "")
-    raw_lines = text.split("\n")
+    blocks = parse_blocks(text)
+    block_texts = [block.text for block in blocks]
     best: dict[str, CertMention] = {}
+    eligible_deadline: set[str] = set()
     decisions: list[str] = []
-    for index in _candidate_lines(text, raw_lines):
-        line = section_at(raw_lines, index)
-        if not line.text:
+    for index in _candidate_lines("\n".join(block_texts), block_texts):
+        block = blocks[index]
+        if block.kind in BOILERPLATE:
+            decisions.append("emr/cert/skipped/boilerplate")
             continue
+        next_text = block_texts[index + 1] if index + 1 < len(blocks) else ""
+        eligible_here = _eligible_with_deadline(block.text, next_text)
         inline_kind = None
-        header_match = _INLINE_HEADER_RE.match(line.text)
+        header_match = _INLINE_HEADER_RE.match(block.text)
         if header_match:
             head = header_match.group("head").lower()
             if re.search(r"prefer|desired|nice|plus|bonus", head):
                 inline_kind = "preferred"
             elif re.search(r"requir|minimum|must|mandatory", head):
                 inline_kind = "required"
-        for sentence in sentences(line.text):
+        for sentence in sentences(block.text):
             for unmapped in _UNMAPPED_RE.finditer(sentence):
                 if not _left_boundary(sentence, unmapped.start()):
                     continue
@@ -351,13 +377,12 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                     strength = _strength_from_cues(clause, hit, hits)
                     if strength is None:
                         strength = inline_kind
-                    if strength in (None, "required") and _alternative_to_education(clause, hit, hits):
+                    if strength in (None, "required") and _alternative_to_education(clause, hit, hits, sentence):
                         strength = "preferred"
                     if strength is None:
-                        kind = line.section_kind
-                        if kind == "preferred":
+                        if block.kind == "preferred":
                             strength = "preferred"
-                        elif kind == "duties":
+                        elif block.kind in NO_STRENGTH:
                             decisions.append("emr/cert/skipped/no_strength")
                             continue
                         else:
@@ -365,11 +390,19 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                     if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
                                                    or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
                         strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
+                    if eligible_here and strength != "preferred":
+                        eligible_deadline.add(hit.code)
                     within = _within_months(clause) if strength == "obtain_after_hire" else None
                     mention = CertMention(hit.code, strength, clause.strip()[:300], within)
                     current = best.get(hit.code)
                     if current is None or _STRENGTH_RANK[strength] > _STRENGTH_RANK[current.strength]:
                         best[hit.code] = mention
+    for code in eligible_deadline & best.keys():
+        # eligible at hire, held within a stated time: obtain_after_hire even where a sentence says "required"
+        if best[code].strength == "required":
+            current = best[code]
+            best[code] = CertMention(code, "obtain_after_hire", current.evidence,
+                                     current.within_months or _within_months(current.evidence))
     for code in best:
         decisions.append(f"emr/cert/{code}/{best[code].strength}")
     return CertResult(list(best.values()), decisions)

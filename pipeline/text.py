@@ -17,6 +17,7 @@ _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]
 _TAG_HINT_RE = re.compile(r"<\s*/?\s*[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?\s*>")
 _DROP_BLOCK_RE = re.compile(r"<(script|style|head|noscript)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 _COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_CELL_GAP_RE = re.compile(r"<\s*/\s*t[dh]\s*>\s*<\s*t[dh]\b[^>]*>", re.I)  # cells of one table row stay one line
 _LI_RE = re.compile(r"<\s*li\b[^>]*>", re.I)
 _LI_CLOSE_RE = re.compile(r"<\s*/\s*li\s*>", re.I)
 _BLOCK_TAG_RE = re.compile(
@@ -81,6 +82,8 @@ def html_to_text(value: object) -> str:
     if _TAG_HINT_RE.search(text):
         text = _COMMENT_RE.sub(" ", text)
         text = _DROP_BLOCK_RE.sub("\n", text)
+        if "<t" in text or "<T" in text:
+            text = _CELL_GAP_RE.sub(" | ", text)
         text = _LI_RE.sub("\n- ", text)
         text = _LI_CLOSE_RE.sub("", text)
         text = _BLOCK_TAG_RE.sub("\n", text)
