@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
-from pipeline.sections import BOILERPLATE, NO_STRENGTH, parse_blocks
+from pipeline.sections import BOILERPLATE, NO_STRENGTH, structure
 from pipeline.text import sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
@@ -344,17 +344,18 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
     """Catalog credentials (code, strength, evidence) asked for in a posting."""
     text = _prepare(description_text)
     context = _DocContext(text, title if isinstance(title, str) else "")
-    blocks = parse_blocks(text)
-    block_texts = [block.text for block in blocks]
+    parsed = structure(text)
     best: dict[str, CertMention] = {}
     eligible_deadline: set[str] = set()
     decisions: list[str] = []
-    for index in _candidate_lines("\n".join(block_texts), block_texts):
-        block = blocks[index]
+    for index in _candidate_lines(parsed.text, parsed.lines):
+        block = parsed.block(index)
+        if not block.text:
+            continue
         if block.kind in BOILERPLATE:
             decisions.append("emr/cert/skipped/boilerplate")
             continue
-        next_text = block_texts[index + 1] if index + 1 < len(blocks) else ""
+        next_text = parsed.next_line(index)
         eligible_here = _eligible_with_deadline(block.text, next_text)
         inline_kind = None
         header_match = _INLINE_HEADER_RE.match(block.text)

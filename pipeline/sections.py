@@ -18,7 +18,9 @@ field rules never decide a value from them.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
@@ -29,6 +31,10 @@ _LONE_BULLETS = frozenset("-*\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7o\u2013\u
 _NUMBERED_RE = re.compile(r"^(?:\d{1,2}|[a-zA-Z])[.)]$")
 _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2]\s+|\d{1,2}[.)]\s+)")
 _CODE_TOKEN_RE = re.compile(r"\b[A-Z]{2,6}(?:-[A-Z]{1,2})?\b")
+_OR_STARTS = frozenset({"or ", "or:", "or,", "- o", "* o", "\u2022 o"})
+_OR_ENDS = frozenset({" or", ",or", "or:"})  # last three characters (lower case) of an item ending in "or"
+_EEO_HINTS = ("opportunity", "eeo", "affirmative", "without regard", "accommodation", "protected", "e-verify",
+              "drug", "regardless")
 _HEADING_ONLY_RE = re.compile(r"^(?:required|requirements|preferred|desired|minimum|nice to have|qualifications)"
                               r"(?: qualifications| requirements)?:?$", re.I)
 _TRAILING_OR_RE = re.compile(r"(?:,\s*|\s+)or\s*:?$", re.I)
@@ -54,6 +60,7 @@ _HEADING_KINDS: list[tuple[str, re.Pattern[str]]] = [
                             r"what we(?:'re)? (?:need|look(?:ing)? for)|who you are|skills|education|experience|"
                             r"licen[cs](?:es?|ure)|certifications?|credentials?|eligibility|knowledge)\b")),
 ]
+_HEADING_ANY_RE = re.compile("|".join(f"(?P<{kind}>{pattern.pattern})" for kind, pattern in _HEADING_KINDS))
 _EEO_LINE_RE = re.compile(
     r"equal (?:employment )?opportunity|\beeo\b|affirmative action employer|without regard to (?:race|age|sex)|"
     r"reasonable accommodations? (?:to|for|in)|protected (?:veteran|characteristic|class)|e-verify|"
@@ -71,10 +78,14 @@ class Block(NamedTuple):
 
 
 def heading_kind(heading: str) -> str:
-    """The kind of a heading line ("Preferred Qualifications:" -> "preferred")."""
+    """The kind of a heading line ("Preferred Qualifications:" -> "preferred"): one pass of a combined
+    pattern, then the first kind in _HEADING_KINDS order among those found."""
     lowered = heading.lower()
-    for kind, pattern in _HEADING_KINDS:
-        if pattern.search(lowered):
+    found = {match.lastgroup for match in _HEADING_ANY_RE.finditer(lowered)}
+    if not found:
+        return "other"
+    for kind, _ in _HEADING_KINDS:
+        if kind in found:
             if kind in ("duties", "benefits", "about") and ("qualif" in lowered or "requir" in lowered):
                 continue
             return kind
@@ -91,6 +102,14 @@ def _heading_shaped(line: str) -> bool:
     return len(line.split()) <= 7
 
 
+def _title_like(line: str) -> bool:
+    """A heading without a colon reads as a title: at most three words, or every long word capitalized."""
+    words = line.split()
+    if len(words) <= 3:
+        return ";" not in line
+    return all(word[0].isupper() or len(word) < 4 or not word[0].isalpha() for word in words)
+
+
 def _as_heading(line: str) -> str | None:
     """The kind of line when it is a heading, else None."""
     bullet = _BULLET_RE.match(line)
@@ -103,6 +122,8 @@ def _as_heading(line: str) -> str | None:
     if not _heading_shaped(line):
         return None
     colon = line.endswith(":")
+    if not colon and (any(ch.isdigit() for ch in line) or not _title_like(line)):  # "1-2 years of experience",
+        return None  # "High school diploma required; associate degree preferred" are items
     # "CCS Certification", "RHIT or RHIA": a mixed-case line naming a code is an item, unless it ends in ":"
     if not colon and not line.isupper() and _CODE_TOKEN_RE.search(line):
         return None
@@ -112,55 +133,142 @@ def _as_heading(line: str) -> str | None:
     return kind
 
 
+_LONE_BULLET_LINE_RE = re.compile(
+    r"^(?:[-*\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7o\u2013\u2014\u25a0\u25a1\u27a2\u2713\u2714]|\d{1,2}[.)]|"
+    r"[a-zA-Z][.)])[ \t]*\n\n?(?=[^\n])", re.M)
+# "RHIT, OR" / "- Three years ...", "CPC" / "OR" / "- four years ...", "CCA" / "- or one year ...": one item
+_OR_JOIN_RE = re.compile(
+    r"(?<=\S)(?:[ \t]*,)?[ \t]+(?:or|OR|Or):?[ \t]*\n\n?(?:[-*\u2022][ \t]+)?(?=\S)"
+    r"|\n\n?(?:[-*\u2022][ \t]+)?(?:or|OR|Or):?[ \t]*\n\n?(?:[-*\u2022][ \t]+)?(?=\S)"
+    r"|\n\n?(?:[-*\u2022][ \t]+)?(?:or|OR|Or)\b[ \t:,]*(?=\S)"
+)
+_OR_HINT_RE = re.compile(r"\b(?:or|OR|Or)\b:?[ \t]*\n|\n(?:[-*\u2022][ \t]+)?(?:or|OR|Or)\b")
+
+
+_OR_TAILS = (" or", " OR", " Or", " or:", " OR:", ",or")
+_OR_HEADS = ("or ", "OR ", "Or ", "- or ", "- OR ", "* or ", "\u2022 or ", "\u2022 OR ", "or:", "OR:")
+
+
+def _join_layout(text: str, lines: list[str]) -> str | None:
+    """Undo list layouts: a lone bullet line joins the item after it; an "or" between items joins them.
+    None when there is nothing to undo (the common case, found by plain string tests on each line)."""
+    if not any(len(line) <= 3 or line.endswith(_OR_TAILS) or line.startswith(_OR_HEADS) for line in lines if line):
+        return None
+    if _LONE_BULLET_LINE_RE.search(text):
+        text = _LONE_BULLET_LINE_RE.sub("- ", text)
+    if _OR_HINT_RE.search(text):
+        text = _OR_JOIN_RE.sub(" or ", text)
+    return text
+
+
+class Structure:
+    """One description's lines (layout undone) with the section of each: headings, kinds, EEO lines."""
+
+    __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "line_starts",
+                 "_has_boilerplate")
+
+    def __init__(self, text: str) -> None:
+        lines = text.split("\n")
+        joined = _join_layout(text, lines)
+        if joined is not None:
+            text, lines = joined, joined.split("\n")
+        self.text, self.lines = text, lines
+        self.headings: dict[int, str] = {}
+        self.section_starts: list[int] = []
+        self.sections: list[tuple[str, str]] = []
+        for index in [i for i, line in enumerate(lines) if 0 < len(line) <= 70]:
+            line = lines[index]
+            kind = _as_heading(line)
+            if kind is not None:
+                self.headings[index] = kind
+                self.section_starts.append(index)
+                self.sections.append((line.rstrip(":").strip(), kind))
+        lowered = text.lower()
+        self.lowered = lowered if len(lowered) == len(text) else ""
+        self.line_starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        self.eeo = self._eeo_lines()
+        self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
+
+    def _eeo_lines(self) -> frozenset[int]:
+        if not self.lowered:
+            return frozenset(i for i, line in enumerate(self.lines) if _EEO_LINE_RE.search(line.lower()))
+        if not any(hint in self.lowered for hint in _EEO_HINTS):
+            return frozenset()
+        return frozenset(bisect_right(self.line_starts, m.start()) - 1 for m in _EEO_LINE_RE.finditer(self.lowered))
+
+    def section_of(self, index: int) -> tuple[str, str]:
+        """(heading, kind) of the section holding line `index`."""
+        position = bisect_right(self.section_starts, index) - 1
+        return self.sections[position] if position >= 0 else ("", "none")
+
+    def block(self, index: int) -> Block:
+        heading, kind = self.section_of(index)
+        if index in self.eeo and index not in self.headings:
+            kind = "eeo"
+        return Block(self.lines[index], heading, kind, index in self.headings)
+
+    def blocks(self) -> tuple[Block, ...]:
+        return tuple(self.block(i) for i, line in enumerate(self.lines) if line)
+
+    def next_line(self, index: int) -> str:
+        """The next non-empty line after `index` ("" at the end)."""
+        for line in self.lines[index + 1 : index + 3]:
+            if line:
+                return line
+        return ""
+
+    def job_text(self) -> str:
+        """The text without boilerplate lines (EEO anywhere, benefits and about-the-company sections)."""
+        if not self._has_boilerplate:
+            return self.text
+        bounds = [*self.section_starts, len(self.lines)]
+        parts: list[str] = []
+        if bounds[0] > 0:
+            parts.append(self._range_text(0, bounds[0]))
+        for (_, kind), first, end in zip(self.sections, bounds, bounds[1:], strict=False):
+            if kind not in BOILERPLATE:
+                parts.append(self._range_text(first, end))
+        return "\n".join(part for part in parts if part)
+
+    def _range_text(self, first: int, end: int) -> str:
+        if any(first <= i < end for i in self.eeo):
+            return "\n".join(self.lines[i] for i in range(first, end) if i not in self.eeo or i in self.headings)
+        return "\n".join(self.lines[first:end])
+
+    def lines_with(self, keywords: tuple[str, ...]) -> list[int]:
+        """Indices of the lines holding any of `keywords` (lower case): substring searches over the whole text."""
+        if not self.lowered:
+            return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
+        found: set[int] = set()
+        lowered, starts = self.lowered, self.line_starts
+        for word in keywords:
+            position = lowered.find(word)
+            while position >= 0:
+                index = bisect_right(starts, position) - 1
+                found.add(index)
+                next_start = starts[index + 1] if index + 1 < len(starts) else len(lowered)
+                position = lowered.find(word, next_start)
+        return sorted(found)
+
+
 @lru_cache(maxsize=32)
+def structure(text: str) -> Structure:
+    """The structure of a description (see the module docstring); cached for the normalizers of one posting."""
+    return Structure(text)
+
+
 def parse_blocks(text: str) -> tuple[Block, ...]:
-    """The description as blocks (see the module docstring); cached for the normalizers of one posting."""
-    blocks: list[Block] = []
-    heading, kind = "", "none"
-    bullet_pending = False
-    join_next = False
-    for raw_line in text.split("\n"):
-        line = raw_line.strip()
-        if not line:
-            continue
-        if line in _LONE_BULLETS or _NUMBERED_RE.match(line):
-            bullet_pending = True
-            continue
-        if line.lower() in ("or", "- or", "or:") and blocks and not blocks[-1].is_heading:
-            join_next = True
-            continue
-        if not bullet_pending and not join_next:
-            found = _as_heading(line)
-            if found is not None:
-                heading, kind = line.rstrip(":").strip(), found
-                blocks.append(Block(line, heading, kind, True))
-                continue
-        if join_next or (blocks and not blocks[-1].is_heading and _LEADING_OR_RE.match(line)
-                         and blocks[-1].heading == heading):
-            previous = blocks.pop()
-            body = _LEADING_OR_RE.sub("", _BULLET_RE.sub("", line), count=1)
-            joined = f"{_TRAILING_OR_RE.sub('', previous.text)} or {body}"
-            blocks.append(Block(joined, previous.heading, previous.kind))
-            join_next = bool(_TRAILING_OR_RE.search(line))
-            bullet_pending = False
-            continue
-        if bullet_pending and not _BULLET_RE.match(line):
-            line = "- " + line
-        bullet_pending = False
-        line_kind = "eeo" if _EEO_LINE_RE.search(line.lower()) else kind
-        blocks.append(Block(line, heading, line_kind))
-        join_next = bool(_TRAILING_OR_RE.search(line)) and len(line) < 200
-    return tuple(blocks)
+    """The description as blocks, one per non-empty line (see the module docstring)."""
+    return structure(text).blocks()
+
+
+def blocks_containing(text: str, keywords: tuple[str, ...], skip: frozenset[str] = BOILERPLATE) -> list[Block]:
+    """The blocks (outside `skip` kinds) holding any of `keywords` (written in lower case), in order."""
+    parsed = structure(text)
+    blocks = (parsed.block(i) for i in parsed.lines_with(keywords))
+    return [block for block in blocks if block.kind not in skip]
 
 
 def job_text(text: str) -> str:
-    """The description without its boilerplate blocks (EEO, benefits, about the company), one block a line."""
-    return "\n".join(block.text for block in parse_blocks(text) if block.kind not in BOILERPLATE)
-
-
-def kind_at(text: str, position_line: str) -> str:
-    """The section kind of the block holding `position_line` (first match), "none" if not found."""
-    for block in parse_blocks(text):
-        if position_line in block.text:
-            return block.kind
-    return "none"
+    """The description without its boilerplate (EEO lines, benefits and about-the-company sections)."""
+    return structure(text).job_text()
