@@ -122,7 +122,7 @@ def _as_heading(line: str) -> str | None:
     if not _heading_shaped(line):
         return None
     colon = line.endswith(":")
-    if not colon and (any(ch.isdigit() for ch in line) or not _title_like(line)):  # "1-2 years of experience",
+    if not colon and (_DIGIT_RE.search(line) or not _title_like(line)):  # "1-2 years of experience",
         return None  # "High school diploma required; associate degree preferred" are items
     # "CCS Certification", "RHIT or RHIA": a mixed-case line naming a code is an item, unless it ends in ":"
     if not colon and not line.isupper() and _CODE_TOKEN_RE.search(line):
@@ -145,15 +145,20 @@ _OR_JOIN_RE = re.compile(
 _OR_HINT_RE = re.compile(r"\b(?:or|OR|Or)\b:?[ \t]*\n|\n(?:[-*\u2022][ \t]+)?(?:or|OR|Or)\b")
 
 
-_OR_TAILS = (" or", " OR", " Or", " or:", " OR:", ",or")
-_OR_HEADS = ("or ", "OR ", "Or ", "- or ", "- OR ", "* or ", "\u2022 or ", "\u2022 OR ", "or:", "OR:")
+# an item ending in "or", or one starting with it (searched in the lower-cased text, one item a line)
+_OR_MARKS = (" or\n", "or:\n", ",or\n", "\nor ", "\nor\n", "\nor:", "- or ")
+_DIGIT_RE = re.compile(r"\d")
+_NOT_HEADING_ENDS = frozenset(".!?;,)")
+_BULLET_STARTS = frozenset("-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2123456789")
 
 
-def _join_layout(text: str, lines: list[str]) -> str | None:
+def _join_layout(text: str, short_lines: list[str]) -> str | None:
     """Undo list layouts: a lone bullet line joins the item after it; an "or" between items joins them.
-    None when there is nothing to undo (the common case, found by plain string tests on each line)."""
-    if not any(len(line) <= 3 or line.endswith(_OR_TAILS) or line.startswith(_OR_HEADS) for line in lines if line):
-        return None
+    None when there is nothing to undo (the common case, found by plain substring tests)."""
+    if not any(len(line) <= 3 for line in short_lines):
+        lowered = text.lower()
+        if not any(mark in lowered for mark in _OR_MARKS):
+            return None
     if _LONE_BULLET_LINE_RE.search(text):
         text = _LONE_BULLET_LINE_RE.sub("- ", text)
     if _OR_HINT_RE.search(text):
@@ -169,15 +174,20 @@ class Structure:
 
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
-        joined = _join_layout(text, lines)
+        short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
+        joined = _join_layout(text, [lines[i] for i in short])
         if joined is not None:
             text, lines = joined, joined.split("\n")
+            short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
         self.text, self.lines = text, lines
         self.headings: dict[int, str] = {}
         self.section_starts: list[int] = []
         self.sections: list[tuple[str, str]] = []
-        for index in [i for i, line in enumerate(lines) if 0 < len(line) <= 70]:
+        for index in short:
             line = lines[index]
+            if (line[-1] in _NOT_HEADING_ENDS and not line.endswith("...")) or (
+                    line[0] in _BULLET_STARTS and len(line) > 40):
+                continue  # a sentence, or a list item too long to be a bare heading word
             kind = _as_heading(line)
             if kind is not None:
                 self.headings[index] = kind
@@ -185,7 +195,7 @@ class Structure:
                 self.sections.append((line.rstrip(":").strip(), kind))
         lowered = text.lower()
         self.lowered = lowered if len(lowered) == len(text) else ""
-        self.line_starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
+        self.line_starts: list[int] | None = None  # computed on first use (starts())
         self.eeo = self._eeo_lines()
         self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
 
@@ -194,7 +204,14 @@ class Structure:
             return frozenset(i for i, line in enumerate(self.lines) if _EEO_LINE_RE.search(line.lower()))
         if not any(hint in self.lowered for hint in _EEO_HINTS):
             return frozenset()
-        return frozenset(bisect_right(self.line_starts, m.start()) - 1 for m in _EEO_LINE_RE.finditer(self.lowered))
+        starts = self.starts()
+        return frozenset(bisect_right(starts, m.start()) - 1 for m in _EEO_LINE_RE.finditer(self.lowered))
+
+    def starts(self) -> list[int]:
+        """The offset of each line in `text`."""
+        if self.line_starts is None:
+            self.line_starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
+        return self.line_starts
 
     def section_of(self, index: int) -> tuple[str, str]:
         """(heading, kind) of the section holding line `index`."""
@@ -240,7 +257,7 @@ class Structure:
         if not self.lowered:
             return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
         found: set[int] = set()
-        lowered, starts = self.lowered, self.line_starts
+        lowered, starts = self.lowered, self.starts()
         for word in keywords:
             position = lowered.find(word)
             while position >= 0:

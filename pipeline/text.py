@@ -11,7 +11,11 @@ import re
 from typing import NamedTuple
 
 _MAX_UNESCAPE_ROUNDS = 4
-_BLANK_RUN_RE = re.compile(r"[^\S\n ][^\S\n]*| [^\S\n]+")  # a blank run that is not one plain space
+# the blanks str.split() splits on, but the space and the newline; \u2028/\u2029 break lines; \u200b goes
+_ASCII_BLANKS = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
+_LINE_BREAKS = ("\u2028", "\u2029")
+_UNICODE_BLANKS = (*_LINE_BREAKS, *_ASCII_BLANKS, "\x85", "\xa0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u202f",
+                   "\u205f", "\u3000")
 _NEWLINE_RUN_RE = re.compile(r"\n{3,}")
 # an entity other than the five that escaped HTML is made of (those are decoded by str.replace)
 _OTHER_ENTITY_RE = re.compile(r"&(?!(?:lt|gt|amp|quot|#39);)(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -103,13 +107,23 @@ def html_to_text(value: object) -> str:
 
 
 def clean_whitespace(text: str) -> str:
-    """Collapse runs of spaces, strip each line, keep at most one blank line between blocks (three
-    substitutions over the whole text instead of a loop over its lines)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    """Collapse runs of spaces, strip each line, keep at most one blank line between blocks.
+
+    Every blank that str.split() knows (NBSP, thin spaces, tabs, ...) but the newline becomes a space
+    by plain replacements (each a C scan, and skipped when absent), then runs of spaces collapse."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u200b" in text:
         text = text.replace("\u200b", "")
-    text = _BLANK_RUN_RE.sub(" ", text)  # every Unicode blank but the newline, as str.split() sees them
-    text = text.replace(" \n", "\n").replace("\n ", "\n")
+    blanks = _ASCII_BLANKS if text.isascii() else _UNICODE_BLANKS
+    for blank in blanks:
+        if blank in text:
+            text = text.replace(blank, " " if blank not in _LINE_BREAKS else "\n")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    if " \n" in text:
+        text = text.replace(" \n", "\n")
+    if "\n " in text:
+        text = text.replace("\n ", "\n")
     if "\n\n\n" in text:
         text = _NEWLINE_RUN_RE.sub("\n\n", text)
     return text.strip("\n ")
