@@ -28,12 +28,11 @@ One credential with several strengths keeps the strongest (required > obtain_aft
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
-from pipeline.sections import BOILERPLATE, NO_STRENGTH, structure
+from pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
 from pipeline.text import sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
@@ -174,6 +173,28 @@ def _prepare(text: str) -> str:
     return text
 
 
+# Substrings one of which each document-level pattern needs: a few C substring searches decide most
+# postings before the (much slower) regex alternation scans the whole text.
+_LOOKALIKE_HINTS = {
+    "CIC": ("infection", "epidemiolog", "apic", "prevention and control"),
+    "CRC": ("clinical research", "research coordinator", "colorectal", "rehabilitation counsel", "socra", "acrp"),
+    "CCS": ("california children", "cloud"),
+    "CCA": ("citrix", "crop advis", "city carrier", "customer care"),
+    "CPC": ("cost per click", "pay per click", "pension"),
+    "COC": ("code of conduct", "certificate of", "commission on cancer"),
+    "CTR": ("click",),
+}
+_CODING_WORK_HINTS = ("cod", "icd", "cpt", "aapc", "drg", "hcc", "risk adjustment")
+_CODING_CONTEXT_HINTS = ("cod", "icd", "cpt", "ahima", "aapc", "health information", "medical record", "him", "rhit",
+                         "rhia", "ccs", "cpc", "coc", "cic", "cehrs", "cdip")
+_REGISTRY_HINTS = ("registr", "cancer", "oncology", "tumor", "ncra")
+
+
+def _found(pattern: re.Pattern[str], hints: tuple[str, ...], *texts: str) -> bool:
+    """pattern.search in any of texts (lower case), tried only where one of its hints occurs."""
+    return any(any(hint in text for hint in hints) and pattern.search(text) for text in texts)
+
+
 class _DocContext:
     """Document-level contexts, computed only when a CCA or ODS mention needs them."""
 
@@ -186,23 +207,20 @@ class _DocContext:
     @property
     def coding(self) -> bool:
         if self._coding is None:
-            self._coding = bool(_CODING_CONTEXT_RE.search(self._text) or _CODING_CONTEXT_RE.search(self._title))
+            self._coding = _found(_CODING_CONTEXT_RE, _CODING_CONTEXT_HINTS, self._text, self._title)
         return self._coding
 
     def lookalike(self, code: str) -> bool:
         """The whole posting reads as the look-alike meaning of code and never mentions coding work."""
         if code not in self._lookalike:
-            pattern = _LOOKALIKE[code]
-            self._lookalike[code] = bool(
-                (pattern.search(self._text) or pattern.search(self._title))
-                and not (_CODING_WORK_RE.search(self._text) or _CODING_WORK_RE.search(self._title))
-            )
+            self._lookalike[code] = (_found(_LOOKALIKE[code], _LOOKALIKE_HINTS[code], self._text, self._title)
+                                     and not _found(_CODING_WORK_RE, _CODING_WORK_HINTS, self._text, self._title))
         return self._lookalike[code]
 
     @property
     def registry(self) -> bool:
         if self._registry is None:
-            self._registry = bool(_REGISTRY_CONTEXT_RE.search(self._text) or _REGISTRY_CONTEXT_RE.search(self._title))
+            self._registry = _found(_REGISTRY_CONTEXT_RE, _REGISTRY_HINTS, self._text, self._title)
         return self._registry
 
 
@@ -226,25 +244,18 @@ def _left_boundary(text: str, start: int) -> bool:
     return start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "-")
 
 
-def _candidate_lines(text: str, lines: list[str]) -> list[int]:
-    """Indices of lines that can hold a credential, from a few passes over the whole text."""
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    positions: list[int] = []
-    for pattern in (_CODE_RE, _UNMAPPED_RE):
-        positions.extend(m.start() for m in pattern.finditer(text) if _left_boundary(text, m.start()))
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        for word in _NAME_TRIGGERS + ("epic",):
-            found = lowered.find(word)
-            while found >= 0:
-                positions.append(found)
-                found = lowered.find(word, found + 1)
+def _candidate_lines(parsed: Structure) -> list[int]:
+    """Indices of lines that can hold a credential: a pass of each code pattern over the whole text,
+    and substring searches for the name triggers."""
+    text = parsed.text
+    positions = [m.start() for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(text)
+                 if _left_boundary(text, m.start())]  # two scans: one alternation of both is far slower
+    found = {parsed.line_at(position) for position in positions}
+    if parsed.lowered:
+        found.update(parsed.lines_with(_NAME_TRIGGERS + ("epic",)))
     else:  # lower-casing changed offsets: check line by line
-        positions.extend(starts[i] for i, line in enumerate(lines)
-                         if any(w in line.lower() for w in _NAME_TRIGGERS + ("epic",)))
-    return sorted({bisect_right(starts, position) - 1 for position in positions})
+        found.update(i for i, line in enumerate(parsed.lines) if any(w in line.lower() for w in _NAME_TRIGGERS + ("epic",)))
+    return sorted(found)
 
 
 def _hits(sentence: str, context: _DocContext) -> list[_Hit]:
@@ -348,7 +359,7 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
     best: dict[str, CertMention] = {}
     eligible_deadline: set[str] = set()
     decisions: list[str] = []
-    for index in _candidate_lines(parsed.text, parsed.lines):
+    for index in _candidate_lines(parsed):
         block = parsed.block(index)
         if not block.text:
             continue

@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
-from itertools import accumulate
 from typing import NamedTuple
 
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
@@ -33,12 +32,9 @@ _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\
 _CODE_TOKEN_RE = re.compile(r"\b[A-Z]{2,6}(?:-[A-Z]{1,2})?\b")
 _OR_STARTS = frozenset({"or ", "or:", "or,", "- o", "* o", "\u2022 o"})
 _OR_ENDS = frozenset({" or", ",or", "or:"})  # last three characters (lower case) of an item ending in "or"
-_EEO_HINTS = ("opportunity", "eeo", "affirmative", "without regard", "accommodation", "protected", "e-verify",
-              "drug", "regardless")
+_EEO_HINTS = ("opportunit", "eeo", "affirmative", "regard", "accommodat", "e-verify", "drug-free", "protected")
 _HEADING_ONLY_RE = re.compile(r"^(?:required|requirements|preferred|desired|minimum|nice to have|qualifications)"
                               r"(?: qualifications| requirements)?:?$", re.I)
-_TRAILING_OR_RE = re.compile(r"(?:,\s*|\s+)or\s*:?$", re.I)
-_LEADING_OR_RE = re.compile(r"^(?:[-*\u2022]\s+)?or\b[\s:,]*", re.I)
 
 # Heading vocabulary, tried in this order on the lower-cased heading.
 _HEADING_KINDS: list[tuple[str, re.Pattern[str]]] = [
@@ -133,16 +129,12 @@ def _as_heading(line: str) -> str | None:
     return kind
 
 
-_LONE_BULLET_LINE_RE = re.compile(
-    r"^(?:[-*\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7o\u2013\u2014\u25a0\u25a1\u27a2\u2713\u2714]|\d{1,2}[.)]|"
-    r"[a-zA-Z][.)])[ \t]*\n\n?(?=[^\n])", re.M)
 # "RHIT, OR" / "- Three years ...", "CPC" / "OR" / "- four years ...", "CCA" / "- or one year ...": one item
 _OR_JOIN_RE = re.compile(
     r"(?<=\S)(?:[ \t]*,)?[ \t]+(?:or|OR|Or):?[ \t]*\n\n?(?:[-*\u2022][ \t]+)?(?=\S)"
     r"|\n\n?(?:[-*\u2022][ \t]+)?(?:or|OR|Or):?[ \t]*\n\n?(?:[-*\u2022][ \t]+)?(?=\S)"
     r"|\n\n?(?:[-*\u2022][ \t]+)?(?:or|OR|Or)\b[ \t:,]*(?=\S)"
 )
-_OR_HINT_RE = re.compile(r"\b(?:or|OR|Or)\b:?[ \t]*\n|\n(?:[-*\u2022][ \t]+)?(?:or|OR|Or)\b")
 
 
 # an item ending in "or", or one starting with it (searched in the lower-cased text, one item a line)
@@ -152,32 +144,42 @@ _NOT_HEADING_ENDS = frozenset(".!?;,)")
 _BULLET_STARTS = frozenset("-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2123456789")
 
 
-def _join_layout(text: str, short_lines: list[str]) -> str | None:
+def _join_layout(text: str, lines: list[str], short: list[int]) -> list[str] | None:
     """Undo list layouts: a lone bullet line joins the item after it; an "or" between items joins them.
-    None when there is nothing to undo (the common case, found by plain substring tests)."""
-    if not any(len(line) <= 3 for line in short_lines):
-        lowered = text.lower()
-        if not any(mark in lowered for mark in _OR_MARKS):
-            return None
-    if _LONE_BULLET_LINE_RE.search(text):
-        text = _LONE_BULLET_LINE_RE.sub("- ", text)
-    if _OR_HINT_RE.search(text):
-        text = _OR_JOIN_RE.sub(" or ", text)
-    return text
+    None when there is nothing to undo (the common case, found by length and substring tests)."""
+    joined = None
+    for index in short:
+        line = lines[index]
+        if len(line) > 3 or not (line in _LONE_BULLETS or _NUMBERED_RE.match(line)):
+            continue
+        joined = joined or list(lines)
+        joined[index] = ""
+        for after in range(index + 1, min(index + 3, len(joined))):
+            item = joined[after]
+            if item and not (len(item) <= 3 and (item in _LONE_BULLETS or _NUMBERED_RE.match(item))):
+                if not (item.endswith(":") or _BULLET_RE.match(item)):  # a heading after a stray bullet stays one
+                    joined[after] = "- " + item
+                break
+    if joined is not None:
+        text = "\n".join(joined)
+    lowered = text.lower()
+    if any(mark in lowered for mark in _OR_MARKS):
+        return _OR_JOIN_RE.sub(" or ", text).split("\n")
+    return joined
 
 
 class Structure:
     """One description's lines (layout undone) with the section of each: headings, kinds, EEO lines."""
 
-    __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "line_starts",
-                 "_has_boilerplate")
+    __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "_has_boilerplate")
 
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
         short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
-        joined = _join_layout(text, [lines[i] for i in short])
+        joined = _join_layout(text, lines, short)
         if joined is not None:
-            text, lines = joined, joined.split("\n")
+            lines = joined
+            text = "\n".join(lines)
             short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
         self.text, self.lines = text, lines
         self.headings: dict[int, str] = {}
@@ -195,7 +197,6 @@ class Structure:
                 self.sections.append((line.rstrip(":").strip(), kind))
         lowered = text.lower()
         self.lowered = lowered if len(lowered) == len(text) else ""
-        self.line_starts: list[int] | None = None  # computed on first use (starts())
         self.eeo = self._eeo_lines()
         self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
 
@@ -204,14 +205,12 @@ class Structure:
             return frozenset(i for i, line in enumerate(self.lines) if _EEO_LINE_RE.search(line.lower()))
         if not any(hint in self.lowered for hint in _EEO_HINTS):
             return frozenset()
-        starts = self.starts()
-        return frozenset(bisect_right(starts, m.start()) - 1 for m in _EEO_LINE_RE.finditer(self.lowered))
+        return frozenset(self.line_at(m.start()) for m in _EEO_LINE_RE.finditer(self.lowered))
 
-    def starts(self) -> list[int]:
-        """The offset of each line in `text`."""
-        if self.line_starts is None:
-            self.line_starts = list(accumulate((len(line) + 1 for line in self.lines[:-1]), initial=0))
-        return self.line_starts
+    def line_at(self, position: int) -> int:
+        """The index of the line holding character `position` of `text` (a C count of newlines: cheaper
+        than a table of line offsets for the few positions a posting asks about)."""
+        return self.text.count("\n", 0, position)
 
     def section_of(self, index: int) -> tuple[str, str]:
         """(heading, kind) of the section holding line `index`."""
@@ -257,14 +256,15 @@ class Structure:
         if not self.lowered:
             return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
         found: set[int] = set()
-        lowered, starts = self.lowered, self.starts()
+        lowered = self.lowered
         for word in keywords:
             position = lowered.find(word)
             while position >= 0:
-                index = bisect_right(starts, position) - 1
-                found.add(index)
-                next_start = starts[index + 1] if index + 1 < len(starts) else len(lowered)
-                position = lowered.find(word, next_start)
+                found.add(self.line_at(position))
+                line_end = lowered.find("\n", position)
+                if line_end < 0:
+                    break
+                position = lowered.find(word, line_end + 1)
         return sorted(found)
 
 

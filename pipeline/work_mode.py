@@ -140,7 +140,7 @@ def _structured(raw: Mapping[str, Any]) -> tuple[str, str] | None:
 
 
 # Words of a line that can state a work mode.
-_TRIGGER_WORDS = ("hybrid", "week", "month", "monday", "tuesday", "wednesday", "thursday", "friday", "remote", "home", "telework", "telecommut", "wfh", "site", "office", "report", "travel",
+_TRIGGER_WORDS = ("hybrid", "remote", "home", "telework", "telecommut", "wfh", "site", "office", "report", "travel",
                   "virtual", "person", "anywhere", "split between", "work in ", "work at ", "works in ", "works at ",
                   "working in ", "working at ", "work from", "works from", "after")
 
@@ -247,6 +247,7 @@ def _onsite_cadence(text: str) -> re.Match[str] | None:
 
 
 def _from_text(text: str) -> tuple[str, str] | None:
+    """The work mode stated in `text` (the lines that can state one)."""
     fed = _FED_REMOTE_RE.search(text)
     if fed:
         if fed.group("value").lower() == "yes":
