@@ -38,6 +38,8 @@ _LEVEL_RULES: list[tuple[str, re.Pattern[str]]] = [
     ("high_school", re.compile(r"\bhigh[- ]school\b|\bH\.?S\.? (?:diploma|graduate)\b|\bGED\b|\bsecondary school\b|"
                                r"\bHSD\b", _I)),
 ]
+_ANY_LEVEL_RE = re.compile("|".join(f"(?P<{level}>{pattern.pattern})" for level, pattern in _LEVEL_RULES), _I)
+_NOT_SCHOOLING_RE = re.compile(r"\bhigh school (?:students?|programs?|teachers?)\b", _I)
 _EQUIVALENT_RE = re.compile(
     r"\bor (?:an? )?equivalent (?:combination of )?(?:\w+ ){0,3}?(?:work |related |relevant )?experience\b"
     r"|\bequivalent combination of (?:education|training) and experience\b"
@@ -45,10 +47,13 @@ _EQUIVALENT_RE = re.compile(
     r"|\b(?:experience )?in lieu of (?:a |the )?(?:degree|education|diploma)\b",
     _I,
 )
+_EQUIVALENT_HINTS = ("equivalent", "in lieu", "substitut")
 _PREFERRED_RE = re.compile(r"\b(?:preferred|preferably|desired|a plus|nice to have|ideal(?:ly)?|bonus)\b", _I)
-# substrings (lower case) one of which any education statement holds; a cheap test before the rules
-_HINTS = ("degree", "diploma", "ged", "high school", "bachelor", "associate", "master", "certificate", "education",
-          "graduate", "mba", "mha", "program", "course", "baccalaureate", "b.s.", "aas")
+# substrings (lower case) one of which any education statement holds; the lines holding none are not read
+_HINTS = ("degree", "diploma", " ged", "(ged", "/ged", "ged)", "high school", "high-school", "bachelor", "associate's",
+          "associate of", "associates in", "master's", "masters", "master of", "certificate", "education",
+          "graduate", "mba", "mha", "b.s.", "b.a.", "baccalaureate", "secondary", "a.a.s", " aas", "hsd", "program",
+          "course")
 
 
 @dataclass
@@ -60,12 +65,13 @@ class EducationResult:
 
 
 def _sentence_level(sentence: str) -> tuple[str, str] | None:
-    """The lowest level named in one sentence (its alternatives), with the matched text."""
+    """The lowest level named in one sentence (its alternatives), with the matched text: one pass of
+    the rules joined, then the lowest rank among the levels found."""
     found: tuple[str, str] | None = None
-    for level, pattern in _LEVEL_RULES:
-        match = pattern.search(sentence)
-        if match and (found is None or _RANK[level] < _RANK[found[0]]):
-            if level == "high_school" and re.search(r"\bhigh school (?:students?|programs?|teachers?)\b", sentence, _I):
+    for match in _ANY_LEVEL_RE.finditer(sentence):
+        level = match.lastgroup or ""
+        if found is None or _RANK[level] < _RANK[found[0]]:
+            if level == "high_school" and _NOT_SCHOOLING_RE.search(sentence):
                 continue
             found = (level, match.group(0))
     return found
@@ -73,8 +79,7 @@ def _sentence_level(sentence: str) -> tuple[str, str] | None:
 
 def normalize_education(description_text: str) -> EducationResult:
     """Education asked for (see the module docstring)."""
-    lowered = description_text.lower() if description_text else ""
-    if not any(hint in lowered for hint in _HINTS):
+    if not description_text:
         return EducationResult(None, decisions=["emr/education/none_stated"])
     required: tuple[str, str] | None = None
     preferred_only: tuple[str, str] | None = None
@@ -95,6 +100,7 @@ def normalize_education(description_text: str) -> EducationResult:
     if required is None:
         decision = "emr/education/preferred_only" if preferred_only else "emr/education/none_stated"
         return EducationResult(None, decisions=[decision])
-    if not equivalent and _EQUIVALENT_RE.search(description_text):
-        equivalent = True
+    if not equivalent:  # "or equivalent experience" said apart from the education (its own item or line)
+        equivalent = any(_EQUIVALENT_RE.search(block.text)
+                         for block in blocks_containing(description_text, _EQUIVALENT_HINTS))
     return EducationResult(required[0], required[1], equivalent, [f"emr/education/{required[0]}"])

@@ -17,6 +17,7 @@ from typing import Any
 
 from pipeline.posting import SCHEDULES
 from pipeline.sections import job_text
+from pipeline.text import lines_containing
 
 _I = re.I
 _RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -73,9 +74,9 @@ def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> 
     found = _match_rules(title, _TITLE_RULES) if title else None
     if found:
         return EmploymentTypeResult(found[0], found[1], [f"emr/employment_type/title/{found[0]}"])
-    head = job_text(description_text)[:6000] if description_text else ""
-    lowered = head.lower()
-    match = _DESC_RE.search(head) if any(h in lowered for h in _DESC_HINTS) else None
+    # the first status phrase of the job's own text, read only on the lines that can hold one
+    lines = lines_containing(job_text(description_text)[:6000], _DESC_HINTS) if description_text else ""
+    match = _DESC_RE.search(lines) if lines else None
     if match and match.lastgroup:
         return EmploymentTypeResult(match.lastgroup, match.group(0), [f"emr/employment_type/text/{match.lastgroup}"])
     return EmploymentTypeResult(None, None, ["emr/employment_type/none"])

@@ -22,6 +22,7 @@ from pipeline.location import LocationResult, normalize_location
 from pipeline.pay import PayResult, normalize_pay
 from pipeline.posting import NormalizedPosting
 from pipeline.roles import RoleResult, normalize_role
+from pipeline.sections import structure
 from pipeline.shift import ShiftResult, normalize_shift
 from pipeline.text import clean_whitespace, html_to_text, unescape_until_stable
 from pipeline.work_mode import WorkModeResult, normalize_work_mode
@@ -60,6 +61,8 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
         decisions.append("emr/error/input_not_mapping")
         raw = {}
     description = _guarded("description", decisions, lambda: html_to_text(raw.get("description")), "")
+    # the text's structure, built once here and shared (cached) by the normalizers that read sections
+    _guarded("structure", decisions, lambda: structure(description), None)
     title = _guarded("title", decisions, lambda: _text_field(raw, "title"), "")
     fields = dict(raw)
     fields["title"] = title

@@ -155,3 +155,22 @@ def test_normalize_carries_the_career_fields_with_evidence():
     assert posting.evidence["education"] == "- High school diploma or GED"
     assert posting.evidence["shift"] == "Shift: Days"
     assert posting.evidence["schedule"] == "Full-time"
+
+
+def test_normalize_command_emits_the_career_fields():
+    import io
+    import json
+
+    from pipeline.normalize_jsonl import run
+
+    line = json.dumps({"id": "c-1", "title": "Release of Information Specialist", "employer": "", "location": "Remote",
+                       "description": "Part-time role. Entry-level: no experience required. High school diploma "
+                                      "or equivalent experience. Evening shift."})
+    out = io.StringIO()
+    assert run(io.StringIO(line + "\n"), out) == 0
+    record = json.loads(out.getvalue())
+    assert {key: record[key] for key in ("experience_years_min", "experience_years_max", "education_min",
+                                         "education_or_equivalent", "entry_level", "schedule", "shift")} == {
+        "experience_years_min": 0.0, "experience_years_max": None, "education_min": "high_school",
+        "education_or_equivalent": True, "entry_level": True, "schedule": "part_time", "shift": "evening"}
+    assert record["evidence"]["entry_level"] == "Entry-level"
