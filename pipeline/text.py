@@ -1,14 +1,14 @@
 """Text helpers shared by the field normalizers.
 
 HTML (or entity-escaped HTML) -> plain text that keeps line and section breaks, whitespace
-clean-up, header detection and section splitting. Pure functions; regexes compiled at import.
+clean-up, keyword lines and sentences. Pure functions; regexes compiled at import. Headings and
+sections are pipeline/sections.py's job.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import NamedTuple
 
 _MAX_UNESCAPE_ROUNDS = 4
 # the blanks str.split() splits on, but the space and the newline; \u2028/\u2029 break lines; \u200b goes
@@ -35,25 +35,6 @@ _BLOCK_TAG_RE = re.compile(
 )
 _EMPH_RE = re.compile(r"<\s*(strong|b|em|u)\b[^>]*>([^<]{0,120}?)<\s*/\s*\1\s*>", re.I)
 _ANY_TAG_RE = re.compile(r"<[^<>]{0,2000}>")
-_BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o]\s+|\d{1,2}[.)]\s+)")
-
-# Section headers (domain.md §2.1). Matched against a header line, lower-cased.
-_PREFERRED_HEADER_RE = re.compile(
-    r"\b(preferred|desired|nice[- ]to[- ]have|bonus|a plus|ideal candidate|additional qualifications|"
-    r"preferences|pluses)\b"
-)
-_REQUIRED_HEADER_RE = re.compile(
-    r"\b(required|requirements?|minimum|basic qualifications|basic requirements|must[- ]haves?|"
-    r"conditions of employment|qualifications|what you(?:'ll)? (?:need|bring)|what we(?:'re)? "
-    r"(?:need|look(?:ing)? for)|who you are|skills|education|experience|licen[cs]es?|"
-    r"certifications?|credentials?|eligibility)\b"
-)
-_DUTIES_HEADER_RE = re.compile(
-    r"\b(responsibilit|duties|dutys|what you(?:'ll)? (?:will )?do|the role|about|summary|overview|"
-    r"benefits|we offer|perks|compensation|schedule|position|job description|essential functions|"
-    r"the opportunity|work arrangement)"
-)
-
 
 def unescape_until_stable(value: str) -> str:
     """Decode HTML entities repeatedly (&amp;lt;p&amp;gt; -> &lt;p&gt; -> <p>), bounded."""
@@ -127,69 +108,6 @@ def clean_whitespace(text: str) -> str:
     if "\n\n\n" in text:
         text = _NEWLINE_RUN_RE.sub("\n\n", text)
     return text.strip("\n ")
-
-
-def is_header(line: str) -> bool:
-    """A short line that names a section ("Requirements", "Preferred Qualifications:")."""
-    stripped = line.strip()
-    if not stripped or len(stripped) > 70 or _BULLET_RE.match(stripped):
-        return False
-    if stripped.endswith(":"):
-        return True
-    if stripped[-1] in ".!?;,":
-        return False
-    words = stripped.split()
-    if len(words) > 7 or "$" in stripped:
-        return False
-    return True
-
-
-def header_kind(header: str) -> str:
-    """'preferred', 'required', 'duties' or 'other' for a section header line."""
-    lowered = header.lower()
-    if _PREFERRED_HEADER_RE.search(lowered):
-        return "preferred"
-    if _DUTIES_HEADER_RE.search(lowered) and not re.search(r"qualif|requir", lowered):
-        return "duties"
-    if _REQUIRED_HEADER_RE.search(lowered):
-        return "required"
-    return "other"
-
-
-class Line(NamedTuple):
-    """One line of the description with the section it sits in."""
-
-    text: str
-    section: str  # header text of the section ("" before any header)
-    section_kind: str  # header_kind() of that header, "none" before any header
-
-
-def lines_with_sections(text: str) -> list[Line]:
-    """Every non-empty line, each tagged with the nearest header above it."""
-    result: list[Line] = []
-    section, kind = "", "none"
-    for raw_line in text.split("\n"):
-        line = raw_line.strip()
-        if not line:
-            continue
-        if is_header(line):
-            section, kind = line.rstrip(":").strip(), header_kind(line)
-            result.append(Line(line, section, kind))
-            continue
-        result.append(Line(line, section, kind))
-    return result
-
-
-def section_at(lines: list[str], index: int) -> Line:
-    """Line `index` of lines with the section it sits in (nearest header above, or itself)."""
-    text = lines[index].strip()
-    if is_header(text):
-        return Line(text, text.rstrip(":").strip(), header_kind(text))
-    for above in range(index - 1, -1, -1):
-        candidate = lines[above].strip()
-        if candidate and is_header(candidate):
-            return Line(text, candidate.rstrip(":").strip(), header_kind(candidate))
-    return Line(text, "", "none")
 
 
 def lines_containing(text: str, keywords: tuple[str, ...]) -> str:
