@@ -32,7 +32,7 @@ _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\
 _CODE_TOKEN_RE = re.compile(r"\b[A-Z]{2,6}(?:-[A-Z]{1,2})?\b")
 _OR_STARTS = frozenset({"or ", "or:", "or,", "- o", "* o", "\u2022 o"})
 _OR_ENDS = frozenset({" or", ",or", "or:"})  # last three characters (lower case) of an item ending in "or"
-_EEO_HINTS = ("opportunit", "eeo", "affirmative", "regard", "accommodat", "e-verify", "drug-free", "protected")
+_EEO_HINTS = ("opportunit", "eeo", "affirmative", "regard", "accommodat", "e-verify")
 _HEADING_ONLY_RE = re.compile(r"^(?:required|requirements|preferred|desired|minimum|nice to have|qualifications)"
                               r"(?: qualifications| requirements)?:?$", re.I)
 
@@ -144,7 +144,7 @@ _NOT_HEADING_ENDS = frozenset(".!?;,)")
 _BULLET_STARTS = frozenset("-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2123456789")
 
 
-def _join_layout(text: str, lines: list[str], short: list[int]) -> list[str] | None:
+def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) -> list[str] | None:
     """Undo list layouts: a lone bullet line joins the item after it; an "or" between items joins them.
     None when there is nothing to undo (the common case, found by length and substring tests)."""
     joined = None
@@ -162,7 +162,7 @@ def _join_layout(text: str, lines: list[str], short: list[int]) -> list[str] | N
                 break
     if joined is not None:
         text = "\n".join(joined)
-    lowered = text.lower()
+        lowered = text.lower()
     if any(mark in lowered for mark in _OR_MARKS):
         return _OR_JOIN_RE.sub(" or ", text).split("\n")
     return joined
@@ -171,15 +171,18 @@ def _join_layout(text: str, lines: list[str], short: list[int]) -> list[str] | N
 class Structure:
     """One description's lines (layout undone) with the section of each: headings, kinds, EEO lines."""
 
-    __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "_has_boilerplate")
+    __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "_has_boilerplate",
+                 "_job_text")
 
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
         short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
-        joined = _join_layout(text, lines, short)
+        lowered = text.lower()
+        joined = _join_layout(text, lowered, lines, short)
         if joined is not None:
             lines = joined
             text = "\n".join(lines)
+            lowered = text.lower()
             short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
         self.text, self.lines = text, lines
         self.headings: dict[int, str] = {}
@@ -195,8 +198,8 @@ class Structure:
                 self.headings[index] = kind
                 self.section_starts.append(index)
                 self.sections.append((line.rstrip(":").strip(), kind))
-        lowered = text.lower()
         self.lowered = lowered if len(lowered) == len(text) else ""
+        self._job_text: str | None = None
         self.eeo = self._eeo_lines()
         self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
 
@@ -235,6 +238,11 @@ class Structure:
 
     def job_text(self) -> str:
         """The text without boilerplate lines (EEO anywhere, benefits and about-the-company sections)."""
+        if self._job_text is None:
+            self._job_text = self._without_boilerplate()
+        return self._job_text
+
+    def _without_boilerplate(self) -> str:
         if not self._has_boilerplate:
             return self.text
         bounds = [*self.section_starts, len(self.lines)]
