@@ -7,8 +7,13 @@ What real career pages and PDFs do to a list, undone here:
 - a short line is a heading only when it ends with ":" or names a known section; a short item such
   as "RHIT" or "CCS Certification" stays an item of the section above;
 - an item that ends in "or" (or an "OR" line between two items) is one block with the next item, so
-  that "RHIT, OR" / "Three years of ROI experience" reads as one alternative.
+  that "RHIT, OR" / "Three years of ROI experience" reads as one alternative;
+- cells of one table row are one line (pipeline.text.html_to_text joins them with " | ").
 Lines of equal-opportunity boilerplate are marked "eeo" wherever they stand.
+
+`structure(text)` is built once per posting (cached) and shared: normalizers ask for the blocks
+holding some words (`blocks_containing`), the kind of a line's section, or the job's own text without
+boilerplate (`job_text`).
 
 Kinds (SECTION_KINDS): "required", "preferred", "duties", "benefits", "about", "eeo", "other",
 "none" (before any heading). BOILERPLATE kinds describe the employer, not this job or its candidate:
@@ -30,8 +35,6 @@ _LONE_BULLETS = frozenset("-*\u2022\u25cf\u25aa\u25e6\u2023\u2043\u00b7o\u2013\u
 _NUMBERED_RE = re.compile(r"^(?:\d{1,2}|[a-zA-Z])[.)]$")
 _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2]\s+|\d{1,2}[.)]\s+)")
 _CODE_TOKEN_RE = re.compile(r"\b[A-Z]{2,6}(?:-[A-Z]{1,2})?\b")
-_OR_STARTS = frozenset({"or ", "or:", "or,", "- o", "* o", "\u2022 o"})
-_OR_ENDS = frozenset({" or", ",or", "or:"})  # last three characters (lower case) of an item ending in "or"
 _EEO_HINTS = ("opportunit", "eeo", "affirmative", "regard", "accommodat", "e-verify")
 _HEADING_ONLY_RE = re.compile(r"^(?:required|requirements|preferred|desired|minimum|nice to have|qualifications)"
                               r"(?: qualifications| requirements)?:?$", re.I)
