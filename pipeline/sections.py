@@ -109,8 +109,10 @@ def _title_like(line: str) -> bool:
     return all(word[0].isupper() or len(word) < 4 or not word[0].isalpha() for word in words)
 
 
+@lru_cache(maxsize=4096)
 def _as_heading(line: str) -> str | None:
-    """The kind of line when it is a heading, else None."""
+    """The kind of line when it is a heading, else None (cached: headings are a small, much repeated
+    vocabulary across postings)."""
     bullet = _BULLET_RE.match(line)
     if bullet:  # "- Desired" (an HTML list used for layout): a heading when it is nothing but a heading word
         body = line[bullet.end():].strip()
