@@ -1,4 +1,4 @@
-"""The market commands of `emr-jobs`: stats, export, report, refresh and schedule. Each parses its
+"""The market commands of `emr-jobs`: stats, outlook, export, report, refresh and schedule. Each parses its
 arguments and calls one function of market/ (or scheduler.py); printing is in emr_jobs/reports.py."""
 
 from __future__ import annotations
@@ -55,10 +55,15 @@ def add_market_parsers(commands) -> None:
     from market.queries import BY_CHOICES
 
     stats = commands.add_parser("stats", help="market statistics of open postings, overall or by a dimension")
-    stats.add_argument("--by", choices=BY_CHOICES, help="one row per state, role, employer type, work mode or "
-                       "certification")
+    stats.add_argument("--by", choices=BY_CHOICES, help="one row per state, role, employer type, work mode, "
+                       "entry level, education (the minimum asked for), schedule or certification")
     _add_filters(stats)
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    outlook = commands.add_parser("outlook", help="the career outlook: credentials by role, entry-level pay, who "
+                                  "hires where, remote share, experience and education asked for")
+    _add_filters(outlook)
+    outlook.add_argument("--format", choices=("table", "json"), default="table")
 
     export = commands.add_parser("export", help="write CSV (streamed; formula-like cells neutralized)")
     export.add_argument("what", choices=EXPORTS)
@@ -110,6 +115,19 @@ def cmd_stats(args) -> int:
             return 0
         rows = query_stats(session, args.by, _filters(args))
     print_rows(rows, args.format)
+    return 0
+
+
+def cmd_outlook(args) -> int:
+    from sqlalchemy.orm import Session
+
+    from emr_jobs.outlook_report import print_outlook
+    from market.outlook import outlook
+
+    engine = open_database(args.db)
+    with Session(engine) as session:
+        result = outlook(session, _filters(args))
+    print_outlook(result, args.format)
     return 0
 
 
@@ -168,6 +186,7 @@ def cmd_schedule(args) -> int:
 
 MARKET_HANDLERS = {
     "stats": cmd_stats,
+    "outlook": cmd_outlook,
     "export": cmd_export,
     "report": cmd_report,
     "refresh": cmd_refresh,

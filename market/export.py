@@ -22,7 +22,10 @@ POSTING_COLUMNS = (
     ("pay_period", Posting.pay_period), ("pay_currency", Posting.pay_currency),
     ("pay_annual_min", Posting.pay_annual_min), ("pay_annual_max", Posting.pay_annual_max),
     ("pay_hourly_min", Posting.pay_hourly_min), ("pay_hourly_max", Posting.pay_hourly_max),
-    ("pay_evidence", Posting.pay_evidence), ("url", Posting.url), ("posted_at", Posting.posted_at),
+    ("pay_evidence", Posting.pay_evidence), ("experience_years_min", Posting.experience_years_min),
+    ("experience_years_max", Posting.experience_years_max), ("education_min", Posting.education_min),
+    ("education_or_equivalent", Posting.education_or_equivalent), ("entry_level", Posting.entry_level),
+    ("schedule", Posting.schedule), ("shift", Posting.shift), ("url", Posting.url), ("posted_at", Posting.posted_at),
     ("first_seen", Posting.first_seen), ("last_seen", Posting.last_seen), ("closed_at", Posting.closed_at),
 )
 

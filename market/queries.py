@@ -21,12 +21,20 @@ QUARTILES = (0.25, 0.5, 0.75)
 UNKNOWN = "unknown"
 CERT_STRENGTHS = ("required", "preferred", "obtain_after_hire")
 
-# Dimension name (as in the CLI, with hyphens) -> the posting column it groups by.
+ENTRY_LEVEL_GROUPS = ("entry_level", "experienced")  # entry_level true / false; NULL is UNKNOWN
+# entry_level as a group label (a boolean column cannot be coalesced with text on PostgreSQL)
+ENTRY_LEVEL_LABEL = case((Posting.entry_level.is_(True), literal(ENTRY_LEVEL_GROUPS[0])),
+                         (Posting.entry_level.is_(False), literal(ENTRY_LEVEL_GROUPS[1])), else_=literal(UNKNOWN))
+
+# Dimension name (as in the CLI, with hyphens) -> the posting column (or label) it groups by.
 DIMENSIONS: dict[str, Any] = {
     "state": Posting.state,
     "role": Posting.role,
     "employer-type": Posting.employer_type,
     "work-mode": Posting.work_mode,
+    "entry-level": ENTRY_LEVEL_LABEL,
+    "education": Posting.education_min,
+    "schedule": Posting.schedule,
 }
 BY_CHOICES = (*DIMENSIONS, "certification")
 

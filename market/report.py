@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from market.bls import BLS_OEWS_2024, compare
 from market.export import EXPORTS, export_market
+from market.outlook import MIN_CELL, outlook
 from market.queries import (
     ANNUAL_MID,
     HOURLY_MID,
@@ -166,6 +167,7 @@ def report_context(session: Session) -> dict[str, Any]:
         "comparison": compare(annual_q[1], hourly_q[1]), "charts": charts,
         "by_state": by_state[:TOP_GROUPS], "by_role": by_role, "by_mode": by_mode, "certs": certs[:20],
         "trend": trend, "recent": recent, "exports": [f"{name}.csv" for name in EXPORTS],
+        "outlook": outlook(session), "min_cell": MIN_CELL,
     }
 
 

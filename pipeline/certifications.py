@@ -28,12 +28,12 @@ One credential with several strengths keeps the strongest (required > obtain_aft
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
-from pipeline.text import section_at, sentences
+from pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
+from pipeline.text import sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
 
@@ -124,6 +124,13 @@ _EDU_EXP_RE = re.compile(
     r"completion of|program|training|education|GED)\b",
     re.I,
 )
+_OR_RE = re.compile(r"\b(?:or|OR|Or)\b")
+# experience or education standing in for a credential ("... in lieu of the CCS", "may substitute for certification")
+_IN_LIEU_RE = re.compile(
+    r"\b(?:in lieu of|substitut\w* for|in place of|instead of)\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,2}?"
+    r"(?:credential|certification|license|[A-Z]{3,5}\b)", re.I)
+_AFTER_HIRE_DEADLINE_RE = re.compile(r"\b(?:by|before) the end of (?:the |your )?(?:first|1st|probation\w*|introductory)"
+                                     r"|\b(?:months?|years?|days?) (?:of|after|from) (?:the date of )?hire\b", re.I)
 _INLINE_HEADER_RE = re.compile(r"^\s*(?P<head>[A-Za-z /&-]{3,40}):\s")
 _NUMBER_WORDS = {
     "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -166,6 +173,28 @@ def _prepare(text: str) -> str:
     return text
 
 
+# Substrings one of which each document-level pattern needs: a few C substring searches decide most
+# postings before the (much slower) regex alternation scans the whole text.
+_LOOKALIKE_HINTS = {
+    "CIC": ("infection", "epidemiolog", "apic", "prevention and control"),
+    "CRC": ("clinical research", "research coordinator", "colorectal", "rehabilitation counsel", "socra", "acrp"),
+    "CCS": ("california children", "cloud"),
+    "CCA": ("citrix", "crop advis", "city carrier", "customer care"),
+    "CPC": ("cost per click", "pay per click", "pension"),
+    "COC": ("code of conduct", "certificate of", "commission on cancer"),
+    "CTR": ("click",),
+}
+_CODING_WORK_HINTS = ("cod", "icd", "cpt", "aapc", "drg", "hcc", "risk adjustment")
+_CODING_CONTEXT_HINTS = ("cod", "icd", "cpt", "ahima", "aapc", "health information", "medical record", "him", "rhit",
+                         "rhia", "ccs", "cpc", "coc", "cic", "cehrs", "cdip")
+_REGISTRY_HINTS = ("registr", "cancer", "oncology", "tumor", "ncra")
+
+
+def _found(pattern: re.Pattern[str], hints: tuple[str, ...], *texts: str) -> bool:
+    """pattern.search in any of texts (lower case), tried only where one of its hints occurs."""
+    return any(any(hint in text for hint in hints) and pattern.search(text) for text in texts)
+
+
 class _DocContext:
     """Document-level contexts, computed only when a CCA or ODS mention needs them."""
 
@@ -178,23 +207,20 @@ class _DocContext:
     @property
     def coding(self) -> bool:
         if self._coding is None:
-            self._coding = bool(_CODING_CONTEXT_RE.search(self._text) or _CODING_CONTEXT_RE.search(self._title))
+            self._coding = _found(_CODING_CONTEXT_RE, _CODING_CONTEXT_HINTS, self._text, self._title)
         return self._coding
 
     def lookalike(self, code: str) -> bool:
         """The whole posting reads as the look-alike meaning of code and never mentions coding work."""
         if code not in self._lookalike:
-            pattern = _LOOKALIKE[code]
-            self._lookalike[code] = bool(
-                (pattern.search(self._text) or pattern.search(self._title))
-                and not (_CODING_WORK_RE.search(self._text) or _CODING_WORK_RE.search(self._title))
-            )
+            self._lookalike[code] = (_found(_LOOKALIKE[code], _LOOKALIKE_HINTS[code], self._text, self._title)
+                                     and not _found(_CODING_WORK_RE, _CODING_WORK_HINTS, self._text, self._title))
         return self._lookalike[code]
 
     @property
     def registry(self) -> bool:
         if self._registry is None:
-            self._registry = bool(_REGISTRY_CONTEXT_RE.search(self._text) or _REGISTRY_CONTEXT_RE.search(self._title))
+            self._registry = _found(_REGISTRY_CONTEXT_RE, _REGISTRY_HINTS, self._text, self._title)
         return self._registry
 
 
@@ -218,25 +244,18 @@ def _left_boundary(text: str, start: int) -> bool:
     return start == 0 or not (text[start - 1].isalnum() or text[start - 1] == "-")
 
 
-def _candidate_lines(text: str, lines: list[str]) -> list[int]:
-    """Indices of lines that can hold a credential, from a few passes over the whole text."""
-    starts = [0]
-    for line in lines[:-1]:
-        starts.append(starts[-1] + len(line) + 1)
-    positions: list[int] = []
-    for pattern in (_CODE_RE, _UNMAPPED_RE):
-        positions.extend(m.start() for m in pattern.finditer(text) if _left_boundary(text, m.start()))
-    lowered = text.lower()
-    if len(lowered) == len(text):
-        for word in _NAME_TRIGGERS + ("epic",):
-            found = lowered.find(word)
-            while found >= 0:
-                positions.append(found)
-                found = lowered.find(word, found + 1)
+def _candidate_lines(parsed: Structure) -> list[int]:
+    """Indices of lines that can hold a credential: a pass of each code pattern over the whole text,
+    and substring searches for the name triggers."""
+    text = parsed.text
+    positions = [m.start() for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(text)
+                 if _left_boundary(text, m.start())]  # two scans: one alternation of both is far slower
+    found = {parsed.line_at(position) for position in positions}
+    if parsed.lowered:
+        found.update(parsed.lines_with(_NAME_TRIGGERS + ("epic",)))
     else:  # lower-casing changed offsets: check line by line
-        positions.extend(starts[i] for i, line in enumerate(lines)
-                         if any(w in line.lower() for w in _NAME_TRIGGERS + ("epic",)))
-    return sorted({bisect_right(starts, position) - 1 for position in positions})
+        found.update(i for i, line in enumerate(parsed.lines) if any(w in line.lower() for w in _NAME_TRIGGERS + ("epic",)))
+    return sorted(found)
 
 
 def _hits(sentence: str, context: _DocContext) -> list[_Hit]:
@@ -305,11 +324,15 @@ def _after_list(clause: str, hit: _Hit, hits: list[_Hit]) -> str:
     return re.sub(r"^\s*\([^()]{0,80}\)", "", clause[end:])
 
 
-def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit]) -> bool:
-    if not re.search(r"\bor\b", clause):
+def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit], sentence: str = "") -> bool:
+    """The credential is one way to qualify, education or experience the other ("RHIT, or three years
+    of ROI experience"; "two years of coding experience in lieu of the CCS")."""
+    if sentence and _IN_LIEU_RE.search(sentence) and _EDU_EXP_RE.search(sentence):
+        return True
+    if not _OR_RE.search(clause):
         return False
     pos = 0
-    for part in re.split(r"\bor\b", clause):
+    for part in _OR_RE.split(clause):
         start, end = pos, pos + len(part)
         pos = end + 2
         if any(start <= h.start < end for h in hits):
@@ -319,26 +342,41 @@ def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit]) -> bool:
     return False
 
 
+def _eligible_with_deadline(block: str, next_block: str) -> bool:
+    """'Eligible' for the credential at hire and a stated time to hold it (here or in the next item)."""
+    lowered = block.lower()
+    if "eligib" not in lowered:
+        return False
+    return bool(_WITHIN_RE.search(block) or _AFTER_HIRE_DEADLINE_RE.search(block)
+                or ("within" in next_block.lower() and _HIRE_WINDOW_RE.search(next_block)))
+
+
 def normalize_certifications(description_text: str, title: str = "") -> CertResult:
     """Catalog credentials (code, strength, evidence) asked for in a posting."""
     text = _prepare(description_text)
     context = _DocContext(text, title if isinstance(title, str) else "")
-    raw_lines = text.split("\n")
+    parsed = structure(text)
     best: dict[str, CertMention] = {}
+    eligible_deadline: set[str] = set()
     decisions: list[str] = []
-    for index in _candidate_lines(text, raw_lines):
-        line = section_at(raw_lines, index)
-        if not line.text:
+    for index in _candidate_lines(parsed):
+        block = parsed.block(index)
+        if not block.text:
             continue
+        if block.kind in BOILERPLATE:
+            decisions.append("emr/cert/skipped/boilerplate")
+            continue
+        next_text = parsed.next_line(index)
+        eligible_here = _eligible_with_deadline(block.text, next_text)
         inline_kind = None
-        header_match = _INLINE_HEADER_RE.match(line.text)
+        header_match = _INLINE_HEADER_RE.match(block.text)
         if header_match:
             head = header_match.group("head").lower()
             if re.search(r"prefer|desired|nice|plus|bonus", head):
                 inline_kind = "preferred"
             elif re.search(r"requir|minimum|must|mandatory", head):
                 inline_kind = "required"
-        for sentence in sentences(line.text):
+        for sentence in sentences(block.text):
             for unmapped in _UNMAPPED_RE.finditer(sentence):
                 if not _left_boundary(sentence, unmapped.start()):
                     continue
@@ -351,13 +389,12 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                     strength = _strength_from_cues(clause, hit, hits)
                     if strength is None:
                         strength = inline_kind
-                    if strength in (None, "required") and _alternative_to_education(clause, hit, hits):
+                    if strength in (None, "required") and _alternative_to_education(clause, hit, hits, sentence):
                         strength = "preferred"
                     if strength is None:
-                        kind = line.section_kind
-                        if kind == "preferred":
+                        if block.kind == "preferred":
                             strength = "preferred"
-                        elif kind == "duties":
+                        elif block.kind in NO_STRENGTH:
                             decisions.append("emr/cert/skipped/no_strength")
                             continue
                         else:
@@ -365,11 +402,19 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                     if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
                                                    or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
                         strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
+                    if eligible_here and strength != "preferred":
+                        eligible_deadline.add(hit.code)
                     within = _within_months(clause) if strength == "obtain_after_hire" else None
                     mention = CertMention(hit.code, strength, clause.strip()[:300], within)
                     current = best.get(hit.code)
                     if current is None or _STRENGTH_RANK[strength] > _STRENGTH_RANK[current.strength]:
                         best[hit.code] = mention
+    for code in eligible_deadline & best.keys():
+        # eligible at hire, held within a stated time: obtain_after_hire even where a sentence says "required"
+        if best[code].strength == "required":
+            current = best[code]
+            best[code] = CertMention(code, "obtain_after_hire", current.evidence,
+                                     current.within_months or _within_months(current.evidence))
     for code in best:
         decisions.append(f"emr/cert/{code}/{best[code].strength}")
     return CertResult(list(best.values()), decisions)

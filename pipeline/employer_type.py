@@ -6,7 +6,11 @@ tribal, military, state/county/city, or a hospital calling itself county/state/c
 postings, insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
 practices and clinics, health tech, other named kinds (law firms, research, schools). When the name
 says nothing, the description's self-description ("X is a ...", "X provides ...") is read the same
-way. Nothing found -> "other".
+way. When the employer field is empty, the text itself (EEO and benefits blocks left out, federal
+boilerplate kept) is read by ordered steps: federal agency names and policy boilerplate (VA, VHA,
+IHS, Title 38, Selective Service, veterans' preference) -> government; a senior-living or nursing
+community describing itself -> long_term_care; inpatient coding in the hospital's own HIM department
+-> hospital. Nothing found -> "other".
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.posting import EMPLOYER_TYPES
+from pipeline.sections import parse_blocks
 
 _I = re.I
 
@@ -166,6 +171,76 @@ class EmployerTypeResult:
     decisions: list[str] = field(default_factory=list)
 
 
+# --- the posting text when the employer field says nothing (reposted ads, aggregator pages) ---------------
+# Federal agencies and their policy boilerplate (read anywhere in the text, boilerplate included).
+_FEDERAL_TEXT_RE = re.compile(
+    r"\b(?:Department of Veterans Affairs|Veterans Affairs|Veterans Health Administration|VHA|VAMC|"
+    r"VA (?:Medical Center|Health ?Care System|Healthcare System|Medical Facility|facility|hospital|Clinic|"
+    r"Community Based Outpatient Clinic)|Indian Health Service|IHS|Title 38|Title 5|Office of Personnel Management|"
+    r"OPM|Selective Service|[Vv]eterans'? [Pp]reference|[Ff]ederal (?:employees|employment|agency|government|"
+    r"civil service|service)|General Schedule|GS-\d{1,2}|Defense Health Agency|Department of Defense|"
+    r"U\.S\. Public Health Service|Bureau of Prisons|USAJOBS)\b"
+)
+# A senior-living or nursing community describing itself (or its residents).
+_LTC_TEXT_RE = re.compile(
+    r"\b(?:senior living|assisted living|independent living|memory care|skilled nursing|nursing home|"
+    r"continuing care retirement|life plan|retirement|post-acute care|long[- ]term care|rehabilitation and nursing|"
+    r"nursing and rehabilitation)\s+(?:communit\w*|facilit\w*|cent(?:er|re)s?|residences?|campus|provider|organization|"
+    r"company|operator)\b",
+    _I,
+)
+_LTC_SELF_RE = re.compile(r"\b(?:our|we are|we're|is an?|are an?|join an?|at our|this)\s+(?:[\w-]+\s+){0,3}$", _I)
+_RESIDENTS_RE = re.compile(r"\b(?:our|the) residents\b", _I)
+# Inpatient coding in the hospital's own HIM department.
+_INPATIENT_RE = re.compile(r"\binpatient (?:coding|coder|charts?|records|encounters|accounts|stays|admissions)\b|"
+                           r"\bMS-DRGs?\b|\bICD-10-PCS\b", _I)
+_HOSPITAL_HIM_RE = re.compile(
+    r"\b(?:the|our) (?:hospital'?s? )?(?:HIM|health information management|health information|medical records) "
+    r"(?:department|dept\.?|team|office)\b|\bhospital'?s? (?:HIM|health information|medical records)\b|"
+    r"\b(?:acute[- ]care|community|teaching|regional|critical access) hospital\b|\b\d{2,4}[- ]bed\b",
+    _I,
+)
+_CLIENT_WORK_RE = re.compile(r"\bclients?\b|\bcustomers?\b|\bfor hospitals\b|\bpartner (?:hospitals|facilities)", _I)
+
+
+def _federal_text(text: str) -> tuple[str, str] | None:
+    match = _FEDERAL_TEXT_RE.search(text)
+    return ("government", match.group(0)) if match else None
+
+
+def _senior_living_text(text: str) -> tuple[str, str] | None:
+    for match in _LTC_TEXT_RE.finditer(text):
+        if _LTC_SELF_RE.search(text[max(0, match.start() - 40) : match.start()]) or _RESIDENTS_RE.search(text):
+            return "long_term_care", match.group(0)
+    return None
+
+
+def _hospital_him_text(text: str) -> tuple[str, str] | None:
+    inpatient = _INPATIENT_RE.search(text)
+    department = _HOSPITAL_HIM_RE.search(text) if inpatient else None
+    if inpatient and department and not _CLIENT_WORK_RE.search(text):
+        return "hospital", f"{inpatient.group(0)}; {department.group(0)}"
+    return None
+
+
+# Ordered steps for a posting whose employer field is empty: each returns (type, evidence) or None.
+_TEXT_STEPS_FIRST = (_federal_text,)
+_TEXT_STEPS_LAST = (_senior_living_text, _hospital_him_text)
+
+
+def _readable_text(description_text: str) -> str:
+    """The description without EEO and benefits blocks (an employer's own about-section stays)."""
+    return "\n".join(b.text for b in parse_blocks(description_text) if b.kind not in ("eeo", "benefits"))
+
+
+def _from_steps(steps, text: str) -> EmployerTypeResult | None:
+    for step in steps:
+        found = step(text)
+        if found:
+            return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/text/{found[0]}"])
+    return None
+
+
 def _first_rule(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple[str, str] | None:
     for kind, pattern in rules:
         match = pattern.search(text)
@@ -234,6 +309,12 @@ def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> Em
         return EmployerTypeResult(
             "staffing_outsourcing", client.group(0), ["emr/employer_type/description/staffing_outsourcing"]
         )
+    # the text speaks for an employer field that says nothing (boilerplate of other kinds left out)
+    readable = _readable_text(description_text) if not employer and description_text else ""
+    if readable:
+        from_text = _from_steps(_TEXT_STEPS_FIRST, description_text)
+        if from_text:
+            return from_text
     federal = _FEDERAL_DESC_RE.search(head)
     if federal:
         return EmployerTypeResult("government", federal.group(0), ["emr/employer_type/description/government"])
@@ -254,6 +335,10 @@ def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> Em
                 return EmployerTypeResult(kind, text.strip(), [f"emr/employer_type/description/{kind}"])
     if found:
         return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
+    if readable:
+        from_text = _from_steps(_TEXT_STEPS_LAST, readable)
+        if from_text:
+            return from_text
     generic = _GENERIC_HEALTH_RE.search(employer)
     if generic:  # "Wasatch Valley Health", "Summit Healthcare": most such names are health systems
         return EmployerTypeResult("hospital", generic.group(0), ["emr/employer_type/name/hospital"])

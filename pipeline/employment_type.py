@@ -1,7 +1,11 @@
 """Employment-type normalizer: full_time, part_time, per_diem, contract, temporary, internship.
 
 The structured field wins; then the title ("Per Diem Coder", "PRN", "Contract ..."); then the
-first employment-status phrase in the description. "Per diem" here is a status, never a pay unit.
+first employment-status phrase in the job's own text (boilerplate such as "benefits for full-time
+staff" left out). "Per diem" here is a status, never a pay unit.
+
+`schedule_of()` gives the schedule users filter on (SCHEDULES: full time, part time, per diem,
+contract, temporary) from an employment type; an internship is not a schedule.
 """
 
 from __future__ import annotations
@@ -10,6 +14,10 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from pipeline.posting import SCHEDULES
+from pipeline.sections import job_text
+from pipeline.text import lines_containing
 
 _I = re.I
 _RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -66,9 +74,16 @@ def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> 
     found = _match_rules(title, _TITLE_RULES) if title else None
     if found:
         return EmploymentTypeResult(found[0], found[1], [f"emr/employment_type/title/{found[0]}"])
-    head = description_text[:6000] if description_text else ""
-    lowered = head.lower()
-    match = _DESC_RE.search(head) if any(h in lowered for h in _DESC_HINTS) else None
+    # the first status phrase of the job's own text, read only on the lines that can hold one
+    lines = lines_containing(job_text(description_text)[:6000], _DESC_HINTS) if description_text else ""
+    match = _DESC_RE.search(lines) if lines else None
     if match and match.lastgroup:
         return EmploymentTypeResult(match.lastgroup, match.group(0), [f"emr/employment_type/text/{match.lastgroup}"])
     return EmploymentTypeResult(None, None, ["emr/employment_type/none"])
+
+
+def schedule_of(employment: EmploymentTypeResult) -> tuple[str | None, str | None]:
+    """(schedule, evidence) from an employment type: one of SCHEDULES, or (None, None)."""
+    if employment.employment_type in SCHEDULES:
+        return employment.employment_type, employment.evidence
+    return None, None

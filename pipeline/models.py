@@ -124,6 +124,14 @@ class Posting(Base):
     pay_hourly_min: Mapped[float | None] = mapped_column(Float)
     pay_hourly_max: Mapped[float | None] = mapped_column(Float)
     pay_evidence: Mapped[str | None] = mapped_column(Text)
+    # career fields (migration 0005): the evidence of each is in `evidence` under the same name
+    experience_years_min: Mapped[float | None] = mapped_column(Float)  # years
+    experience_years_max: Mapped[float | None] = mapped_column(Float)  # years, where a range is given
+    education_min: Mapped[str | None] = mapped_column(String(20))  # pipeline.posting.EDUCATION_LEVELS
+    education_or_equivalent: Mapped[bool | None] = mapped_column(Boolean)  # "or equivalent experience"
+    entry_level: Mapped[bool | None] = mapped_column(Boolean)
+    schedule: Mapped[str | None] = mapped_column(String(20))  # pipeline.posting.SCHEDULES
+    shift: Mapped[str | None] = mapped_column(String(20))  # pipeline.posting.SHIFTS
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))

@@ -13,12 +13,17 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from pipeline.certifications import CertResult, normalize_certifications
+from pipeline.education import EducationResult, normalize_education
 from pipeline.employer_type import EmployerTypeResult, normalize_employer_type
-from pipeline.employment_type import EmploymentTypeResult, normalize_employment_type
+from pipeline.employment_type import EmploymentTypeResult, normalize_employment_type, schedule_of
+from pipeline.entry_level import EntryLevelResult, normalize_entry_level
+from pipeline.experience import ExperienceResult, normalize_experience
 from pipeline.location import LocationResult, normalize_location
 from pipeline.pay import PayResult, normalize_pay
 from pipeline.posting import NormalizedPosting
 from pipeline.roles import RoleResult, normalize_role
+from pipeline.sections import structure
+from pipeline.shift import ShiftResult, normalize_shift
 from pipeline.text import clean_whitespace, html_to_text, unescape_until_stable
 from pipeline.work_mode import WorkModeResult, normalize_work_mode
 
@@ -56,6 +61,8 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
         decisions.append("emr/error/input_not_mapping")
         raw = {}
     description = _guarded("description", decisions, lambda: html_to_text(raw.get("description")), "")
+    # the text's structure, built once here and shared (cached) by the normalizers that read sections
+    _guarded("structure", decisions, lambda: structure(description), None)
     title = _guarded("title", decisions, lambda: _text_field(raw, "title"), "")
     fields = dict(raw)
     fields["title"] = title
@@ -73,6 +80,12 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
                         LocationResult(None, None, None))
     employment = _guarded("employment_type", decisions, lambda: normalize_employment_type(fields, description),
                           EmploymentTypeResult(None))
+    experience = _guarded("experience", decisions, lambda: normalize_experience(description), ExperienceResult(None))
+    education = _guarded("education", decisions, lambda: normalize_education(description), EducationResult(None))
+    entry = _guarded("entry_level", decisions,
+                     lambda: normalize_entry_level(description, experience, certs.mentions), EntryLevelResult(None))
+    shift = _guarded("shift", decisions, lambda: normalize_shift(fields, description), ShiftResult(None))
+    schedule, schedule_evidence = schedule_of(employment)
 
     state = location.state
     if state and work_mode.work_mode == "remote" and _NATIONWIDE_RE.search(description):
@@ -87,10 +100,15 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
         ("role", role.evidence),
         ("state", location.evidence if state else None),
         ("employment_type", employment.evidence),
+        ("experience", experience.evidence),
+        ("education", education.evidence),
+        ("entry_level", entry.evidence),
+        ("schedule", schedule_evidence),
+        ("shift", shift.evidence),
     ):
         if span:
             evidence[key] = span
-    for result in (role, pay, work_mode, certs, employer_type, location, employment):
+    for result in (role, pay, work_mode, certs, employer_type, location, employment, experience, education, entry, shift):
         decisions.extend(result.decisions)
     return NormalizedPosting(
         relevant=role.relevant,
@@ -107,6 +125,13 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
         evidence=evidence,
         decisions=decisions,
         relevance_reason=role.reason,
+        experience_years_min=experience.years_min,
+        experience_years_max=experience.years_max,
+        education_min=education.education_min,
+        education_or_equivalent=education.or_equivalent_experience,
+        entry_level=entry.entry_level,
+        schedule=schedule,
+        shift=shift.shift,
     )
 
 

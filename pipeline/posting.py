@@ -23,6 +23,9 @@ EMPLOYER_TYPES = (
     "staffing_outsourcing",
     "other",
 )
+EDUCATION_LEVELS = ("none", "high_school", "certificate", "associate", "bachelor", "master")
+SCHEDULES = ("full_time", "part_time", "per_diem", "contract", "temporary")
+SHIFTS = ("day", "evening", "night", "weekend", "rotating", "variable")
 EMPLOYMENT_TYPES = ("full_time", "part_time", "per_diem", "contract", "temporary", "internship")
 
 # Annualization factors (BLS OEWS convention: 2080 hours a year).
@@ -85,3 +88,11 @@ class NormalizedPosting:
     # "emr/cert/unmapped/CHDS"; the crawl pipeline increments each in Scrapy stats.
     decisions: list[str] = field(default_factory=list)
     relevance_reason: str | None = None  # why not relevant (pipeline.roles DROP_REASONS), None when relevant
+    # career fields (issue 11): each with its evidence under the same key in `evidence`
+    experience_years_min: float | None = None  # years; "1-2 years" -> 1, "six months" -> 0.5
+    experience_years_max: float | None = None  # years, where a range is given
+    education_min: str | None = None  # one of EDUCATION_LEVELS
+    education_or_equivalent: bool | None = None  # "or equivalent experience" may stand in for the education
+    entry_level: bool | None = None
+    schedule: str | None = None  # one of SCHEDULES
+    shift: str | None = None  # one of SHIFTS

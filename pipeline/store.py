@@ -48,6 +48,8 @@ CONTENT_COLUMNS = (
     "requisition_id", "url", "title", "role", "employer_type", "location_text", "city", "state", "country",
     "work_mode", "employment_type", "pay_min", "pay_max", "pay_period", "pay_currency", "pay_annual_min",
     "pay_annual_max", "pay_hourly_min", "pay_hourly_max", "pay_evidence", "evidence", "description", "posted_at",
+    "experience_years_min", "experience_years_max", "education_min", "education_or_equivalent", "entry_level",
+    "schedule", "shift",
 )
 
 
@@ -145,6 +147,13 @@ def posting_row(raw: dict[str, Any], posting: NormalizedPosting, ids: SourceIds,
         "pay_hourly_min": hourly_min,
         "pay_hourly_max": hourly_max,
         "pay_evidence": pay.evidence if pay else None,
+        "experience_years_min": posting.experience_years_min,
+        "experience_years_max": posting.experience_years_max,
+        "education_min": posting.education_min,
+        "education_or_equivalent": posting.education_or_equivalent,
+        "entry_level": posting.entry_level,
+        "schedule": posting.schedule,
+        "shift": posting.shift,
         "evidence": posting.evidence or None,
         "description": posting.description_text,
         "posted_at": raw.get("posted_at"),

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline.sections import job_text
 from pipeline.text import lines_containing
 
 _I = re.I
@@ -189,7 +190,64 @@ def _speculative(text: str, match: re.Match[str]) -> bool:
     return False
 
 
+# Home-based work of other people: other staff, another team, the employer in general, eligible roles.
+_OTHERS_RE = re.compile(
+    r"\b(?:other|many of our|most of our|some of our|our other|several of our|select|certain|eligible|some|many|"
+    r"our field|our home health|field|visiting)\s+(?:[\w-]+\s+){0,2}?(?:staff|employees|team members|teams|"
+    r"departments|positions|roles|clinicians|nurses|coders|associates|colleagues|caregivers|providers|physicians|"
+    r"jobs|opportunities|therapists|workers)\b"
+    r"|\b(?:our|the)\s+(?:clinicians|nurses|therapists|caregivers|providers|physicians)\s+(?:may|can|often|also)\b"
+    r"|\bremote (?:and hybrid )?(?:work )?(?:opportunities|options|positions|roles)\s+(?:are\s+)?(?:available\s+)?"
+    r"(?:in|for|across|throughout)\s+(?:other|many|select|eligible|some|our)\b"
+    r"|\bthroughout (?:the|our) (?:organization|company|system)\b",
+    _I,
+)
+_THIS_JOB_RE = re.compile(r"\b(?:this|the) (?:position|role|job|opening)\b|\byou(?:r|'ll| will)?\b", _I)
+# A regular on-site cadence: "on site one day a week", "in the office some days each week",
+# "an in-person team meeting every month", "report to the hospital twice a month".
+_ONSITE_WORDS = (r"(?:on[- ]?site|in[- ]person|in(?:to)? (?:the|our) (?:\w+\s+)?office|in[- ]office|to (?:the|our) "
+                 r"(?:\w+\s+)?(?:office|facility|hospital|clinic|campus)|at (?:the|our) (?:\w+\s+)?(?:office|facility|"
+                 r"hospital|clinic|campus))")
+_CADENCE = (r"(?:(?:once|twice|\d(?:-\d)?\s+(?:days?|times)|(?:one|two|three|four)(?:\s+(?:to|or)\s+(?:two|three))?\s+"
+            r"(?:days?|times)|a day|some days|several days|a few days|certain days)\s+(?:a|per|each|every)\s+(?:week|month)"
+            r"|every\s+(?:other\s+)?(?:week|month|monday|tuesday|wednesday|thursday|friday)"
+            r"|(?:weekly|bi-?weekly|monthly)|on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays))")
+_ONSITE_CADENCE_RE = re.compile(
+    rf"\b{_ONSITE_WORDS}\b[^.\n;]{{0,60}}?\b{_CADENCE}\b|\b{_CADENCE}\b[^.\n;]{{0,60}}?\b{_ONSITE_WORDS}\b"
+    r"|\b(?:weekly|monthly|bi-?weekly)\s+(?:on[- ]?site|in[- ]person)\s+(?:\w+\s+)?(?:meetings?|huddles?|days?)\b",
+    _I,
+)
+_HEDGE_RE = re.compile(r"\b(?:occasional\w*|as needed|if needed|when needed|may be (?:asked|required)|might|rare\w*|"
+                       r"optional|periodic\w*|from time to time|ad[- ]?hoc|if requested|upon request)\b", _I)
+
+
+def _sentence_around(text: str, match: re.Match[str]) -> tuple[int, int]:
+    start = max(text.rfind(".", 0, match.start()), text.rfind("\n", 0, match.start()), text.rfind(";", 0, match.start()))
+    ends = [i for i in (text.find(".", match.end()), text.find("\n", match.end()), text.find(";", match.end()))
+            if i >= 0]
+    return start + 1, min(ends) if ends else len(text)
+
+
+def _about_others(text: str, match: re.Match[str]) -> bool:
+    """The home-based work belongs to other staff, another team or the employer at large, not this job."""
+    start, end = _sentence_around(text, match)
+    sentence = text[start:end]
+    if not _OTHERS_RE.search(sentence):
+        return False
+    return not _THIS_JOB_RE.search(sentence)
+
+
+def _onsite_cadence(text: str) -> re.Match[str] | None:
+    """A required on-site day on a regular cadence (not an occasional or optional one)."""
+    for match in _ONSITE_CADENCE_RE.finditer(text):
+        start, end = _sentence_around(text, match)
+        if not _HEDGE_RE.search(text, start, end):
+            return match
+    return None
+
+
 def _from_text(text: str) -> tuple[str, str] | None:
+    """The work mode stated in `text` (the lines that can state one)."""
     fed = _FED_REMOTE_RE.search(text)
     if fed:
         if fed.group("value").lower() == "yes":
@@ -206,7 +264,11 @@ def _from_text(text: str) -> tuple[str, str] | None:
             match = _ADHOC_RE.search(text)
             mode = "onsite"
         if match and mode == "remote":
-            match = next((m for m in pattern.finditer(text) if not _speculative(text, m)), None)
+            match = next((m for m in pattern.finditer(text) if not _speculative(text, m)
+                          and not _about_others(text, m)), None)
+            cadence = _onsite_cadence(text) if match else None
+            if cadence:  # home-based with a regular on-site day: a split between home and site
+                return "hybrid", cadence.group(0)
         if match:
             return mode, match.group(0)
     tele = _FED_TELEWORK_RE.search(text)
@@ -225,7 +287,9 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
     title = raw.get("title") if isinstance(raw.get("title"), str) else ""
     location = raw.get("location") if isinstance(raw.get("location"), str) else ""
     # The description decides hybrid/negation; title and location add remote/hybrid labels.
-    found_text = _from_text(_relevant_lines(_join_federal_labels(description_text))) if description_text else None
+    # boilerplate (benefits, company history, EEO) never decides: "remote options for many teams" is not this job
+    job_only = job_text(description_text) if description_text else ""
+    found_text = _from_text(_relevant_lines(_join_federal_labels(job_only))) if job_only else None
     if found_text and found_text[0] == "hybrid":
         return WorkModeResult("hybrid", found_text[1], ["emr/work_mode/text/hybrid"])
     for source, value in (("title", title), ("location", location)):

@@ -99,3 +99,81 @@ def test_catalog_covers_schema_codes():
                     "CPB", "CPMA", "CRC", "CIC", "CCDS", "CTR", "CRCR", "EPIC"}
     assert set(CODES) == schema_codes
     assert all(info.name and info.issuing_body and info.aliases for info in CERTIFICATIONS)
+
+
+# --- issue 11: layouts that split a heading from its items, alternatives to experience, eligible at hire ---
+def _from_html(text: str) -> dict[str, str]:
+    from pipeline.text import html_to_text
+
+    return _certs(html_to_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Desired\n•\nCCS\n•\nCDIP", {"CCS": "preferred", "CDIP": "preferred"}),
+        ("Required\n•\nRHIT\nPreferred\n•\nCPC", {"RHIT": "required", "CPC": "preferred"}),
+        ("<p><b>Desired</b></p><p>&bull;</p><p>Certified Coding Specialist (CCS)</p>", {"CCS": "preferred"}),
+        ("Preferred:\n1.\nRHIA credential", {"RHIA": "preferred"}),
+        ("Nice to have\n\u25cf\nCPC Certification\n\u25cf\nEpic certified", {"CPC": "preferred", "EPIC": "preferred"}),
+        ("<table><tr><td>RHIT</td><td>Preferred</td></tr><tr><td>CCS</td><td>Required</td></tr></table>",
+         {"RHIT": "preferred", "CCS": "required"}),
+        ("<ul><li>Desired</li><li>\u2022</li><li>CTR</li></ul>", {"CTR": "preferred"}),
+        ("Preferred Qualifications\n\n-\n\nCHDA", {"CHDA": "preferred"}),
+        ("Minimum Requirements\n\u25aa\nCCS-P\nDesired\n\u25aa\nCRC", {"CCS-P": "required", "CRC": "preferred"}),
+        ("Benefits\n- We pay your RHIT renewal fees", {}),
+        ("About Us\nOur founders earned the first CCS credentials in the state.", {}),
+    ],
+)
+def test_strength_layouts(text, expected):
+    assert _from_html(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Qualifications\n- RHIT certification, OR\n- Three years of release of information experience",
+         {"RHIT": "preferred"}),
+        ("Qualifications\n- Active CPC\nOR\n- Four years of physician coding experience", {"CPC": "preferred"}),
+        ("Must have CCS or two years of inpatient coding experience", {"CCS": "preferred"}),
+        ("Two years of coding experience may be substituted for the CPC credential", {"CPC": "preferred"}),
+        ("Requirements:\n- CCS; three years of inpatient coding experience in lieu of the credential", {"CCS": "preferred"}),
+        ("One of: CTR OR two years of cancer registry experience", {"CTR": "preferred"}),
+        ("Requirements\n- CDIP\n- or 3 years of CDI experience", {"CDIP": "preferred"}),
+        ("RHIA, or a bachelor's degree in health information management", {"RHIA": "preferred"}),
+        ("Experience in place of the CEHRS certification is acceptable", {"CEHRS": "preferred"}),
+        ("CPC or COC required, or five years of coding experience", {"CPC": "preferred", "COC": "preferred"}),
+        # not an alternative: the experience is asked for as well
+        ("CCS required and two years of inpatient coding experience", {"CCS": "required"}),
+    ],
+)
+def test_credential_or_experience_is_preferred(text, expected):
+    assert _from_html(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("RHIT required. Candidates who are RHIT eligible at hire must obtain it within 6 months of hire.",
+         {"RHIT": "obtain_after_hire"}),
+        ("Must be CCS eligible upon hire; the CCS is required within nine months.", {"CCS": "obtain_after_hire"}),
+        ("CDIP or CCDS eligible at time of hire, certification required within 2 years",
+         {"CDIP": "obtain_after_hire", "CCDS": "obtain_after_hire"}),
+        ("Required: RHIA or RHIA-eligible; credential must be held within 12 months of hire",
+         {"RHIA": "obtain_after_hire"}),
+        ("Minimum Qualifications\n- CTR required (eligible candidates must earn it within 1 year)",
+         {"CTR": "obtain_after_hire"}),
+        ("Requirements\n- RHIT or RHIT eligible\n- The credential is required within 9 months of hire",
+         {"RHIT": "obtain_after_hire"}),
+        ("CPC required; applicants eligible to sit for the CPC must pass it by the end of the first year",
+         {"CPC": "obtain_after_hire"}),
+        ("Eligible for CTR at hire and required to hold the CTR within 18 months after hire",
+         {"CTR": "obtain_after_hire"}),
+        ("RHIA eligible is required at hire with RHIA within 6 months", {"RHIA": "obtain_after_hire"}),
+        ("Must be RHIT-eligible. RHIT required within one year of employment.", {"RHIT": "obtain_after_hire"}),
+        # no deadline: the required statement stands
+        ("RHIT required. RHIT eligible candidates will also be considered.", {"RHIT": "required"}),
+    ],
+)
+def test_eligible_at_hire_with_deadline(text, expected):
+    assert _from_html(text) == expected

@@ -68,3 +68,45 @@ def test_employer_type(raw, description, expected):
 def test_registry_value_is_the_evidence():
     result = normalize_employer_type({"employer_type": "hospital"}, "")
     assert result.decisions == ["emr/employer_type/registry/hospital"]
+
+
+# --- issue 11: the employer field is empty, the text says what kind of employer it is ---
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        # federal agencies and their policy boilerplate
+        ("Duties\n- Code outpatient encounters\nThe Veterans Health Administration is an equal opportunity employer.",
+         "government"),
+        ("This position is at the VA Medical Center in Bath.", "government"),
+        ("Applicants must register with the Selective Service System if male and born after 1959.", "government"),
+        ("Indian Health Service hiring preference applies to qualified candidates.", "government"),
+        ("You will be hired under Title 38 as a health technician.", "government"),
+        ("Veterans' Preference: 5-point preference may apply.", "government"),
+        ("Qualified candidates have one year of specialized experience equivalent to GS-5.", "government"),
+        ("Benefits for federal employees include FEHB and TSP.", "government"),
+        ("Work at the VAMC scanning unit.", "government"),
+        ("All Department of Veterans Affairs employees must be vaccinated.", "government"),
+        # private equal-opportunity lines about veterans are not federal
+        ("We are an equal opportunity employer of protected veterans and individuals with disabilities.", "other"),
+        # senior living and nursing communities
+        ("Sunny Acres is an assisted living community of 120 apartments.", "long_term_care"),
+        ("Join our senior living community as the medical records coordinator.", "long_term_care"),
+        ("Maintain charts for our residents at this skilled nursing facility.", "long_term_care"),
+        ("We are a memory care community in Boise.", "long_term_care"),
+        ("The records clerk keeps the MDS files of our residents in our nursing and rehabilitation center.",
+         "long_term_care"),
+        ("Discharge planners refer patients to skilled nursing facilities.", "other"),
+        # inpatient coding in the hospital's HIM department
+        ("Assign ICD-10-PCS codes to inpatient charts in our HIM department.", "hospital"),
+        ("The inpatient coder joins the hospital's health information management team and validates MS-DRGs.",
+         "hospital"),
+        ("Code inpatient encounters for our 250-bed teaching hospital.", "hospital"),
+        ("Review inpatient records and assign MS-DRGs within the medical records department of our critical access "
+         "hospital.", "hospital"),
+        ("Inpatient coding for our clients' hospitals across the country; our HIM team supports 40 facilities.",
+         "staffing_outsourcing"),
+        ("Inpatient coding experience preferred.", "other"),
+    ],
+)
+def test_type_from_text_when_employer_is_empty(description, expected):
+    assert normalize_employer_type({"employer": ""}, description).employer_type == expected

@@ -1,8 +1,9 @@
-"""HTML to text, entity unescaping and section detection."""
+"""HTML to text, entity unescaping, and the headings sections.py finds in the text."""
 
 import pytest
 
-from pipeline.text import header_kind, html_to_text, is_header, lines_with_sections, unescape_until_stable
+from pipeline.sections import parse_blocks, structure
+from pipeline.text import html_to_text, unescape_until_stable
 
 
 @pytest.mark.parametrize(
@@ -40,28 +41,27 @@ def test_unescape_until_stable(raw, expected):
 
 
 @pytest.mark.parametrize(
-    ("line", "header", "kind"),
+    ("line", "kind"),
     [
-        ("Requirements", True, "required"),
-        ("Preferred Qualifications:", True, "preferred"),
-        ("Minimum qualifications", True, "required"),
-        ("Desired", True, "preferred"),
-        ("Responsibilities", True, "duties"),
-        ("Nice to have", True, "preferred"),
-        ("- RHIT required", False, None),
-        ("This is a full sentence that ends with a period.", False, None),
-        ("Pay: $17.00 per hour", False, None),
+        ("Requirements", "required"),
+        ("Preferred Qualifications:", "preferred"),
+        ("Minimum qualifications", "required"),
+        ("Desired", "preferred"),
+        ("Responsibilities", "duties"),
+        ("Nice to have", "preferred"),
+        ("- RHIT required", None),
+        ("This is a full sentence that ends with a period.", None),
+        ("Pay: $17.00 per hour", None),
     ],
 )
-def test_headers(line, header, kind):
-    assert is_header(line) is header
-    if header:
-        assert header_kind(line) == kind
+def test_headings(line, kind):
+    parsed = structure(f"{line}\nnext line")
+    assert parsed.headings.get(0) == kind
 
 
 def test_lines_carry_their_section():
-    lines = lines_with_sections("Required\n- RHIT\nPreferred\n- CCS")
-    assert [(line.text, line.section_kind) for line in lines if not line.text[0].isalpha()] == [
+    blocks = parse_blocks("Required\n- RHIT\nPreferred\n- CCS")
+    assert [(block.text, block.kind) for block in blocks if not block.is_heading] == [
         ("- RHIT", "required"),
         ("- CCS", "preferred"),
     ]

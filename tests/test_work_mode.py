@@ -106,3 +106,49 @@ def test_evidence_and_decision():
     result = normalize_work_mode({}, "Hybrid: two days a week in the office.")
     assert result.evidence and "ybrid" in result.evidence
     assert result.decisions == ["emr/work_mode/text/hybrid"]
+
+
+# --- issue 11: home-based work of other people says nothing; home-based with a regular on-site day is hybrid ---
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Many of our coding team members work remotely. This position is on-site in the HIM department.", "onsite"),
+        ("Our field clinicians may chart remotely from home.", "unknown"),
+        ("Remote opportunities are available in other departments.\nYou must report to the Scanning Center daily.", "onsite"),
+        ("Benefits\n- Work-from-home options for eligible teams\n- 401(k)", "unknown"),
+        ("About Us\nWe became a remote-first company in 2020.\nResponsibilities\n- Index records", "unknown"),
+        ("Some of our employees telecommute. You will work in our Tulsa office.", "onsite"),
+        ("Other staff in the revenue cycle are home-based; this role works at the hospital.", "onsite"),
+        ("Certain positions throughout the organization are eligible for telework.", "unknown"),
+        ("Our home health nurses work remotely across the county. Must report to the clinic.", "onsite"),
+        ("Select roles are home-based.", "unknown"),
+        # the job's own remote statement still counts
+        ("This is a remote position. Other teams also work remotely.", "remote"),
+        ("You will work from home; our other coders do too.", "remote"),
+    ],
+)
+def test_remote_work_of_others_does_not_decide(text, expected):
+    assert normalize_work_mode({}, text).work_mode == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("This is a home-based position; you will be required to come on-site one day per week.", "hybrid"),
+        ("Work from home with on-site attendance every Tuesday.", "hybrid"),
+        ("Remote role. Must attend an in-person team meeting at the hospital monthly.", "hybrid"),
+        ("Home-based. You will work in the office some days each week.", "hybrid"),
+        ("Remote position; report to the clinic twice a month for audits.", "hybrid"),
+        ("Telecommuting position with weekly on-site huddles.", "hybrid"),
+        ("Work remotely, coming into the office every other week.", "hybrid"),
+        ("This remote coder reports to the facility on Mondays.", "hybrid"),
+        ("Home based role; monthly in-person department meetings are required.", "hybrid"),
+        ("Remote. On-site 2 days a month for training of new staff.", "hybrid"),
+        # occasional, optional or as-needed visits leave a remote job remote
+        ("Remote position; occasional on-site visits to the hospital as needed.", "remote"),
+        ("Fully remote. Optional in-person meetings at the office monthly.", "remote"),
+        ("Remote role; you may be asked to come on-site from time to time.", "remote"),
+    ],
+)
+def test_home_based_with_regular_onsite_days_is_hybrid(text, expected):
+    assert normalize_work_mode({}, text).work_mode == expected

@@ -1,0 +1,126 @@
+"""Experience normalizer: the fewest years of experience a posting asks for, with the evidence.
+
+"1-2 years of experience" -> min 1, max 2; "one year of specialized experience equivalent to GS-5"
+-> 1; "six months of experience" -> 0.5; "no experience required" -> 0; none stated -> None.
+Several statements: the smallest minimum wins (its range gives the maximum). Boilerplate blocks
+(company history, benefits, EEO) are not read; deadlines ("within 2 years of hire"), company age and
+figures over 15 years are not experience. `required` tells whether the winning statement is asked
+for (a requirement or a neutral statement) rather than preferred.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from pipeline.sections import blocks_containing
+
+MAX_YEARS = 15
+_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+          "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "zero": 0}
+_NUM = r"(?:\d{1,2}(?:\.\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|an?)"
+_SPAN_RE = re.compile(
+    rf"\b(?P<min>{_NUM})(?:\s*\(\d{{1,2}}\))?\s*(?:\+|plus\b)?\s*(?:(?:-|–|to|or)\s*(?P<max>{_NUM})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?"
+    r"(?:or more\s+)?(?P<unit>years?|yrs?|months?)['’]?\s*(?P<tail>[^.;\n]{0,90})",
+    re.I,
+)
+# what follows the figure must make it experience
+_TAIL_RE = re.compile(
+    r"^(?:of\s+|in\s+|as\s+|working\s+|progressive\s+|recent\s+|related\s+|relevant\s+|prior\s+|previous\s+|"
+    r"specialized\s+|professional\s+|hands-on\s+|paid\s+|full-time\s+|\w+\s+){0,6}?(?:experience|exp\b|work history)"
+    r"|^(?:of\s+)?(?:work(?:ing)?|coding|employment)\s+(?:in|as|at|with)\b"
+    r"|^(?:as\s+an?|in\s+an?|in\s+the)\s+[\w /-]{0,40}?(?:coder|clerk|specialist|technician|registrar|role|position|"
+    r"setting|department|environment|office|hospital|clinic)\b",
+    re.I,
+)
+_LABELLED_RE = re.compile(
+    rf"\bexperience\s*(?:required|level)?\s*[:\-–]\s*(?:minimum\s+(?:of\s+)?|at least\s+)?(?P<min>{_NUM})\s*"
+    rf"(?:(?:-|–|to)\s*(?P<max>{_NUM})\s*)?\+?\s*(?P<unit>years?|yrs?|months?)",
+    re.I,
+)
+_NONE_RE = re.compile(
+    r"\bno (?:prior |previous |work |professional |related )?experience (?:is )?(?:required|necessary|needed)\b"
+    r"|\bexperience\s*:\s*none\b|\bno experience\?|\bwithout (?:prior )?experience\b",
+    re.I,
+)
+_NOT_EXPERIENCE_BEFORE_RE = re.compile(
+    r"(?:within|after|every|for over|over the (?:past|last)|in the (?:past|last)|more than|founded|age|aged|"
+    r"at least \d+ years of age|by|valid for|renew\w* every)\s*(?:the\s+)?(?:first\s+)?$",
+    re.I,
+)
+_PREFERRED_RE = re.compile(r"\b(?:preferred|preferably|desired|a plus|nice to have|ideal(?:ly)?|bonus)\b", re.I)
+_HINTS = ("year", "yr", "month", "experience")
+
+
+@dataclass
+class ExperienceResult:
+    years_min: float | None
+    years_max: float | None = None
+    evidence: str | None = None
+    required: bool = False  # the winning statement is asked for, not only preferred
+    decisions: list[str] = field(default_factory=list)
+
+
+def _number(raw: str) -> float | None:
+    raw = raw.lower()
+    if raw in _WORDS:
+        return float(_WORDS[raw])
+    try:
+        return float(raw)
+    except ValueError:
+        return None
+
+
+def _years(raw: str | None, unit: str) -> float | None:
+    value = _number(raw) if raw else None
+    if value is None:
+        return None
+    return round(value / 12, 2) if unit.lower().startswith("month") else value
+
+
+def _statements(block_text: str, preferred_section: bool):
+    """(min, max, evidence, required) for each experience figure in one block."""
+    for match in _LABELLED_RE.finditer(block_text):
+        low, high = _years(match.group("min"), match.group("unit")), _years(match.group("max"), match.group("unit"))
+        yield low, high, match.group(0), not preferred_section and not _PREFERRED_RE.search(block_text)
+    for match in _SPAN_RE.finditer(block_text):
+        tail = match.group("tail")
+        if not _TAIL_RE.search(tail):
+            continue
+        if _NOT_EXPERIENCE_BEFORE_RE.search(block_text[max(0, match.start() - 40) : match.start()]):
+            continue
+        unit = match.group("unit")
+        low, high = _years(match.group("min"), unit), _years(match.group("max"), unit)
+        if match.group("max") and low is not None and high is not None and high < low:
+            continue  # "2 or 1 years" is not a range
+        end = match.start("tail") + min(len(tail), (_TAIL_RE.search(tail).end() if _TAIL_RE.search(tail) else 0) + 40)
+        evidence = block_text[match.start() : end].strip()
+        ends = [i for i in (block_text.find(".", match.end("unit")), block_text.find(";", match.end("unit"))) if i > 0]
+        clause = block_text[match.start() : min(ends) if ends else len(block_text)]
+        yield low, high, evidence, not preferred_section and not _PREFERRED_RE.search(clause)
+
+
+def normalize_experience(description_text: str) -> ExperienceResult:
+    """Smallest years of experience asked for (see the module docstring)."""
+    if not description_text:
+        return ExperienceResult(None, decisions=["emr/experience/none"])
+    lowered = description_text.lower()
+    if not any(hint in lowered for hint in _HINTS):
+        return ExperienceResult(None, decisions=["emr/experience/none"])
+    best: tuple[float, float | None, str, bool] | None = None
+    for block in blocks_containing(description_text, _HINTS):
+        text = block.text
+        none = _NONE_RE.search(text) if "experience" in text or "Experience" in text else None
+        if none:
+            return ExperienceResult(0.0, None, none.group(0), True, ["emr/experience/none_required"])
+        for low, high, evidence, required in _statements(text, block.kind == "preferred"):
+            if low is None or low > MAX_YEARS or (high is not None and high > MAX_YEARS):
+                continue
+            candidate = (low, high, evidence, required)
+            if best is None or low < best[0] or (low == best[0] and required and not best[3]):
+                best = candidate
+    if best is None:
+        return ExperienceResult(None, decisions=["emr/experience/none"])
+    low, high, evidence, required = best
+    return ExperienceResult(low, high, evidence[:300], required,
+                            [f"emr/experience/{'required' if required else 'preferred'}"])

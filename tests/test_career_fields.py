@@ -1,0 +1,176 @@
+"""The career fields of issue 11: experience years, education, entry level, schedule and shift.
+Each is a pure normalizer (text in, value and evidence out); examples written for these tests."""
+
+import pytest
+
+from pipeline.education import normalize_education
+from pipeline.employment_type import normalize_employment_type, schedule_of
+from pipeline.entry_level import normalize_entry_level
+from pipeline.experience import normalize_experience
+from pipeline.normalize import normalize
+from pipeline.posting import CertMention
+from pipeline.shift import normalize_shift
+
+
+@pytest.mark.parametrize(
+    ("text", "years_min", "years_max", "evidence_part"),
+    [
+        ("Requirements\n- 1-2 years of experience in a medical office", 1, 2, "1-2 years"),
+        ("One year of specialized experience equivalent to at least the next lower grade level (GS-5).", 1, None,
+         "One year of specialized experience"),
+        ("- 3+ years' inpatient coding experience", 3, None, "3+ years"),
+        ("Minimum of two (2) years of release of information experience", 2, None, "two (2) years"),
+        ("At least six months of clerical experience in a clinic", 0.5, None, "six months"),
+        ("No prior experience required; we will train.", 0, None, "No prior experience required"),
+        ("Experience: 2 years required", 2, None, "Experience: 2 years"),
+        ("2 to 4 yrs experience as a cancer registrar", 2, 4, "2 to 4 yrs"),
+        ("5 years of CDI experience preferred; 3 years of coding experience required", 3, None, "3 years"),
+        ("at least 1 year working as a medical records clerk", 1, None, "1 year working"),
+        ("2 years in a hospital HIM department", 2, None, "2 years in a hospital"),
+        # not experience
+        ("CPC must be earned within 2 years of hire", None, None, None),
+        ("About Us\nWe have served the valley for over 100 years of experience in care.", None, None, None),
+        ("Founded 25 years ago, our clinic serves the county.", None, None, None),
+        ("Benefits\n- Tuition help after 1 year of employment experience", None, None, None),
+        ("Must be at least 18 years of age.", None, None, None),
+        ("Thirty years of experience leading HIM departments makes our director unique.", None, None, None),
+        ("", None, None, None),
+    ],
+)
+def test_experience_years(text, years_min, years_max, evidence_part):
+    result = normalize_experience(text)
+    assert (result.years_min, result.years_max) == (years_min, years_max)
+    if evidence_part:
+        assert evidence_part in result.evidence
+    else:
+        assert result.evidence is None
+
+
+@pytest.mark.parametrize(
+    ("text", "level", "or_equivalent"),
+    [
+        ("High school diploma or GED required", "high_school", False),
+        ("Associate degree in HIM or bachelor's degree in a related field", "associate", False),
+        ("Minimum Qualifications\n- High school diploma or GED\n- Associate degree in HIM", "associate", False),
+        ("Bachelor's degree in health information management or equivalent experience", "bachelor", True),
+        ("Bachelor's degree or an equivalent combination of education and experience", "bachelor", True),
+        ("Completion of an AAPC-approved coding program", "certificate", False),
+        ("Graduate of a medical coding certificate program", "certificate", False),
+        ("Master's degree in health informatics required", "master", False),
+        ("No degree required.", "none", False),
+        ("Education: High School Diploma/GED", "high_school", False),
+        ("High school diploma required; associate degree preferred", "high_school", False),
+        # preferred only, master patient index, tuition benefits: not a minimum
+        ("Associate's degree preferred", None, None),
+        ("Maintain the master patient index and merge duplicates", None, None),
+        ("Benefits\n- Tuition help toward a bachelor's degree", None, None),
+        ("Answer phones and file charts.", None, None),
+    ],
+)
+def test_education_min(text, level, or_equivalent):
+    result = normalize_education(text)
+    assert result.education_min == level
+    assert result.or_equivalent_experience is or_equivalent
+    assert (result.evidence is None) == (level is None)
+
+
+@pytest.mark.parametrize(
+    ("text", "certs", "expected"),
+    [
+        ("Entry-level coder position; training provided.", (), True),
+        ("No experience required.", (), True),
+        ("New graduates of a coding program are welcome to apply.", (), True),
+        ("Requirements\n- 0-1 years of experience", (), True),
+        ("CPC-A welcome.", (), True),
+        ("CCA or CPC", (CertMention("CCA", "required", "CCA or CPC"),), True),
+        ("RHIT or RHIT eligible", (CertMention("RHIT", "obtain_after_hire", "RHIT or RHIT eligible"),), True),
+        ("This is not an entry-level position.", (), False),
+        ("Two years of coding experience required", (), False),
+        ("CPC-A accepted with at least 2 years of coding experience required", (), False),
+        ("Medical records experience required.", (), False),
+        ("Must have prior coding experience.", (), False),
+        ("Two years of experience preferred.", (), None),
+        ("Scan and index documents.", (), None),
+        ("Equal Opportunity\nWe welcome new graduates and veterans under our EEO policy.", (), None),
+    ],
+)
+def test_entry_level(text, certs, expected):
+    result = normalize_entry_level(text, None, certs)
+    assert result.entry_level is expected
+    assert (result.evidence is None) == (expected is None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "expected"),
+    [
+        ({}, "Shift: Nights", "night"),
+        ({}, "Work Shift: Day (United States of America)", "day"),
+        ({}, "This is a day shift position, Monday to Friday.", "day"),
+        ({}, "Evening shift, 3 pm to 11:30 pm", "evening"),
+        ({}, "Weekends only", "weekend"),
+        ({}, "Rotating shifts including holidays", "rotating"),
+        ({}, "Third shift coder", "night"),
+        ({"shift": "Evening"}, "", "evening"),
+        ({}, "Night shift differential of $2 an hour", None),
+        ({}, "Benefits\n- Night shift premium", None),
+        ({}, "Shift work is not required.", None),
+        ({}, "Monday through Friday", None),
+    ],
+)
+def test_shift(raw, text, expected):
+    assert normalize_shift(raw, text).shift == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "text", "schedule"),
+    [
+        ({"employment_type": "FULL_TIME"}, "", "full_time"),
+        ({"employment_type": "Part-time"}, "", "part_time"),
+        ({"title": "Per Diem Coder"}, "", "per_diem"),
+        ({"title": "Contract Cancer Registrar"}, "", "contract"),
+        ({"title": "Temporary Scanning Clerk"}, "", "temporary"),
+        ({}, "This is a part-time role of 20 hours a week.", "part_time"),
+        ({"title": "HIM Intern"}, "", None),  # an internship is not a schedule
+        # boilerplate about other staff's benefits does not set this job's schedule
+        ({}, "Benefits\n- Full-time employees get medical and dental", None),
+        ({}, "Answer phones.", None),
+    ],
+)
+def test_schedule(raw, text, schedule):
+    assert schedule_of(normalize_employment_type(raw, text))[0] == schedule
+
+
+def test_normalize_carries_the_career_fields_with_evidence():
+    posting = normalize({
+        "title": "Coding Specialist I", "employer": "Mercy Valley Hospital", "location": "Joplin, MO",
+        "employment_type": "Full-time",
+        "description": "Requirements\n- High school diploma or GED\n- 1-2 years of coding experience\n"
+                       "- CPC or CPC-A\nShift: Days",
+    })
+    assert (posting.experience_years_min, posting.experience_years_max) == (1, 2)
+    assert (posting.education_min, posting.education_or_equivalent) == ("high_school", False)
+    assert posting.entry_level is False  # a year of experience is required, CPC-A or not
+    assert (posting.schedule, posting.shift) == ("full_time", "day")
+    assert posting.evidence["experience"] == "1-2 years of coding experience"
+    assert posting.evidence["education"] == "- High school diploma or GED"
+    assert posting.evidence["shift"] == "Shift: Days"
+    assert posting.evidence["schedule"] == "Full-time"
+
+
+def test_normalize_command_emits_the_career_fields():
+    import io
+    import json
+
+    from pipeline.normalize_jsonl import run
+
+    line = json.dumps({"id": "c-1", "title": "Release of Information Specialist", "employer": "", "location": "Remote",
+                       "description": "Part-time role. Entry-level: no experience required. High school diploma "
+                                      "or equivalent experience. Evening shift."})
+    out = io.StringIO()
+    assert run(io.StringIO(line + "\n"), out) == 0
+    record = json.loads(out.getvalue())
+    assert {key: record[key] for key in ("experience_years_min", "experience_years_max", "education_min",
+                                         "education_or_equivalent", "entry_level", "schedule", "shift")} == {
+        "experience_years_min": 0.0, "experience_years_max": None, "education_min": "high_school",
+        "education_or_equivalent": True, "entry_level": True, "schedule": "part_time", "shift": "evening"}
+    assert record["evidence"]["entry_level"] == "Entry-level"
