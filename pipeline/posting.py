@@ -7,6 +7,7 @@ tests all share one shape.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 PAY_PERIODS = ("hour", "day", "week", "biweek", "month", "year")
 WORK_MODES = ("onsite", "hybrid", "remote", "unknown")
@@ -96,3 +97,11 @@ class NormalizedPosting:
     entry_level: bool | None = None
     schedule: str | None = None  # one of SCHEDULES
     shift: str | None = None  # one of SHIFTS
+
+    def career_fields(self) -> dict[str, Any]:
+        """The career fields by name: as `emr-jobs normalize` prints them and the store writes them."""
+        return {name: getattr(self, name) for name in CAREER_FIELDS}
+
+
+CAREER_FIELDS = ("experience_years_min", "experience_years_max", "education_min", "education_or_equivalent",
+                 "entry_level", "schedule", "shift")
