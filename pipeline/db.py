@@ -42,7 +42,9 @@ def make_engine(url: str, *, busy_timeout: float = 30.0) -> Engine:
         database = parsed.database
         if database and database != ":memory:":
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(parsed, connect_args={"timeout": busy_timeout})
+        # the crawl writes from a thread of its own: a pooled connection is used by one thread at a
+        # time, but not always the thread that opened it
+        engine = create_engine(parsed, connect_args={"timeout": busy_timeout, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     try:

@@ -8,6 +8,7 @@ and closes postings only for a crawl that is complete and durably written.
 from __future__ import annotations
 
 import logging
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from pipeline.roles import REASON_NO_SIGNAL, title_decision
 from pipeline.vocabulary import CLOSING_STATUSES
 
 logger = logging.getLogger(__name__)
+MAX_BATCHES_IN_FLIGHT = 2
 MAX_DESCRIPTION_CHARS = 200_000
 
 
@@ -133,6 +135,9 @@ class StorePipeline(_Stage):
         self.ids: dict[str, store.SourceIds] = {}
         self.leased: set[str] = set()  # source keys whose lease this crawl holds
         self.writer: DurableWriter | None = None
+        # writes run on one thread of their own, so that the downloader never waits on SQL
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="emr-store")
+        self.in_flight: list[tuple[list[dict[str, Any]], Future]] = []
         self.heartbeat: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -189,18 +194,37 @@ class StorePipeline(_Stage):
             self.flush()
         return staged
 
-    def flush(self) -> None:
-        """Write the buffer; it is emptied only of what committed or was refused row by row."""
-        if not self.buffer or self.writer is None:
-            return
-        try:
-            result = self.writer.write(self.buffer)
-        except StoreUnavailable as exc:
-            self.stats.inc_value("emr/store/unavailable")
-            for key in {row["_source_key"] for row in self.buffer}:
-                self.run_of(key).record_error(f"store failed: {exc}", kind="failed")
-            return
-        self.buffer = []
+    def flush(self, wait: bool = False) -> None:
+        """Hand the buffer to the writer thread (at most MAX_BATCHES_IN_FLIGHT wait there; past
+        that the crawl waits for the oldest), and take in the batches it has finished; `wait`:
+        take in every one. A batch counts only once it has committed; one that the database kept
+        refusing goes back to the buffer."""
+        self.harvest()
+        if self.buffer and self.writer is not None:
+            batch, self.buffer = self.buffer, []
+            self.in_flight.append((batch, self.executor.submit(self.writer.write, batch)))
+        while self.in_flight and (wait or len(self.in_flight) > MAX_BATCHES_IN_FLIGHT):
+            self.harvest(block=True)
+
+    def harvest(self, block: bool = False) -> None:
+        """Take in the finished batches, oldest first (`block`: wait for the oldest)."""
+        while self.in_flight and (block or self.in_flight[0][1].done()):
+            batch, future = self.in_flight.pop(0)
+            block = False
+            try:
+                result = future.result()
+            except Exception as exc:  # StoreUnavailable, or a fault of the store itself
+                self.stats.inc_value("emr/store/unavailable")
+                self.buffer = batch + self.buffer
+                message = f"store failed: {exc}" if isinstance(exc, StoreUnavailable) else \
+                    f"store failed: {exc.__class__.__name__}: {str(exc)[:200]}"
+                for key in {row["_source_key"] for row in batch}:
+                    self.run_of(key).record_error(message, kind="failed")
+                continue
+            self.apply(result)
+
+    def apply(self, result) -> None:
+        """Count a committed batch: kept postings per source, rows the database refused."""
         for row in result.written:
             run = self.run_of(row["_source_key"])
             if row["external_id"] not in run.stored_ids:
@@ -221,7 +245,8 @@ class StorePipeline(_Stage):
     def spider_closed(self, spider, reason: str) -> None:
         if self.heartbeat is not None and self.heartbeat.running:
             self.heartbeat.stop()
-        self.flush()
+        self.flush(wait=True)
+        self.executor.shutdown(wait=True)
         runs = spider.finish_runs(reason)
         crawl_stats = self.stats.get_stats()
         for run in runs:
