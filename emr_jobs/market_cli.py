@@ -55,8 +55,7 @@ def add_market_parsers(commands) -> None:
     from market.queries import BY_CHOICES
 
     stats = commands.add_parser("stats", help="market statistics of open postings, overall or by a dimension")
-    stats.add_argument("--by", choices=BY_CHOICES, help="one row per state, role, employer type, work mode or "
-                       "certification")
+    stats.add_argument("--by", choices=BY_CHOICES, help=f"one row per group of one of: {', '.join(BY_CHOICES)}")
     _add_filters(stats)
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
 

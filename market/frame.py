@@ -22,10 +22,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Select
 
-DIMENSIONS = ("state", "role", "employer_type", "work_mode")
+from market.dimensions import DIMENSION_COLUMNS
+
+DIMENSIONS = tuple(DIMENSION_COLUMNS.values())  # posting columns, in the order of the joined labels
 FLAGS = ("active", "unique", "new", "closed", "paid")  # bit 0, 1, 2, ... of the flags column
 MEASURES = ("annual", "hourly", "days_open")
-LABEL_SEPARATOR = "\x1f"  # joins the four dimension labels into one column (ASCII unit separator)
+LABEL_SEPARATOR = "\x1f"  # joins the dimension labels into one column (ASCII unit separator)
 # The scope select's columns, in order: id, the dimension labels joined by LABEL_SEPARATOR, the
 # flags as bits of one integer, then the measures (or NULL). Few columns: fetching a million rows
 # costs one Python object per value.

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from market.dimensions import DIMENSION_COLUMNS
 from pipeline.models import Certification, Posting, PostingCertification, PostingDuplicate
 
 QUARTILES = (0.25, 0.5, 0.75)
@@ -22,12 +23,7 @@ UNKNOWN = "unknown"
 CERT_STRENGTHS = ("required", "preferred", "obtain_after_hire")
 
 # Dimension name (as in the CLI, with hyphens) -> the posting column it groups by.
-DIMENSIONS: dict[str, Any] = {
-    "state": Posting.state,
-    "role": Posting.role,
-    "employer-type": Posting.employer_type,
-    "work-mode": Posting.work_mode,
-}
+DIMENSIONS: dict[str, Any] = {name: getattr(Posting, column) for name, column in DIMENSION_COLUMNS.items()}
 BY_CHOICES = (*DIMENSIONS, "certification")
 
 # One pay figure per posting: the midpoint of its range, or its one stated end.

@@ -61,7 +61,7 @@ from pipeline.models import (
 )
 
 METHOD_VERSION = "2026.1"  # bump when a figure's definition changes
-SNAPSHOT_DIMENSIONS = ("overall", "state", "role", "employer_type", "work_mode")
+SNAPSHOT_DIMENSIONS = ("overall", *DIMENSIONS)
 
 @dataclass
 class SnapshotResult:
