@@ -97,15 +97,15 @@ def cmd_stats(args) -> int:
     from sqlalchemy.orm import Session
 
     from emr_jobs.reports import print_overview, print_rows
-    from market.queries import query_stats
     from market.stats import overview
+    from market.stats_cache import stats_rows
 
     engine = open_database(args.db)
     with Session(engine) as session:
         if args.by is None:
             print_overview(overview(session, _filters(args)), args.format)
             return 0
-        rows = query_stats(session, args.by, _filters(args))
+        rows = stats_rows(session, args.by, _filters(args))
     print_rows(rows, args.format)
     return 0
 

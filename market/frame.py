@@ -25,7 +25,7 @@ from sqlalchemy import Connection, Select
 from market.dimensions import DIMENSION_COLUMNS
 
 DIMENSIONS = tuple(DIMENSION_COLUMNS.values())  # posting columns, in the order of the joined labels
-FLAGS = ("active", "unique", "new", "closed", "paid")  # bit 0, 1, 2, ... of the flags column
+FLAGS = ("active", "unique", "new", "closed", "paid", "stated")  # bit 0, 1, 2, ... of the flags column
 MEASURES = ("annual", "hourly", "days_open")
 LABEL_SEPARATOR = "\x1f"  # joins the dimension labels into one column (ASCII unit separator)
 # The scope select's columns, in order: id, the dimension labels joined by LABEL_SEPARATOR, the

@@ -10,7 +10,9 @@ are named in `failed_sources`; their postings were not closed (the store only cl
 successful crawl), so they are not counted as closed.
 
 One streamed SQL pass reads the postings in scope as narrow columns and one more their
-certifications (market/frame.py); every figure is then a vectorized group operation.
+certifications (market/frame.py); every figure is then a vectorized group operation. The same
+frame gives the rows of `emr-jobs stats --by`, stored for as long as the data stays unchanged
+(market/stats_cache.py).
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ from market.frame import (
     read_frame,
 )
 from market.queries import ANNUAL_MID, HOURLY_MID, UNKNOWN, not_duplicate, pay_usd
+from market.stats_cache import data_version, store_frame_stats
 from pipeline.models import (
     Certification,
     MarketSnapshot,
@@ -95,7 +98,8 @@ def scope_select(connection: Connection, as_of: datetime, window_start: datetime
     for label in labels[1:]:
         joined_labels = joined_labels.concat(LABEL_SEPARATOR).concat(label)
     conditions = {"active": Posting.closed_at.is_(None), "unique": not_duplicate(),
-                  "new": after_window(Posting.first_seen), "closed": Posting.closed_at.is_not(None), "paid": priced}
+                  "new": after_window(Posting.first_seen), "closed": Posting.closed_at.is_not(None), "paid": priced,
+                  "stated": Posting.pay_period.is_not(None)}
     flags = sum(_flag(conditions[name]) * (1 << bit) for bit, name in enumerate(FLAGS))
     return select(
         Posting.id, joined_labels, flags,
@@ -177,6 +181,7 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
     as_of = as_of or utcnow()
     failed = list(failed_sources)
     with engine.begin() as connection:
+        version = data_version(connection)  # before reading the postings: see market/stats_cache.py
         window_start = connection.scalar(
             select(MarketSnapshot.as_of).where(MarketSnapshot.snapshot_date < snapshot_date)
             .order_by(MarketSnapshot.snapshot_date.desc()).limit(1))
@@ -196,5 +201,6 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
             row["snapshot_id"] = snapshot_id
         if values:
             connection.execute(insert(MarketSnapshotValue), values)
+        store_frame_stats(connection, version, frame)
     overall = {row["metric"]: row["value"] for row in values if row["dimension"] == "overall" and not row["category"]}
     return SnapshotResult(snapshot_id, snapshot_date, as_of, len(values), overall, failed)

@@ -1,0 +1,71 @@
+"""market stats cache and data version
+
+`market_stats_cache` holds the `stats --by` rows the snapshot computed; `market_data_version` is
+one counter that triggers raise on every insert, update or delete of the tables those rows are
+computed from, so a cached row is used only while the counter still has the value it was
+computed at (market/stats_cache.py). SQLite triggers run per row, PostgreSQL's per statement
+(TRUNCATE included).
+
+Revision ID: 0006
+Revises: 0003
+Create Date: 2026-12-04 16:40:00.000000
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+import pipeline.models
+
+revision: str = '0006'
+down_revision: str | None = '0003'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Kept in step with market.stats_cache.WATCHED_TABLES and its trigger names (a test checks them).
+WATCHED_TABLES = ("postings", "posting_duplicates", "posting_certifications", "certifications")
+SQLITE_EVENTS = ("insert", "update", "delete")
+BUMP = "UPDATE market_data_version SET version = version + 1 WHERE id = 1"
+PG_FUNCTION = "market_data_version_bump"
+
+
+def upgrade() -> None:
+    op.create_table('market_data_version',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_market_data_version'))
+    )
+    op.create_table('market_stats_cache',
+    sa.Column('dimension', sa.String(length=40), nullable=False),
+    sa.Column('method', sa.String(length=80), nullable=False),
+    sa.Column('data_version', sa.BigInteger(), nullable=False),
+    sa.Column('computed_at', pipeline.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('rows', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('dimension', name=op.f('pk_market_stats_cache'))
+    )
+    op.execute("INSERT INTO market_data_version (id, version) VALUES (1, 0)")
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"CREATE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
+                   f"$$ BEGIN {BUMP}; RETURN NULL; END $$")
+        for table in WATCHED_TABLES:
+            op.execute(f"CREATE TRIGGER trg_{table}_market_version AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                       f"ON {table} FOR EACH STATEMENT EXECUTE FUNCTION {PG_FUNCTION}()")
+    else:
+        for table in WATCHED_TABLES:
+            for event in SQLITE_EVENTS:
+                op.execute(f"CREATE TRIGGER trg_{table}_{event}_market_version AFTER {event.upper()} ON {table} "
+                           f"BEGIN {BUMP}; END")
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        for table in WATCHED_TABLES:
+            op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_market_version ON {table}")
+        op.execute(f"DROP FUNCTION IF EXISTS {PG_FUNCTION}()")
+    else:
+        for table in WATCHED_TABLES:
+            for event in SQLITE_EVENTS:
+                op.execute(f"DROP TRIGGER IF EXISTS trg_{table}_{event}_market_version")
+    op.drop_table('market_stats_cache')
+    op.drop_table('market_data_version')
