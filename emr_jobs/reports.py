@@ -6,10 +6,13 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from emr_jobs.tables import render_table
-from market.stats import Overview
-from spiders.crawl import SourceOutcome
+
+if TYPE_CHECKING:  # annotations only: printing market figures must not import Scrapy
+    from market.stats import Overview
+    from spiders.crawl import SourceOutcome
 
 
 def print_crawl_summary(outcomes: Sequence[SourceOutcome]) -> None:

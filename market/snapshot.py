@@ -201,6 +201,6 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
             row["snapshot_id"] = snapshot_id
         if values:
             connection.execute(insert(MarketSnapshotValue), values)
-        store_frame_stats(connection, version, frame)
+        store_frame_stats(connection, version, frame, ranked)
     overall = {row["metric"]: row["value"] for row in values if row["dimension"] == "overall" and not row["category"]}
     return SnapshotResult(snapshot_id, snapshot_date, as_of, len(values), overall, failed)

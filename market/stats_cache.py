@@ -76,13 +76,16 @@ def cached_rows(session: Session, by: str, filters: Filters | None = None) -> li
     return rows
 
 
-def frame_stats(frame: Frame, certification_names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
+def frame_stats(frame: Frame, certification_names: dict[str, str], ranked: dict[str, Ranked] | None = None
+                ) -> dict[str, list[dict[str, Any]]]:
     """The rows of `stats --by` for every dimension, from a snapshot's frame: the same figures as
-    market.queries.stats_by and certification_stats over the open postings."""
+    market.queries.stats_by and certification_stats over the open postings. `ranked` may hold the
+    frame's "annual" and "hourly" measures already ranked over its current (open, unique) jobs."""
     current = frame.current()
     active = frame.flags["active"]
-    annual = Ranked.of(frame.measures["annual"], current)
-    hourly = Ranked.of(frame.measures["hourly"], current)
+    ranked = ranked or {}
+    annual = ranked.get("annual") or Ranked.of(frame.measures["annual"], current)
+    hourly = ranked.get("hourly") or Ranked.of(frame.measures["hourly"], current)
     scope = int(current.sum())
     result: dict[str, list[dict[str, Any]]] = {}
     for by, column in DIMENSION_COLUMNS.items():
@@ -118,11 +121,13 @@ def _certification_stats(frame: Frame, names: dict[str, str], scope: int) -> lis
     return sorted(by_code.values(), key=lambda c: (-c.postings, c.code))
 
 
-def store_frame_stats(connection: Connection, version: int, frame: Frame) -> None:
-    """Replace the cached rows with those of `frame`, read from the data at `version`."""
+def store_frame_stats(connection: Connection, version: int, frame: Frame, ranked: dict[str, Ranked] | None = None
+                      ) -> None:
+    """Replace the cached rows with those of `frame`, read from the data at `version` (see frame_stats
+    for `ranked`)."""
     names = dict(connection.execute(select(Certification.code, Certification.name)).all())
     computed_at = utcnow()
     rows = [{"dimension": by, "method": method(by), "data_version": version, "computed_at": computed_at,
-             "rows": figures} for by, figures in frame_stats(frame, names).items()]
+             "rows": figures} for by, figures in frame_stats(frame, names, ranked).items()]
     connection.execute(delete(MarketStatsCache))
     connection.execute(insert(MarketStatsCache), rows)
