@@ -52,7 +52,7 @@ from market.frame import (
     read_frame,
 )
 from market.queries import ANNUAL_MID, HOURLY_MID, UNKNOWN, not_duplicate, pay_usd
-from market.stats_cache import data_version, store_frame_stats
+from market.stats_cache import begin_reading, store_frame_stats
 from pipeline.models import (
     Certification,
     MarketSnapshot,
@@ -180,8 +180,8 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
     """Compute and store the market snapshot for `snapshot_date`, replacing one taken earlier that day."""
     as_of = as_of or utcnow()
     failed = list(failed_sources)
+    version = begin_reading(engine)  # before reading the postings: see market/stats_cache.py
     with engine.begin() as connection:
-        version = data_version(connection)  # before reading the postings: see market/stats_cache.py
         window_start = connection.scalar(
             select(MarketSnapshot.as_of).where(MarketSnapshot.snapshot_date < snapshot_date)
             .order_by(MarketSnapshot.snapshot_date.desc()).limit(1))

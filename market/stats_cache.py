@@ -5,13 +5,16 @@ snapshot already holds every open posting as numpy columns (market/frame.py), so
 the `stats --by` rows of every dimension from them and stores them in market_stats_cache, stamped
 with the value of market_data_version it read before reading the postings.
 
-Triggers (migration 0006) raise market_data_version on every insert, update or delete of the
-tables in WATCHED_TABLES. A cached row is used only when all of this holds, else `stats` runs its
-live SQL query (market/queries.py):
+Triggers (migration 0006) raise market_data_version on writes to the tables in WATCHED_TABLES:
+on PostgreSQL on every statement; on SQLite on the first written row after `changed` was
+cleared (a trigger per row that writes costs 13 us a row, one that reads a few). The snapshot
+clears `changed` and reads the version in a committed transaction of its own before it reads the
+postings (`begin_reading`). A cached row is used only when all of this holds, else `stats` runs
+its live SQL query (market/queries.py):
 - no filter (the cache is of every open posting; --state, --role and --since go live);
 - the stored data version equals the current one, read in the same statement, so no write has
-  committed since the snapshot read the postings (a write after the snapshot read the version
-  makes them differ even if the snapshot saw it: never stale, at worst live);
+  committed since the snapshot began reading (a write after that raises the version even if the
+  snapshot saw it: never stale, at worst live);
 - the method (METHOD_VERSION and the dimension's column) is the current code's;
 - every trigger exists (a table rebuilt by a later migration loses its triggers on SQLite).
 """
@@ -21,7 +24,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Connection, and_, bindparam, delete, insert, select, text
+from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from market.dimensions import DIMENSION_COLUMNS
@@ -40,8 +43,12 @@ def method(by: str) -> str:
     return f"{METHOD_VERSION}:{DIMENSION_COLUMNS.get(by, by)}"
 
 
-def data_version(connection: Connection) -> int:
-    return int(connection.scalar(select(MarketDataVersion.version).where(MarketDataVersion.id == 1)))
+def begin_reading(engine: Engine) -> int:
+    """Clear `changed` so that the next write raises the version, and return the version: the
+    data read after this call is at least as new as it."""
+    with engine.begin() as connection:
+        connection.execute(update(MarketDataVersion).where(MarketDataVersion.id == 1).values(changed=False))
+        return int(connection.scalar(select(MarketDataVersion.version).where(MarketDataVersion.id == 1)))
 
 
 def triggers_installed(connection: Connection) -> bool:

@@ -235,13 +235,15 @@ class MarketSnapshotValue(Base):
 
 class MarketDataVersion(Base):
     """One row counting writes to the tables the market statistics read (postings, their duplicate
-    groups and certifications): database triggers (migration 0006) add one on every write, so an
-    unchanged count proves unchanged data."""
+    groups and certifications): database triggers (migration 0006) raise it on writes, so an
+    unchanged count proves unchanged data. `changed`: written since the snapshot cleared it (SQLite's
+    row triggers raise the count only on the first such write)."""
 
     __tablename__ = "market_data_version"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
     version: Mapped[int] = mapped_column(BigInteger)
+    changed: Mapped[bool] = mapped_column(Boolean)
 
 
 class MarketStatsCache(Base):

@@ -167,6 +167,9 @@ def test_a_write_after_the_snapshot_sends_stats_to_the_live_query(engine, write,
     take_snapshot(engine, date(2026, 11, 22), AS_OF)  # the next snapshot catches up
     cached, live, _ = rows_by(engine, by)
     assert cached == live
+    with Session(engine) as session, session.begin():  # a re-crawl touching last_seen only: live again
+        session.execute(update(Posting).values(last_seen=utcnow()))
+    assert rows_by(engine, by)[0] is None
 
 
 @pytest.mark.parametrize("filters", [Filters(state="OH"), Filters(role="coding"), Filters(since=date(2026, 11, 1)),

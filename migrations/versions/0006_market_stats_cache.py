@@ -1,10 +1,12 @@
 """market stats cache and data version
 
 `market_stats_cache` holds the `stats --by` rows the snapshot computed; `market_data_version` is
-one counter that triggers raise on every insert, update or delete of the tables those rows are
+one counter that triggers raise on inserts, updates and deletes of the tables those rows are
 computed from, so a cached row is used only while the counter still has the value it was
-computed at (market/stats_cache.py). SQLite triggers run per row, PostgreSQL's per statement
-(TRUNCATE included).
+computed at (market/stats_cache.py). PostgreSQL's triggers run once per statement (TRUNCATE
+included). SQLite's run per row, so they raise the counter only on the first write after the
+snapshot cleared `changed` (one write transaction at a time on SQLite: no write can slip between),
+and every later row costs one read instead of a write.
 
 Revision ID: 0006
 Revises: 0003
@@ -26,7 +28,8 @@ depends_on: str | Sequence[str] | None = None
 # Kept in step with market.stats_cache.WATCHED_TABLES and its trigger names (a test checks them).
 WATCHED_TABLES = ("postings", "posting_duplicates", "posting_certifications", "certifications")
 SQLITE_EVENTS = ("insert", "update", "delete")
-BUMP = "UPDATE market_data_version SET version = version + 1 WHERE id = 1"
+BUMP = "UPDATE market_data_version SET version = version + 1, changed = true WHERE id = 1"
+UNCHANGED = "(SELECT changed FROM market_data_version WHERE id = 1) = 0"
 PG_FUNCTION = "market_data_version_bump"
 
 
@@ -34,6 +37,7 @@ def upgrade() -> None:
     op.create_table('market_data_version',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('version', sa.BigInteger(), nullable=False),
+    sa.Column('changed', sa.Boolean(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_market_data_version'))
     )
     op.create_table('market_stats_cache',
@@ -44,7 +48,7 @@ def upgrade() -> None:
     sa.Column('rows', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('dimension', name=op.f('pk_market_stats_cache'))
     )
-    op.execute("INSERT INTO market_data_version (id, version) VALUES (1, 0)")
+    op.execute("INSERT INTO market_data_version (id, version, changed) VALUES (1, 0, true)")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"CREATE FUNCTION {PG_FUNCTION}() RETURNS trigger LANGUAGE plpgsql AS "
                    f"$$ BEGIN {BUMP}; RETURN NULL; END $$")
@@ -55,7 +59,7 @@ def upgrade() -> None:
         for table in WATCHED_TABLES:
             for event in SQLITE_EVENTS:
                 op.execute(f"CREATE TRIGGER trg_{table}_{event}_market_version AFTER {event.upper()} ON {table} "
-                           f"BEGIN {BUMP}; END")
+                           f"WHEN {UNCHANGED} BEGIN {BUMP}; END")
 
 
 def downgrade() -> None:
