@@ -28,7 +28,7 @@ from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, sele
 from sqlalchemy.orm import Session
 
 from market.dimensions import DIMENSION_COLUMNS
-from market.frame import Codes, Frame, Ranked, group_counts, group_quantiles, pair_counts
+from market.frame import Codes, Frame, Ranked, group_quantiles, pair_counts
 from market.queries import QUARTILES, CertStats, Filters, GroupStats, _ratio, query_stats
 from pipeline.models import Certification, MarketDataVersion, MarketStatsCache, utcnow
 
@@ -83,28 +83,21 @@ def cached_rows(session: Session, by: str, filters: Filters | None = None) -> li
     return rows
 
 
-def frame_stats(frame: Frame, certification_names: dict[str, str], ranked: dict[str, Ranked] | None = None
-                ) -> dict[str, list[dict[str, Any]]]:
+def frame_stats(frame: Frame, certification_names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """The rows of `stats --by` for every dimension, from a snapshot's frame: the same figures as
-    market.queries.stats_by and certification_stats over the open postings. `ranked` may hold the
-    frame's "annual" and "hourly" measures already ranked over its current (open, unique) jobs."""
-    current = frame.current()
-    active = frame.flags["active"]
-    ranked = ranked or {}
-    annual = ranked.get("annual") or Ranked.of(frame.measures["annual"], current)
-    hourly = ranked.get("hourly") or Ranked.of(frame.measures["hourly"], current)
-    scope = int(current.sum())
+    market.queries.stats_by and certification_stats over the open postings."""
+    scope = int(frame.current().sum())
     result: dict[str, list[dict[str, Any]]] = {}
     for by, column in DIMENSION_COLUMNS.items():
         groups = frame.groups(column)
-        totals = group_counts(groups, active)
-        unique = group_counts(groups, current)
-        stated = group_counts(groups, current & frame.flags["stated"])
-        annual_q = group_quantiles(groups, annual, QUARTILES)
-        hourly_q = group_quantiles(groups, hourly, QUARTILES)
+        totals = frame.counts(column, ("active",))
+        unique = frame.counts(column, ("active", "unique"))
+        stated = frame.counts(column, ("active", "unique", "stated"))
+        annual = frame.quantiles(column, "annual", QUARTILES)
+        hourly = frame.quantiles(column, "hourly", QUARTILES)
         rows = [GroupStats(group=label, postings=int(unique[code]), postings_total=int(totals[code]),
-                           with_pay=int(stated[code]), pay_annual=annual_q.get(label, [None] * 3),
-                           pay_hourly=hourly_q.get(label, [None] * 3), share=_ratio(int(unique[code]), scope))
+                           with_pay=int(stated[code]), pay_annual=annual.get(label, [None] * 3),
+                           pay_hourly=hourly.get(label, [None] * 3), share=_ratio(int(unique[code]), scope))
                 for code, label in enumerate(groups.labels) if totals[code]]
         rows.sort(key=lambda r: (-r.postings, r.group))
         result[by] = [row.as_dict() for row in rows]
@@ -128,13 +121,11 @@ def _certification_stats(frame: Frame, names: dict[str, str], scope: int) -> lis
     return sorted(by_code.values(), key=lambda c: (-c.postings, c.code))
 
 
-def store_frame_stats(connection: Connection, version: int, frame: Frame, ranked: dict[str, Ranked] | None = None
-                      ) -> None:
-    """Replace the cached rows with those of `frame`, read from the data at `version` (see frame_stats
-    for `ranked`)."""
+def store_frame_stats(connection: Connection, version: int, frame: Frame) -> None:
+    """Replace the cached rows with those of `frame`, read from the data at `version`."""
     names = dict(connection.execute(select(Certification.code, Certification.name)).all())
     computed_at = utcnow()
     rows = [{"dimension": by, "method": method(by), "data_version": version, "computed_at": computed_at,
-             "rows": figures} for by, figures in frame_stats(frame, names, ranked).items()]
+             "rows": figures} for by, figures in frame_stats(frame, names).items()]
     connection.execute(delete(MarketStatsCache))
     connection.execute(insert(MarketStatsCache), rows)
