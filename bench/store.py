@@ -37,8 +37,9 @@ from pipeline.db import make_engine, upgrade  # noqa: E402
 from pipeline.durable import DurableWriter  # noqa: E402
 from pipeline.normalize import normalize  # noqa: E402
 from spiders.registry import SourceConfig  # noqa: E402
+from spiders.settings import EMR_STORE_BATCH_SIZE  # noqa: E402
 
-BATCH = 500
+BATCH = EMR_STORE_BATCH_SIZE  # as the crawl writes
 NIGHT_1 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 NIGHT_2 = NIGHT_1 + timedelta(days=1)
 SOURCE = SourceConfig(platform="greenhouse", identifiers={"token": "benchmark"}, employer_slug="benchmark",

@@ -1,10 +1,14 @@
 """Benchmark of the market summaries: generate N synthetic postings in SQLite (inserted by SQL in
-one recursive-CTE statement per table, so generation is quick), then time a full snapshot and each
-`stats --by` query, and the peak memory of streaming the postings export.
+one recursive-CTE statement per table, so generation is quick), then time a full snapshot, each
+`stats --by` as the command answers it (rows the snapshot stored, market/stats_cache.py) against
+the live SQL query it falls back to (the previous method, measured in the same run), and the
+peak memory of streaming the postings export; then what the triggers that keep those rows honest
+cost raw SQLite writes (with and without them). Each time is the median of --repeat runs.
 
-    .venv/bin/python bench/summary.py [--postings 1000000] [--db FILE] [--keep]
+    .venv/bin/python bench/summary.py [--postings 1000000] [--db FILE] [--keep] [--repeat 3]
 
-Aim: the snapshot of 1,000,000 postings under 5 seconds; memory flat while the export streams.
+Aims: the snapshot of 1,000,000 postings under 5 seconds, each `stats --by` under 1 second;
+memory flat while the export streams.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ from __future__ import annotations
 import argparse
 import os
 import resource
+import sqlite3
+import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +32,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 from market.export import export_market  # noqa: E402
 from market.queries import BY_CHOICES, query_stats  # noqa: E402
 from market.snapshot import take_snapshot  # noqa: E402
+from market.stats_cache import SQLITE_TRIGGERS, cached_rows, stats_rows  # noqa: E402
 from pipeline.db import make_engine, upgrade  # noqa: E402
 
 EMPLOYERS = 2000
@@ -97,16 +104,77 @@ def generate(url: str, count: int) -> float:
     return time.perf_counter() - started
 
 
-def timed(label: str, function, *args, **kwargs):
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    elapsed = time.perf_counter() - started
-    print(f"  {label:<32} {elapsed:8.2f} s")
+def timed(label: str, function, *args, repeat: int = 1, **kwargs):
+    """Run `function` `repeat` times; print and return the median time (and the last result)."""
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function(*args, **kwargs)
+        times.append(time.perf_counter() - started)
+    elapsed = statistics.median(times)
+    runs = f"  (runs: {', '.join(f'{t:.3f}' for t in times)})" if repeat > 1 else ""
+    print(f"  {label:<46} {elapsed:8.3f} s{runs}")
     return result, elapsed
+
+
+def stats_with_session(engine, function, by: str):
+    with Session(engine) as session:
+        return function(session, by)
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+WRITE_COLUMNS = ("source_id", "external_id", "title", "role", "employer_id", "employer_type", "state", "work_mode",
+                 "pay_hourly_min", "pay_hourly_max", "description", "content_hash", "first_seen", "last_seen")
+
+
+def raw_writes(directory: Path, count: int, triggers: bool) -> tuple[float, float]:
+    """Seconds to insert `count` postings (2 KB descriptions) with sqlite3.executemany in one
+    transaction, then to touch their last_seen (a re-crawl of unchanged postings), in a fresh
+    database at head with or without the market data version triggers."""
+    path = directory / f"writes-{'triggers' if triggers else 'bare'}.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    upgrade(f"sqlite:///{path}")
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA journal_mode=WAL")
+    connection.execute("PRAGMA synchronous=NORMAL")
+    if not triggers:
+        for name in SQLITE_TRIGGERS:
+            connection.execute(f"DROP TRIGGER {name}")
+    with connection:
+        connection.execute("INSERT INTO employers (id, slug, name) VALUES (1, 'e', 'E')")
+        connection.execute("INSERT INTO sources (id, key, platform, identifiers, employer_id, enabled) "
+                           "VALUES (1, 'greenhouse:e', 'greenhouse', '{}', 1, 1)")
+        connection.execute("UPDATE market_data_version SET changed = false")  # as after a snapshot
+    rows = [(1, f"ext-{i}", "Medical Records Clerk", "medical_records", 1, "hospital", "OH", "onsite", 20.0, 22.0,
+             DESCRIPTION * 6 + str(i), f"{i:064d}", "2026-11-01 00:00:00", "2026-11-01 00:00:00") for i in range(count)]
+    started = time.perf_counter()
+    with connection:
+        connection.executemany(f"INSERT INTO postings ({', '.join(WRITE_COLUMNS)}) "
+                               f"VALUES ({', '.join('?' * len(WRITE_COLUMNS))})", rows)
+    inserted = time.perf_counter() - started
+    started = time.perf_counter()
+    with connection:
+        connection.executemany("UPDATE postings SET last_seen = ?, closed_at = NULL WHERE source_id = 1 AND external_id = ?",
+                               [("2026-11-02 00:00:00", f"ext-{i}") for i in range(count)])
+    touched = time.perf_counter() - started
+    connection.close()
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    return inserted, touched
+
+
+def trigger_cost(directory: Path, count: int, repeat: int) -> None:
+    """What the version triggers cost the writes: the same raw writes with and without them."""
+    runs = {triggers: [raw_writes(directory, count, triggers) for _ in range(repeat)] for triggers in (False, True)}
+    print(f"write cost of the market data version triggers ({count:,} postings, raw sqlite3, medians):")
+    for position, label in enumerate(("insert new", "touch unchanged")):
+        bare = statistics.median(run[position] for run in runs[False])
+        with_triggers = statistics.median(run[position] for run in runs[True])
+        print(f"  {label:<16} without {bare:6.2f} s, with {with_triggers:6.2f} s: {bare / with_triggers:.2f}x")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +183,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", help="SQLite file (default: a temporary file)")
     parser.add_argument("--keep", action="store_true", help="keep the database file")
     parser.add_argument("--reuse", action="store_true", help="use the existing --db file as is (no generation)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement, the median is reported")
+    parser.add_argument("--write-rows", type=int, default=100_000,
+                        help="postings written to measure what the version triggers cost (0: skip)")
     args = parser.parse_args(argv)
     path = Path(args.db) if args.db else Path(tempfile.mkdtemp(prefix="emr-bench-")) / "bench.db"
     url = f"sqlite:///{path.resolve()}"
@@ -132,11 +203,18 @@ def main(argv: list[str] | None = None) -> int:
           f"database: {os.path.getsize(path) / 1e6:,.0f} MB")
     print("timings:")
     as_of = datetime(2026, 11, 21, 3, 0, tzinfo=UTC)
-    result, snapshot_seconds = timed("snapshot (all dimensions)", take_snapshot, engine, date(2026, 11, 21), as_of)
+    result, snapshot_seconds = timed("snapshot (all dimensions)", take_snapshot, engine, date(2026, 11, 21), as_of,
+                                     repeat=args.repeat)
     print(f"    ({result.values:,} figures stored; target < 5 s: {'met' if snapshot_seconds < 5 else 'NOT met'})")
     for by in BY_CHOICES:
-        with Session(engine) as session:
-            timed(f"stats --by {by}", query_stats, session, by)
+        live_rows, live = timed(f"stats --by {by}: live SQL (previous)", stats_with_session, engine, query_stats, by,
+                                repeat=args.repeat)
+        rows, answered = timed(f"stats --by {by}: as answered", stats_with_session, engine, stats_rows, by,
+                               repeat=args.repeat)
+        cached = stats_with_session(engine, cached_rows, by) is not None
+        print(f"    ({'from the snapshot' if cached else 'LIVE: the cache could not answer'}; "
+              f"{live / answered:,.0f}x the live query; same rows: {'yes' if rows == live_rows else 'NO'}; "
+              f"target < 1 s: {'met' if answered < 1 else 'NOT met'})")
     before = peak_rss_mb()
     out = path.parent / "postings-export.csv"
     rows, _ = timed("export postings (streamed)", export_market, engine, "postings", out)
@@ -144,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
           f"{peak_rss_mb():,.0f} MB after)")
     out.unlink()
     engine.dispose()
+    if args.write_rows:
+        trigger_cost(path.parent, args.write_rows, args.repeat)
     if not args.keep and not args.db:
         for suffix in ("", "-wal", "-shm"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)

@@ -55,8 +55,7 @@ def add_market_parsers(commands) -> None:
     from market.queries import BY_CHOICES
 
     stats = commands.add_parser("stats", help="market statistics of open postings, overall or by a dimension")
-    stats.add_argument("--by", choices=BY_CHOICES, help="one row per state, role, employer type, work mode, "
-                       "entry level, education (the minimum asked for), schedule or certification")
+    stats.add_argument("--by", choices=BY_CHOICES, help=f"one row per group of one of: {', '.join(BY_CHOICES)}")
     _add_filters(stats)
     stats.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
@@ -105,15 +104,15 @@ def cmd_stats(args) -> int:
     from sqlalchemy.orm import Session
 
     from emr_jobs.reports import print_overview, print_rows
-    from market.queries import query_stats
     from market.stats import overview
+    from market.stats_cache import stats_rows
 
     engine = open_database(args.db)
     with Session(engine) as session:
         if args.by is None:
             print_overview(overview(session, _filters(args)), args.format)
             return 0
-        rows = query_stats(session, args.by, _filters(args))
+        rows = stats_rows(session, args.by, _filters(args))
     print_rows(rows, args.format)
     return 0
 

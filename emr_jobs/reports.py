@@ -6,11 +6,14 @@ import csv
 import json
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from emr_jobs.tables import render_table
-from market.stats import Overview
 from pipeline.vocabulary import CLOSING_STATUSES, CrawlStatus
-from spiders.crawl import SourceOutcome
+
+if TYPE_CHECKING:  # annotations only: printing market figures must not import Scrapy
+    from market.stats import Overview
+    from spiders.crawl import SourceOutcome
 
 SUMMARY_STATUSES = (CrawlStatus.OK, CrawlStatus.EMPTY, CrawlStatus.PARTIAL, CrawlStatus.SUSPECT,
                     CrawlStatus.FAILED, CrawlStatus.DRIFT)

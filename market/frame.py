@@ -13,8 +13,8 @@ and `emr-jobs stats --by` agree.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
 from typing import Any
@@ -22,10 +22,12 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Select
 
-DIMENSIONS = ("state", "role", "employer_type", "work_mode")
-FLAGS = ("active", "unique", "new", "closed", "paid")  # bit 0, 1, 2, ... of the flags column
+from market.dimensions import CACHED_DIMENSIONS
+
+DIMENSIONS = tuple(CACHED_DIMENSIONS.values())  # posting columns, in the order of the joined labels
+FLAGS = ("active", "unique", "new", "closed", "paid", "stated")  # bit 0, 1, 2, ... of the flags column
 MEASURES = ("annual", "hourly", "days_open")
-LABEL_SEPARATOR = "\x1f"  # joins the four dimension labels into one column (ASCII unit separator)
+LABEL_SEPARATOR = "\x1f"  # joins the dimension labels into one column (ASCII unit separator)
 # The scope select's columns, in order: id, the dimension labels joined by LABEL_SEPARATOR, the
 # flags as bits of one integer, then the measures (or NULL). Few columns: fetching a million rows
 # costs one Python object per value.
@@ -47,19 +49,51 @@ class Frame:
     ids: np.ndarray  # posting ids, ascending
     dimensions: dict[str, Codes]
     flags: dict[str, np.ndarray]  # bool
+    bits: np.ndarray  # the same flags as bits of one integer per row (bit i: FLAGS[i])
     measures: dict[str, np.ndarray]  # float, NaN where absent
     cert_rows: np.ndarray  # frame row of each certification mention of an active posting
     cert_codes: Codes
     cert_strengths: Codes
+    # figures computed once and shared by the snapshot and the stats rows (key: what they are of)
+    memo: dict[tuple, Any] = field(default_factory=dict, repr=False)
+
+    def _remember(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
+    def mask(self, flags: Sequence[str]) -> np.ndarray:
+        """Rows having every flag of `flags` (every row for none)."""
+        return self._remember(("mask", tuple(flags)), lambda: np.logical_and.reduce([self.flags[f] for f in flags])
+                              if flags else np.ones(len(self.ids), dtype=bool))
 
     def current(self) -> np.ndarray:
         """Active unique jobs: what the market figures are about."""
-        return self.flags["active"] & self.flags["unique"]
+        return self.mask(("active", "unique"))
 
     def groups(self, dimension: str) -> Codes:
         if dimension == "overall":
             return Codes(np.zeros(len(self.ids), dtype=np.int32), [OVERALL])
         return self.dimensions[dimension]
+
+    def counts(self, dimension: str, flags: Sequence[str]) -> np.ndarray:
+        """Rows per group of `dimension` having every flag of `flags`: sums of one table of counts
+        per group and combination of flags (one pass over the rows per dimension)."""
+        def compute() -> np.ndarray:
+            table = self._remember(("flag_table", dimension), lambda: _flag_table(self.groups(dimension), self.bits))
+            required = sum(1 << FLAGS.index(name) for name in flags)
+            combinations = np.arange(table.shape[1])
+            return table[:, (combinations & required) == required].sum(axis=1)
+        return self._remember(("counts", dimension, tuple(flags)), compute)
+
+    def ranked(self, measure: str) -> Ranked:
+        """A measure's values over the current jobs, ranked."""
+        return self._remember(("ranked", measure), lambda: Ranked.of(self.measures[measure], self.current()))
+
+    def quantiles(self, dimension: str, measure: str, points: Sequence[float]) -> dict[Any, list[float]]:
+        """Quantiles of a measure over the current jobs per group of `dimension`."""
+        return self._remember(("quantiles", dimension, measure, tuple(points)),
+                              lambda: group_quantiles(self.groups(dimension), self.ranked(measure), points))
 
 
 def _raw_chunks(connection: Connection, statement: Select) -> Iterator[list[tuple]]:
@@ -112,7 +146,7 @@ def read_frame(connection: Connection, scope: Select, certifications: Select) ->
     known = rows < len(ids)
     known[known] = ids[rows[known]] == cert_ids[known]
     return Frame(
-        ids=ids, dimensions=dimensions, flags=flags, measures=measures, cert_rows=rows[known],
+        ids=ids, dimensions=dimensions, flags=flags, bits=bits, measures=measures, cert_rows=rows[known],
         cert_codes=Codes(np.concatenate(code_parts)[known] if code_parts else np.zeros(0, np.int32), _labels(code_index)),
         cert_strengths=Codes(np.concatenate(strength_parts)[known] if strength_parts else np.zeros(0, np.int32),
                              _labels(strength_index)))
@@ -139,6 +173,13 @@ def _labels(index: dict[Any, int]) -> list[Any]:
 def group_counts(groups: Codes, mask: np.ndarray) -> np.ndarray:
     """How many rows of each group `mask` selects."""
     return np.bincount(groups.codes[mask], minlength=len(groups.labels))
+
+
+def _flag_table(groups: Codes, bits: np.ndarray) -> np.ndarray:
+    """Rows per group (one line each) and combination of flags (one column per value of the bits)."""
+    width = 1 << len(FLAGS)
+    keys = groups.codes.astype(np.int64) * width + bits
+    return np.bincount(keys, minlength=len(groups.labels) * width).reshape(len(groups.labels), width)
 
 
 @dataclass

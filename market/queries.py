@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from market.dimensions import DIMENSION_COLUMNS
 from pipeline.models import Certification, Posting, PostingCertification, PostingDuplicate
 
 QUARTILES = (0.25, 0.5, 0.75)
@@ -27,15 +28,8 @@ ENTRY_LEVEL_LABEL = case((Posting.entry_level.is_(True), literal(ENTRY_LEVEL_GRO
                          (Posting.entry_level.is_(False), literal(ENTRY_LEVEL_GROUPS[1])), else_=literal(UNKNOWN))
 
 # Dimension name (as in the CLI, with hyphens) -> the posting column (or label) it groups by.
-DIMENSIONS: dict[str, Any] = {
-    "state": Posting.state,
-    "role": Posting.role,
-    "employer-type": Posting.employer_type,
-    "work-mode": Posting.work_mode,
-    "entry-level": ENTRY_LEVEL_LABEL,
-    "education": Posting.education_min,
-    "schedule": Posting.schedule,
-}
+DIMENSIONS: dict[str, Any] = {name: ENTRY_LEVEL_LABEL if column == "entry_level" else getattr(Posting, column)
+                              for name, column in DIMENSION_COLUMNS.items()}
 BY_CHOICES = (*DIMENSIONS, "certification")
 
 # One pay figure per posting: the midpoint of its range, or its one stated end.

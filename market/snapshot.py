@@ -10,7 +10,9 @@ are named in `failed_sources`; their postings were not closed (the store only cl
 successful crawl), so they are not counted as closed.
 
 One streamed SQL pass reads the postings in scope as narrow columns and one more their
-certifications (market/frame.py); every figure is then a vectorized group operation.
+certifications (market/frame.py); every figure is then a vectorized group operation. The same
+frame gives the rows of `emr-jobs stats --by`, stored for as long as the data stays unchanged
+(market/stats_cache.py).
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-import numpy as np
 from sqlalchemy import (
     Connection,
     Engine,
@@ -43,13 +44,11 @@ from market.frame import (
     LABEL_SEPARATOR,
     Codes,
     Frame,
-    Ranked,
-    group_counts,
-    group_quantiles,
     pair_counts,
     read_frame,
 )
-from market.queries import ANNUAL_MID, HOURLY_MID, UNKNOWN, not_duplicate, pay_usd
+from market.queries import ANNUAL_MID, HOURLY_MID, QUARTILES, UNKNOWN, not_duplicate, pay_usd
+from market.stats_cache import begin_reading, store_frame_stats
 from pipeline.models import (
     Certification,
     MarketSnapshot,
@@ -61,7 +60,7 @@ from pipeline.models import (
 )
 
 METHOD_VERSION = "2026.1"  # bump when a figure's definition changes
-SNAPSHOT_DIMENSIONS = ("overall", "state", "role", "employer_type", "work_mode")
+SNAPSHOT_DIMENSIONS = ("overall", *DIMENSIONS)
 
 @dataclass
 class SnapshotResult:
@@ -95,7 +94,8 @@ def scope_select(connection: Connection, as_of: datetime, window_start: datetime
     for label in labels[1:]:
         joined_labels = joined_labels.concat(LABEL_SEPARATOR).concat(label)
     conditions = {"active": Posting.closed_at.is_(None), "unique": not_duplicate(),
-                  "new": after_window(Posting.first_seen), "closed": Posting.closed_at.is_not(None), "paid": priced}
+                  "new": after_window(Posting.first_seen), "closed": Posting.closed_at.is_not(None), "paid": priced,
+                  "stated": Posting.pay_period.is_not(None)}
     flags = sum(_flag(conditions[name]) * (1 << bit) for bit, name in enumerate(FLAGS))
     return select(
         Posting.id, joined_labels, flags,
@@ -122,13 +122,13 @@ COUNT_METRICS = {
     "closed_total": ("closed",),
 }
 QUANTILE_METRICS = (
-    ("pay_annual", "annual", (0.25, 0.5, 0.75), ("p25", "median", "p75")),
-    ("pay_hourly", "hourly", (0.25, 0.5, 0.75), ("p25", "median", "p75")),
+    ("pay_annual", "annual", QUARTILES, ("p25", "median", "p75")),
+    ("pay_hourly", "hourly", QUARTILES, ("p25", "median", "p75")),
     ("days_open", "days_open", (0.5,), ("median",)),
 )
 
 
-def _dimension_values(frame: Frame, dimension: str, ranked: dict[str, Ranked]) -> list[dict[str, Any]]:
+def _dimension_values(frame: Frame, dimension: str) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
 
     def add(group: Any, metric: str, value: float | None, category: Any = "") -> None:
@@ -136,12 +136,10 @@ def _dimension_values(frame: Frame, dimension: str, ranked: dict[str, Ranked]) -
                      "category": str(category)[:40], "value": value})
 
     groups = frame.groups(dimension)
-    everyone = np.ones(len(frame.ids), dtype=bool)
-    present = group_counts(groups, everyone)
-    counts = {metric: group_counts(groups, np.logical_and.reduce([frame.flags[f] for f in flags] + [everyone]))
-              for metric, flags in COUNT_METRICS.items()}
+    present = frame.counts(dimension, ())
+    counts = {metric: frame.counts(dimension, flags) for metric, flags in COUNT_METRICS.items()}
     current = frame.current()
-    paid = group_counts(groups, current & frame.flags["paid"])
+    paid = frame.counts(dimension, ("active", "unique", "paid"))
     active_unique: dict[Any, int] = {}
     for code, group in enumerate(groups.labels):
         if not present[code]:
@@ -152,7 +150,7 @@ def _dimension_values(frame: Frame, dimension: str, ranked: dict[str, Ranked]) -
             add(group, metric, float(counts[metric][code]))
         add(group, "pay_disclosed_share", round(int(paid[code]) / unique, 4) if unique else None)
     for metric, measure, points, names in QUANTILE_METRICS:
-        for group, values in group_quantiles(groups, ranked[measure], points).items():
+        for group, values in frame.quantiles(dimension, measure, points).items():
             for name, value in zip(names, values, strict=True):
                 add(group, f"{metric}_{name}", value)
     for metric, category in (("work_mode_share", "work_mode"), ("employer_type_share", "employer_type")):
@@ -176,15 +174,15 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
     """Compute and store the market snapshot for `snapshot_date`, replacing one taken earlier that day."""
     as_of = as_of or utcnow()
     failed = list(failed_sources)
+    version = begin_reading(engine)  # before reading the postings: see market/stats_cache.py
     with engine.begin() as connection:
         window_start = connection.scalar(
             select(MarketSnapshot.as_of).where(MarketSnapshot.snapshot_date < snapshot_date)
             .order_by(MarketSnapshot.snapshot_date.desc()).limit(1))
         frame = read_frame(connection, scope_select(connection, as_of, window_start), certifications_select())
         values: list[dict[str, Any]] = []
-        ranked = {measure: Ranked.of(frame.measures[measure], frame.current()) for _, measure, _, _ in QUANTILE_METRICS}
         for dimension in SNAPSHOT_DIMENSIONS:
-            values += _dimension_values(frame, dimension, ranked)
+            values += _dimension_values(frame, dimension)
         old = select(MarketSnapshot.id).where(MarketSnapshot.snapshot_date == snapshot_date).scalar_subquery()
         connection.execute(delete(MarketSnapshotValue).where(MarketSnapshotValue.snapshot_id == old))
         connection.execute(delete(MarketSnapshot).where(MarketSnapshot.snapshot_date == snapshot_date))
@@ -196,5 +194,6 @@ def take_snapshot(engine: Engine, snapshot_date: date, as_of: datetime | None = 
             row["snapshot_id"] = snapshot_id
         if values:
             connection.execute(insert(MarketSnapshotValue), values)
+        store_frame_stats(connection, version, frame)
     overall = {row["metric"]: row["value"] for row in values if row["dimension"] == "overall" and not row["category"]}
     return SnapshotResult(snapshot_id, snapshot_date, as_of, len(values), overall, failed)

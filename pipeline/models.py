@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -242,13 +243,41 @@ class MarketSnapshotValue(Base):
     snapshot: Mapped[MarketSnapshot] = relationship(back_populates="values")
 
 
+class MarketDataVersion(Base):
+    """One row counting writes to the tables the market statistics read (postings, their duplicate
+    groups and certifications): database triggers (migration 0006) raise it on writes, so an
+    unchanged count proves unchanged data. `changed`: written since the snapshot cleared it (SQLite's
+    row triggers raise the count only on the first such write)."""
+
+    __tablename__ = "market_data_version"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)  # always 1
+    version: Mapped[int] = mapped_column(BigInteger)
+    changed: Mapped[bool] = mapped_column(Boolean)
+
+
+class MarketStatsCache(Base):
+    """`emr-jobs stats --by` rows of one dimension as the snapshot computed them, valid only while
+    market_data_version still holds `data_version` (market/stats_cache.py)."""
+
+    __tablename__ = "market_stats_cache"
+
+    dimension: Mapped[str] = mapped_column(String(40), primary_key=True)  # a --by choice
+    method: Mapped[str] = mapped_column(String(80))  # how the rows were computed (method version, column)
+    data_version: Mapped[int] = mapped_column(BigInteger)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    rows: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+
+
 __all__ = [
     "Base",
     "CrawlRun",
     "Certification",
     "Employer",
+    "MarketDataVersion",
     "MarketSnapshot",
     "MarketSnapshotValue",
+    "MarketStatsCache",
     "Posting",
     "PostingCertification",
     "PostingDuplicate",

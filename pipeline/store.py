@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -184,23 +185,19 @@ class PostingWriter:
 
     1. the stored id, hash and last_seen of the batch's postings (by source and id: the unique index);
     2. one UPDATE that touches `last_seen` (and reopens) the unchanged ones;
-    3. one INSERT ... ON CONFLICT DO UPDATE for the new and changed ones (an executemany: a multi-row
-       statement with RETURNING would make the driver parse thousands of placeholders per batch),
-       which leaves alone a stored row seen later than this write, then their ids read back as in 1;
+    3. one INSERT ... ON CONFLICT DO UPDATE for the new and changed ones, which leaves alone a stored
+       row seen later than this write (SQLite: an executemany of plain tuples; PostgreSQL: one
+       INSERT ... SELECT FROM unnest() of a typed array per column), then their ids read back as in 1;
     4. their certification links: one DELETE, one INSERT."""
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.insert = dialect_insert(engine)
         self.postings = Posting.__table__
+        self._sqlite_upsert: tuple[str, Any, list[tuple[int, Any]]] | None = None
         self.links = PostingCertification.__table__
         with Session(engine) as session:
             self.cert_ids = dict(session.execute(select(Certification.code, Certification.id)).all())
-        stmt = self.insert(self.postings)
-        updated = {name: stmt.excluded[name] for name in (*CONTENT_COLUMNS, "content_hash", "last_seen", "raw")}
-        updated["closed_at"] = None
-        self.upsert = stmt.on_conflict_do_update(index_elements=["source_id", "external_id"], set_=updated,
-                                                 where=self.postings.c.last_seen <= stmt.excluded.last_seen)
 
     def write(self, rows: list[dict[str, Any]]) -> WriteCounts:
         counts = WriteCounts()
@@ -254,17 +251,19 @@ class PostingWriter:
     def _upsert(self, connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Write new and changed rows; return those written (a row seen later is left as it is)."""
         if self.engine.dialect.name == "postgresql":
-            self._upsert_unnest(connection, rows)
+            written_ids = self._upsert_copy(connection, rows)
         else:
-            connection.execute(self.upsert, [{key: value for key, value in row.items() if not key.startswith("_")}
-                                             for row in rows])
-        stored = self._stored(connection, rows)
-        written = [row for row in rows
-                   if stored.get((row["source_id"], row["external_id"]), (0, "", None))[1:]
-                   == (row["content_hash"], row["last_seen"])]
+            self._upsert_executemany(connection, rows)
+            stored = self._stored(connection, rows)  # what is there now is ours unless seen later
+            written_ids = {}
+            for row in rows:
+                key = (row["source_id"], row["external_id"])
+                if key in stored and stored[key][1:] == (row["content_hash"], row["last_seen"]):
+                    written_ids[key] = stored[key][0]
+        written = [row for row in rows if (row["source_id"], row["external_id"]) in written_ids]
         if not written:
             return written
-        posting_ids = [stored[(row["source_id"], row["external_id"])][0] for row in written]
+        posting_ids = [written_ids[(row["source_id"], row["external_id"])] for row in written]
         connection.execute(delete(self.links).where(self.links.c.posting_id.in_(posting_ids)))
         links = [{"posting_id": posting_id, "certification_id": self.cert_ids[code], "strength": strength,
                   "within_months": within_months, "evidence": _short(evidence, 2000)}
@@ -275,18 +274,44 @@ class PostingWriter:
             self._insert_links(connection, links)
         return written
 
-    def _upsert_unnest(self, connection, rows: list[dict[str, Any]]) -> None:
-        """PostgreSQL: the whole batch as one INSERT ... SELECT FROM unnest() of one typed array per
-        column, with the same ON CONFLICT rule as `self.upsert` (the batch's keys are distinct)."""
+    def _upsert_executemany(self, connection, rows: list[dict[str, Any]]) -> None:
+        """SQLite: the same upsert as one executemany of plain tuples, each value through its
+        column's bind processor (what SQLAlchemy would do, without building a dict per row)."""
+        if self._sqlite_upsert is None:
+            columns = [column for column in self.postings.columns if column.name != "id"]
+            processed = [(index, processor) for index, column in enumerate(columns)
+                         if (processor := column.type.bind_processor(connection.dialect)) is not None]
+            self._sqlite_upsert = (_upsert_sql(columns, f"VALUES ({', '.join('?' * len(columns))})"),
+                                   itemgetter(*(column.name for column in columns)), processed)
+        sql, values_of, processed = self._sqlite_upsert
+        values = []
+        for row in rows:
+            row_values = list(values_of(row))  # every column: posting_row sets them all
+            for index, processor in processed:
+                if row_values[index] is not None:
+                    row_values[index] = processor(row_values[index])
+            values.append(tuple(row_values))
+        connection.exec_driver_sql(sql, values)
+
+    def _upsert_copy(self, connection, rows: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
+        """PostgreSQL: COPY the batch into a temporary table, then one INSERT ... SELECT from it
+        (the batch's keys are distinct, as ON CONFLICT DO UPDATE needs) RETURNING the rows it wrote."""
         columns = [column for column in self.postings.columns if column.name != "id"]
-        arrays = {column.name: [_pg_value(column, row.get(column.name)) for row in rows] for column in columns}
         names = ", ".join(column.name for column in columns)
-        casts = ", ".join(f"CAST(:{column.name} AS {_pg_array_type(column)})" for column in columns)
-        updated = ", ".join(f"{name} = EXCLUDED.{name}" for name in (*CONTENT_COLUMNS, "content_hash", "last_seen", "raw"))
-        connection.execute(text(
-            f"INSERT INTO postings ({names}) SELECT * FROM unnest({casts}) "
-            f"ON CONFLICT (source_id, external_id) DO UPDATE SET {updated}, closed_at = NULL "
-            "WHERE postings.last_seen <= EXCLUDED.last_seen"), arrays)
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS postings_batch ON COMMIT DELETE ROWS AS "
+                           f"SELECT {names} FROM postings WITH NO DATA")
+            with cursor.copy(f"COPY postings_batch ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row([_pg_value(column, row.get(column.name)) for column in columns])
+            cursor.execute(_upsert_sql(columns, f"SELECT {names} FROM postings_batch")
+                           + " RETURNING postings.id, postings.source_id, postings.external_id")
+            written = {(source_id, external_id): posting_id for posting_id, source_id, external_id in cursor}
+            cursor.execute("TRUNCATE postings_batch")
+            return written
+        finally:
+            cursor.close()
 
     def _insert_links(self, connection, links: list[dict[str, Any]]) -> None:
         """One statement: on PostgreSQL an INSERT ... SELECT FROM unnest() of one array per column
@@ -302,17 +327,13 @@ class PostingWriter:
             "ON CONFLICT DO NOTHING"), {name: [link[name] for link in links] for name in columns})
 
 
-def _pg_array_type(column) -> str:
-    """The PostgreSQL array type of a column, e.g. "VARCHAR(200)[]" or "TIMESTAMP WITH TIME ZONE[]"."""
-    kind = column.type
-    if isinstance(kind, UTCDateTime):
-        return "TIMESTAMP WITH TIME ZONE[]"
-    if isinstance(kind, JSON):
-        return "JSON[]"
-    return f"{kind.compile(dialect=_PG_DIALECT)}[]"
-
-
-_PG_DIALECT = postgresql.dialect()
+def _upsert_sql(columns, rows_from: str) -> str:
+    """INSERT of `rows_from` into `columns` of postings; a stored posting takes the new content and
+    is reopened unless it was seen later than this write (last_seen only moves forward)."""
+    updated = ", ".join(f"{name} = excluded.{name}" for name in (*CONTENT_COLUMNS, "content_hash", "last_seen", "raw"))
+    return (f"INSERT INTO postings ({', '.join(column.name for column in columns)}) {rows_from} "
+            f"ON CONFLICT (source_id, external_id) DO UPDATE SET {updated}, closed_at = NULL "
+            "WHERE postings.last_seen <= excluded.last_seen")
 
 
 def _pg_value(column, value: Any) -> Any:
