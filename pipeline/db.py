@@ -81,7 +81,7 @@ def upgrade(url: str, revision: str = "head") -> None:
         raise
     except Exception as exc:
         if exc.__class__.__module__.startswith(("sqlalchemy", "psycopg", "sqlite3")):
-            raise DatabaseError(f"cannot open database {make_url(url).render_as_string()}: {_first_line(exc)}") from exc
+            raise DatabaseError(f"cannot open database {make_url(url).render_as_string()}: {first_line(exc)}") from exc
         raise
     finally:
         engine.dispose()
@@ -94,6 +94,7 @@ def open_database(url: str | None = None) -> Engine:
     return make_engine(resolved)
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """The first line of a database error's message (the driver's, not SQLAlchemy's wrapping)."""
     text = str(getattr(exc, "orig", None) or exc).strip()
     return text.splitlines()[0] if text else exc.__class__.__name__

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
+from pipeline.db import first_line
 from pipeline.store import PostingWriter, WriteCounts
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class DurableWriter:
             raise
         except Exception as exc:  # the rows themselves: find the bad one(s)
             if len(rows) == 1:
-                reason = _first_line(exc)
+                reason = _described(exc)
                 logger.warning("posting %s refused by the database: %s", rows[0].get("external_id"), reason)
                 result.rejected.append((rows[0], reason))
                 return
@@ -78,15 +79,13 @@ class DurableWriter:
             except TRANSIENT_ERRORS as exc:
                 if attempt == self.retries:
                     raise StoreUnavailable(f"the database refused a batch {attempt + 1} times: "
-                                           f"{_first_line(exc)}") from exc
-                logger.warning("store: transient error, retrying in %.1f s: %s", wait, _first_line(exc))
+                                           f"{_described(exc)}") from exc
+                logger.warning("store: transient error, retrying in %.1f s: %s", wait, _described(exc))
                 self.writer.engine.dispose()  # drop connections the server may have cut
                 self.sleep(wait)
                 wait *= 2
         raise AssertionError("unreachable")
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    line = text.splitlines()[0] if text else ""
-    return f"{exc.__class__.__name__}: {line}"[:300]
+def _described(exc: BaseException) -> str:
+    return f"{exc.__class__.__name__}: {first_line(exc)}"[:300]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from twisted.internet import task
 
 from pipeline import lease, store
-from pipeline.db import make_engine
+from pipeline.db import first_line, make_engine
 from pipeline.durable import DurableWriter, StoreUnavailable
 from pipeline.normalize import normalize
 from pipeline.posting import NormalizedPosting
@@ -160,7 +160,7 @@ class StorePipeline(_Stage):
         except Exception as exc:  # the database is unreachable or broken: nothing can be stored
             logger.error("store: cannot open the database: %s", exc)
             for run in spider.runs.values():
-                run.record_error(f"database unavailable: {_first_line(exc)}", kind="failed")
+                run.record_error(f"database unavailable: {first_line(exc)[:300]}", kind="failed")
             return
         self.heartbeat = task.LoopingCall(self.renew_leases, spider)
         self.heartbeat.start(max(1.0, self.lease_seconds / 3), now=False)
@@ -256,7 +256,7 @@ class StorePipeline(_Stage):
                 self.settle(run, crawl_stats)
             except Exception as exc:
                 logger.error("store: recording %s failed: %s", run.source.key, exc)
-                run.record_error(f"could not record the crawl: {_first_line(exc)}", kind="failed")
+                run.record_error(f"could not record the crawl: {first_line(exc)[:300]}", kind="failed")
         self.engine.dispose()
 
     def settle(self, run, crawl_stats: dict[str, Any]) -> None:
@@ -314,8 +314,3 @@ class ClosingGuard:
         return (f"would close {counts.would_close} of its {counts.open_before} open postings "
                 f"(more than {self.share:.0%}); nothing was closed. If the board really shrank, crawl it "
                 "again with --accept-mass-close")
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(getattr(exc, "orig", None) or exc).strip()
-    return (text.splitlines()[0] if text else exc.__class__.__name__)[:300]
