@@ -37,6 +37,16 @@ def pay_sentence(job: DemoJob) -> str:
     return f"Compensation: ${low:.2f} - ${high:.2f} {PERIOD_WORDS[period]}, plus shift differentials where applicable."
 
 
+# What a posting asks for in experience, one per job (picked from its id, so the boards' other
+# values stay as generated): the career outlook has entry-level and experienced jobs to compare.
+EXPERIENCE_LINES = (
+    "No experience required; new graduates are welcome",
+    "One year of experience in a health information or medical office setting",
+    "Two to three years of experience in health information management",
+    "Three or more years of progressive experience in health information",
+)
+
+
 def description_html(employer: DemoEmployer, job: DemoJob) -> str:
     required = [code for code, strength in job.certs if strength == "required"]
     preferred = [code for code, strength in job.certs if strength == "preferred"]
@@ -46,7 +56,8 @@ def description_html(employer: DemoEmployer, job: DemoJob) -> str:
               "<li>Respond to requests for records in line with HIPAA</li></ul>")
     parts = [f"<p>{html.escape(employer.name)} is hiring a {html.escape(job.title)} to join our team.</p>",
              f"<h3>What you will do</h3>{duties}",
-             "<h3>Required Qualifications</h3><ul><li>High school diploma or equivalent</li>"]
+             "<h3>Required Qualifications</h3><ul><li>High school diploma or equivalent</li>",
+             f"<li>{EXPERIENCE_LINES[numeric_id(job) % len(EXPERIENCE_LINES)]}</li>"]
     parts += [f"<li>{code} certification required</li>" for code in required]
     parts += [f"<li>Must obtain {code} within 12 months of hire</li>" for code in obtain]
     parts.append("</ul>")
