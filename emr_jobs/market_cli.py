@@ -168,7 +168,9 @@ def cmd_refresh(args) -> int:
         print(f"emr-jobs: refresh refused: {exc}", file=sys.stderr)
         return REFRESH_BUSY_EXIT
     print_refresh_summary(result)
-    return 1 if result.sources and len(result.failed) == len(result.sources) else 0
+    from emr_jobs.cli import crawl_exit_code
+
+    return crawl_exit_code([source.status for source in result.sources])
 
 
 def cmd_schedule(args) -> int:

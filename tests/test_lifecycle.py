@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from demo.boards import build_boards, with_changes
 from demo.render import all_routes, numeric_id, uuid_id
 from demo.server import RouteServer
+from emr_jobs.cli import SOME_FAILED_EXIT
 from pipeline.models import MarketSnapshot, Posting, Source
 from tests.conftest import FAST_CRAWL, run_cli, write_registry
 
@@ -47,12 +48,12 @@ def registry_file(tmp_path, boards, base_url):
     return write_registry(tmp_path / "sources.toml", employers)
 
 
-def refresh(db_url, registry):
+def refresh(db_url, registry, expected_exit=0):
     args = ["--db", db_url, "refresh", "--sources", str(registry), "--quiet", "--timeout", "120"]
     args += [arg for platform in PLATFORMS for arg in ("--platform", platform)]
     args += [arg if arg != "-s" else "--set" for arg in FAST_CRAWL]
     result = run_cli(*args, timeout=300)
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == expected_exit, result.stderr
     return result
 
 
@@ -107,7 +108,7 @@ def test_two_nights_close_update_snapshot_and_report(nights, tmp_path):
     expected_closed = removed & set(first)
     assert expected_closed
     boards.switch(night_2)
-    refresh(db_url, registry)
+    refresh(db_url, registry, expected_exit=SOME_FAILED_EXIT)  # one board is down
 
     second = postings_by_key(engine)
     closed = {key for key, p in second.items() if p.closed_at is not None}
@@ -125,7 +126,7 @@ def test_two_nights_close_update_snapshot_and_report(nights, tmp_path):
     assert [f["source"] for f in snapshots[1].failed_sources] == [source_key(down)]
 
     # a third refresh with the same data changes nothing but last_seen (and replaces today's snapshot)
-    refresh(db_url, registry)
+    refresh(db_url, registry, expected_exit=SOME_FAILED_EXIT)  # the board is still down
     third = postings_by_key(engine)
     assert {k: row_without_last_seen(p) for k, p in third.items()} == {k: row_without_last_seen(p) for k, p in second.items()}
     with Session(engine) as session:
