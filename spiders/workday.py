@@ -136,11 +136,12 @@ class WorkdaySpider(PlatformSpider):
         if not isinstance(postings, list):
             raise ShapeError("expected a 'jobPostings' list")
         applied = applied or {}
+        listing = f"{search}\x1f{_facet_key(applied)}"  # this search under these facets, in the ledger
         if offset == 0:  # later pages' totals are unreliable (0 at offset 1980 on a 2000 board)
             total = int(page_total) if page_total is not None else None
-            self.expect_total(run, total, search=search)
+            self.expect_total(run, total, search=listing)
         fresh = self.fresh_records(run, postings, [_path_of(posting) for posting in postings],
-                                   search=f"{search}\x1f{_facet_key(applied)}", offset=offset)
+                                   search=listing, offset=offset)
         if fresh is None:
             run.record_error(f"search {search!r}: offset {offset} repeated earlier postings; the tenant caps "
                              f"its results, postings beyond offset {offset} were not listed", kind="partial")
@@ -148,7 +149,8 @@ class WorkdaySpider(PlatformSpider):
         yield from self.map_each(run, fresh, lambda posting: self.posting_or_detail(run, posting))
         if offset == 0 and total is not None and total >= RESULT_CAP and postings:
             partition = choose_partition(data.get("facets"), applied, total)
-            if partition is not None:
+            if partition is not None:  # each part checks its own total; the parts' cover is checked there
+                run.expected_totals.pop(listing, None)
                 yield from self._partition(run, search, applied, total, partition)
                 return
         next_offset = offset + PAGE_SIZE

@@ -350,3 +350,24 @@ def test_a_facet_that_covers_too_little_is_partial():
     _, requests = split(spider.parse_list(response, search="", offset=0, total=None))
     assert len(requests) == 2
     assert spider.runs[source.key].status == "partial"
+
+
+def _listing(count: int, total) -> str:
+    postings = [{"title": "Medical Records Clerk", "externalPath": f"/job/Remote/Clerk_R{n}", "locationsText": "Remote",
+                 "postedOn": "Posted Today", "bulletFields": [f"R{n}"]} for n in range(count)]
+    return json.dumps({"total": total, "jobPostings": postings, "facets": []})
+
+
+@pytest.mark.parametrize(("listed", "total", "status"), [
+    (3, 3, "ok"),
+    (3, 5, "partial"),  # the board counts postings it did not list: the crawl is not complete
+    (3, 1e999, "failed"),  # a total no integer holds
+])
+def test_a_listing_shorter_than_its_total_is_partial(listed, total, status):
+    source = pinecrest()
+    spider = make_spider(WorkdaySpider, source)
+    response = response_for(LIST_URL, source,
+                            _listing(listed, total).replace("Infinity", "1e999"))
+    list(spider.parse_list(response, search="", offset=0, total=None))
+    [run] = spider.finish_runs("finished")
+    assert run.status == status
