@@ -27,6 +27,8 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
+from pipeline.text import keyword_line_starts
+
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
 BOILERPLATE = frozenset({"benefits", "about", "eeo"})
 NO_STRENGTH = frozenset({"duties", "benefits", "about", "eeo"})  # a credential named here is not asked for
@@ -177,7 +179,7 @@ class Structure:
     """One description's lines (layout undone) with the section of each: headings, kinds, EEO lines."""
 
     __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "_has_boilerplate",
-                 "_job_text")
+                 "_job_text", "_line_index")
 
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
@@ -205,6 +207,7 @@ class Structure:
                 self.sections.append((line.rstrip(":").strip(), kind))
         self.lowered = lowered if len(lowered) == len(text) else ""
         self._job_text: str | None = None
+        self._line_index: dict[int, int] | None = None
         self.eeo = self._eeo_lines()
         self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
 
@@ -265,9 +268,14 @@ class Structure:
         return "\n".join(self.lines[first:end])
 
     def lines_with(self, keywords: tuple[str, ...]) -> list[int]:
-        """Indices of the lines holding any of `keywords` (lower case): substring searches over the whole text."""
+        """Indices of the lines holding any of `keywords` (lower case), from the text's one-pass keyword
+        index (pipeline.text.keyword_line_starts); substring searches where that cannot answer."""
         if not self.lowered:
             return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
+        line_starts = keyword_line_starts(self.text, keywords)
+        if line_starts is not None:
+            index_of = self._line_index_of_start()
+            return sorted(index_of[start] for start in line_starts)
         found: set[int] = set()
         lowered = self.lowered
         for word in keywords:
@@ -279,6 +287,15 @@ class Structure:
                     break
                 position = lowered.find(word, line_end + 1)
         return sorted(found)
+
+    def _line_index_of_start(self) -> dict[int, int]:
+        """Line start offset -> line index (built once)."""
+        if self._line_index is None:
+            self._line_index, start = {}, 0
+            for index, line in enumerate(self.lines):
+                self._line_index[start] = index
+                start += len(line) + 1
+        return self._line_index
 
 
 @lru_cache(maxsize=32)
