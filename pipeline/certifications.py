@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
 from pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
-from pipeline.text import sentences
+from pipeline.text import lines_containing, sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
 
@@ -190,16 +190,20 @@ _CODING_CONTEXT_HINTS = ("cod", "icd", "cpt", "ahima", "aapc", "health informati
 _REGISTRY_HINTS = ("registr", "cancer", "oncology", "tumor", "ncra")
 
 
-def _found(pattern: re.Pattern[str], hints: tuple[str, ...], *texts: str) -> bool:
-    """pattern.search in any of texts (lower case), tried only where one of its hints occurs."""
-    return any(any(hint in text for hint in hints) and pattern.search(text) for text in texts)
+def _found(pattern: re.Pattern[str], hints: tuple[str, ...], text: str, title: str) -> bool:
+    """pattern.search in the lower-cased text or title. Every match of these patterns holds one of
+    its hints and stays on one line, so only the text's lines holding a hint are searched (found in
+    the text's one-pass keyword index); the title when it holds a hint."""
+    if pattern.search(lines_containing(text, hints).lower()):
+        return True
+    return any(hint in title for hint in hints) and bool(pattern.search(title))
 
 
 class _DocContext:
     """Document-level contexts, computed only when a CCA or ODS mention needs them."""
 
     def __init__(self, text: str, title: str) -> None:
-        self._text, self._title = text.lower(), (title or "").lower()
+        self._text, self._title = text, (title or "").lower()
         self._coding: bool | None = None
         self._registry: bool | None = None
         self._lookalike: dict[str, bool] = {}
