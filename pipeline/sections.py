@@ -27,7 +27,7 @@ from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
-from pipeline.text import keyword_line_starts
+from pipeline.text import keyword_line_starts, lines_containing
 
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
 BOILERPLATE = frozenset({"benefits", "about", "eeo"})
@@ -288,6 +288,24 @@ class Structure:
                 position = lowered.find(word, line_end + 1)
         return sorted(found)
 
+    def job_lines_containing(self, keywords: tuple[str, ...]) -> str | None:
+        """lines_containing(self.job_text(), keywords), read from the text's one-pass keyword index
+        (the job text is whole lines of the text); None when the index cannot answer."""
+        if not self.lowered:
+            return None
+        line_starts = keyword_line_starts(self.text, keywords)
+        if line_starts is None:
+            return None
+        index_of = self._line_index_of_start()
+        found = sorted(index_of[start] for start in line_starts)
+        return "\n".join(self.lines[i] for i in found if self._in_job_text(i))
+
+    def _in_job_text(self, index: int) -> bool:
+        """Line `index` is kept by job_text() (see _without_boilerplate and _range_text)."""
+        if not self._has_boilerplate:
+            return True
+        return self.section_of(index)[1] not in BOILERPLATE and (index not in self.eeo or index in self.headings)
+
     def _line_index_of_start(self) -> dict[int, int]:
         """Line start offset -> line index (built once)."""
         if self._line_index is None:
@@ -319,3 +337,11 @@ def blocks_containing(text: str, keywords: tuple[str, ...], skip: frozenset[str]
 def job_text(text: str) -> str:
     """The description without its boilerplate (EEO lines, benefits and about-the-company sections)."""
     return structure(text).job_text()
+
+
+def job_lines_containing(text: str, keywords: tuple[str, ...]) -> str:
+    """The lines of job_text(text) holding any of `keywords` (lower case): pipeline.text.lines_containing
+    over the job text, answered from the text's one-pass keyword index where it can."""
+    parsed = structure(text)
+    found = parsed.job_lines_containing(keywords)
+    return found if found is not None else lines_containing(parsed.job_text(), keywords)

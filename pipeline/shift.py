@@ -14,8 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.posting import SHIFTS
-from pipeline.sections import job_text
-from pipeline.text import lines_containing
+from pipeline.sections import job_lines_containing
 
 _WORD_TO_SHIFT = {
     "day": "day", "days": "day", "daytime": "day", "first": "day", "1st": "day",
@@ -47,7 +46,7 @@ def normalize_shift(raw: Mapping[str, Any], description_text: str) -> ShiftResul
             return ShiftResult(_WORD_TO_SHIFT[word], f"shift: {structured.strip()[:40]}", ["emr/shift/structured"])
     if not description_text or "shift" not in description_text.lower() and " only" not in description_text:
         return ShiftResult(None, None, ["emr/shift/none"])
-    text = lines_containing(job_text(description_text), ("shift", " only"))  # the regexes read these lines only
+    text = job_lines_containing(description_text, ("shift", " only"))  # the regexes read these lines only
     for source, pattern in (("label", _LABEL_RE), ("text", _PHRASE_RE)):
         match = pattern.search(text)
         if match:
