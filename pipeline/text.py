@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-import ahocorasick
+import ahocorasick_rs
 
 _MAX_UNESCAPE_ROUNDS = 4
 # the blanks str.split() splits on, but the space and the newline; \u2028/\u2029 break lines; \u200b goes
@@ -115,8 +115,8 @@ def clean_whitespace(text: str) -> str:
 
 
 class _KeywordVocabulary:
-    """Every keyword asked for so far, in one Aho-Corasick automaton (pyahocorasick): one C pass over a
-    text finds all of them, instead of one substring scan per keyword (issue 11, Speed). Keywords join
+    """Every keyword asked for so far, in one Aho-Corasick automaton (ahocorasick-rs, a DFA): one native
+    pass over a text finds all of them, instead of one substring scan per keyword (issue 11, Speed). Keywords join
     the vocabulary the first time they are asked for; the keyword tuples are module constants, so it
     stops growing after the first posting."""
 
@@ -125,7 +125,8 @@ class _KeywordVocabulary:
     def __init__(self) -> None:
         self.words: set[str] = set()
         self.version = 0
-        self._automaton: ahocorasick.Automaton | None = None
+        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        self._ordered: list[str] = []
 
     def covers(self, keywords: tuple[str, ...]) -> bool:
         """True when every keyword is (or, room permitting, now becomes) part of the vocabulary."""
@@ -138,14 +139,15 @@ class _KeywordVocabulary:
         self._automaton = None
         return True
 
-    def automaton(self) -> ahocorasick.Automaton:
+    def matches(self, lowered: str) -> list[tuple[str, int]]:
+        """(keyword, start offset) of every occurrence of every keyword in `lowered`, overlaps included."""
         if self._automaton is None:
-            automaton = ahocorasick.Automaton()
-            for word in self.words:
-                automaton.add_word(word, word)
-            automaton.make_automaton()
-            self._automaton = automaton
-        return self._automaton
+            self._ordered = sorted(self.words)
+            self._automaton = ahocorasick_rs.AhoCorasick(
+                self._ordered, matchkind=ahocorasick_rs.MatchKind.Standard,
+                implementation=ahocorasick_rs.Implementation.DFA)
+        ordered = self._ordered
+        return [(ordered[word], start) for word, start, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)]
 
 
 _VOCABULARY = _KeywordVocabulary()
@@ -166,8 +168,8 @@ def _keyword_lines(text: str, version: int) -> KeywordLines | None:
         return None
     starts: dict[str, list[int]] = {}
     rfind = lowered.rfind
-    for end, word in _VOCABULARY.automaton().iter(lowered):
-        line_start = rfind("\n", 0, end - len(word) + 1) + 1
+    for word, start in _VOCABULARY.matches(lowered):
+        line_start = rfind("\n", 0, start) + 1
         found = starts.get(word)
         if found is None:
             starts[word] = [line_start]
