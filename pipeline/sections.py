@@ -151,6 +151,15 @@ _NOT_HEADING_ENDS = frozenset(".!?;,)")
 _BULLET_STARTS = frozenset("-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2123456789")
 
 
+def _holds_any(text: str, lowered: str, words: tuple[str, ...]) -> bool:
+    """Any of `words` (lower case) in `lowered` (text.lower()): from the text's one-pass keyword index
+    when it can answer, else substring searches."""
+    line_starts = keyword_line_starts(text, words)
+    if line_starts is not None:
+        return bool(line_starts)
+    return any(word in lowered for word in words)
+
+
 def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) -> list[str] | None:
     """Undo list layouts: a lone bullet line joins the item after it; an "or" between items joins them.
     None when there is nothing to undo (the common case, found by length and substring tests)."""
@@ -170,7 +179,7 @@ def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) ->
     if joined is not None:
         text = "\n".join(joined)
         lowered = text.lower()
-    if any(mark in lowered for mark in _OR_MARKS):
+    if _holds_any(text, lowered, _OR_MARKS):
         return _OR_JOIN_RE.sub(" or ", text).split("\n")
     return joined
 
@@ -214,7 +223,7 @@ class Structure:
     def _eeo_lines(self) -> frozenset[int]:
         if not self.lowered:
             return frozenset(i for i, line in enumerate(self.lines) if _EEO_LINE_RE.search(line.lower()))
-        if not any(hint in self.lowered for hint in _EEO_HINTS):
+        if not _holds_any(self.text, self.lowered, _EEO_HINTS):
             return frozenset()
         return frozenset(self.line_at(m.start()) for m in _EEO_LINE_RE.finditer(self.lowered))
 
