@@ -20,9 +20,11 @@ _ASCII_BLANKS = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 _LINE_BREAKS = ("\u2028", "\u2029")
 _UNICODE_BLANKS = (*_LINE_BREAKS, *_ASCII_BLANKS, "\x85", "\xa0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u202f",
                    "\u205f", "\u3000")
-_NEWLINE_RUN_RE = re.compile(r"\n{3,}")
 # an entity other than the five that escaped HTML is made of (those are decoded by str.replace)
 _OTHER_ENTITY_RE = re.compile(r"&(?!(?:lt|gt|amp|quot|#39);)(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# an "&" that starts none of the six entities html.escape() writes: where every "&" starts one of them,
+# their plain replacements decode exactly as html.unescape() does
+_NOT_ESCAPE_AMP_RE = re.compile(r"&(?!(?:lt|gt|amp|quot|#39|#x27);)")
 _MAX_INPUT_CHARS = 200_000  # a description longer than this is cut (bounded work per posting)
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -45,11 +47,11 @@ def unescape_until_stable(value: str) -> str:
     for _ in range(_MAX_UNESCAPE_ROUNDS):
         if "&" not in value or not _ENTITY_RE.search(value):
             break
-        if _OTHER_ENTITY_RE.search(value):
+        if _OTHER_ENTITY_RE.search(value) and _NOT_ESCAPE_AMP_RE.search(value):
             decoded = html.unescape(value)
-        else:  # the same as html.unescape for these five, in C (&amp; last, so "&amp;lt;" gives "&lt;")
+        else:  # the same as html.unescape for these six, in C (&amp; last, so "&amp;lt;" gives "&lt;")
             decoded = (value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-                       .replace("&#39;", "'").replace("&amp;", "&"))
+                       .replace("&#39;", "'").replace("&#x27;", "'").replace("&amp;", "&"))
         if decoded == value:
             break
         value = decoded
@@ -109,8 +111,8 @@ def clean_whitespace(text: str) -> str:
         text = text.replace(" \n", "\n")
     if "\n " in text:
         text = text.replace("\n ", "\n")
-    if "\n\n\n" in text:
-        text = _NEWLINE_RUN_RE.sub("\n\n", text)
+    while "\n\n\n" in text:  # each run of 3+ newlines becomes two (as _NEWLINE_RUN_RE.sub would)
+        text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n ")
 
 
