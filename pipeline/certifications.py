@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
 from pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
-from pipeline.text import lines_containing, sentences
+from pipeline.text import keyword_line_starts, lines_containing, sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
 
@@ -75,6 +75,7 @@ _EPIC_RE = re.compile(
     r"|\b(?i:certified|certification|credentialed|credential)\s+(?:in|on|with)\s+(?:an?\s+)?Epic\b"
 )
 _UNMAPPED_RE = re.compile(r"(" + "|".join(map(re.escape, UNMAPPED_CODES)) + r")(?![A-Za-z0-9])")
+_CODE_WORDS = (*_CODE_ALIASES, *UNMAPPED_CODES)  # the literal codes one of which each code match is
 _NAME_TRIGGERS = ("certified", "registered", "accredited", "oncology data")
 _MARKS_RE = re.compile(r"[®™©℠]|\(R\)|\(TM\)")
 _MARK_CHARS = ("®", "™", "©", "℠", "(R)", "(TM)")
@@ -249,12 +250,22 @@ def _left_boundary(text: str, start: int) -> bool:
 
 
 def _candidate_lines(parsed: Structure) -> list[int]:
-    """Indices of lines that can hold a credential: a pass of each code pattern over the whole text,
-    and substring searches for the name triggers."""
+    """Indices of lines that can hold a credential: a left-bounded match of a code pattern, or a name
+    trigger. The code patterns are tried only on the lines holding one of their literal codes (from
+    the text's one-pass keyword index): every match is one of them, and none spans two lines."""
     text = parsed.text
-    positions = [m.start() for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(text)
-                 if _left_boundary(text, m.start())]  # two scans: one alternation of both is far slower
-    found = {parsed.line_at(position) for position in positions}
+    code_lines = keyword_line_starts(text, _CODE_WORDS, cased=True)
+    if code_lines is None:
+        positions = [m.start() for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(text)
+                     if _left_boundary(text, m.start())]  # two scans: one alternation of both is far slower
+        found = {parsed.line_at(position) for position in positions}
+    else:
+        found = set()
+        index_of = parsed.line_index_of_start()
+        for start in code_lines:
+            line = parsed.lines[index_of[start]]
+            if any(_left_boundary(line, m.start()) for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(line)):
+                found.add(index_of[start])
     if parsed.lowered:
         found.update(parsed.lines_with(_NAME_TRIGGERS + ("epic",)))
     else:  # lower-casing changed offsets: check line by line

@@ -283,7 +283,7 @@ class Structure:
             return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
         line_starts = keyword_line_starts(self.text, keywords)
         if line_starts is not None:
-            index_of = self._line_index_of_start()
+            index_of = self.line_index_of_start()
             return sorted(index_of[start] for start in line_starts)
         found: set[int] = set()
         lowered = self.lowered
@@ -305,7 +305,7 @@ class Structure:
         line_starts = keyword_line_starts(self.text, keywords)
         if line_starts is None:
             return None
-        index_of = self._line_index_of_start()
+        index_of = self.line_index_of_start()
         found = sorted(index_of[start] for start in line_starts)
         return "\n".join(self.lines[i] for i in found if self._in_job_text(i))
 
@@ -315,8 +315,8 @@ class Structure:
             return True
         return self.section_of(index)[1] not in BOILERPLATE and (index not in self.eeo or index in self.headings)
 
-    def _line_index_of_start(self) -> dict[int, int]:
-        """Line start offset -> line index (built once)."""
+    def line_index_of_start(self) -> dict[int, int]:
+        """Line start offset in `text` -> line index (built once)."""
         if self._line_index is None:
             self._line_index, start = {}, 0
             for index, line in enumerate(self.lines):

@@ -152,7 +152,8 @@ class _KeywordVocabulary:
         return [(ordered[word], start) for word, start, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)]
 
 
-_VOCABULARY = _KeywordVocabulary()
+_VOCABULARY = _KeywordVocabulary()  # keywords written in lower case, searched in the lower-cased text
+_CASED_VOCABULARY = _KeywordVocabulary()  # keywords searched as written (credential codes)
 
 
 class KeywordLines(NamedTuple):
@@ -164,13 +165,13 @@ class KeywordLines(NamedTuple):
 
 
 @lru_cache(maxsize=16)
-def _keyword_lines(text: str, version: int) -> KeywordLines | None:
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few Unicode characters change length when lower-cased
+def _keyword_lines(text: str, version: int, cased: bool) -> KeywordLines | None:
+    searched = text if cased else text.lower()
+    if len(searched) != len(text):  # a few Unicode characters change length when lower-cased
         return None
     starts: dict[str, list[int]] = {}
-    rfind = lowered.rfind
-    for word, start in _VOCABULARY.matches(lowered):
+    rfind = searched.rfind
+    for word, start in (_CASED_VOCABULARY if cased else _VOCABULARY).matches(searched):
         line_start = rfind("\n", 0, start) + 1
         found = starts.get(word)
         if found is None:
@@ -180,12 +181,14 @@ def _keyword_lines(text: str, version: int) -> KeywordLines | None:
     return KeywordLines(version, starts)
 
 
-def keyword_line_starts(text: str, keywords: tuple[str, ...]) -> set[int] | None:
-    """The start offsets of the lines of text holding any of `keywords` (lower case), or None when
-    the one-pass index cannot answer (lower-casing changes the text's length, or odd keywords)."""
-    if not _VOCABULARY.covers(keywords):
+def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = False) -> set[int] | None:
+    """The start offsets of the lines of text holding any of `keywords` (lower case, searched in the
+    lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
+    (lower-casing changes the text's length, or odd keywords)."""
+    vocabulary = _CASED_VOCABULARY if cased else _VOCABULARY
+    if not vocabulary.covers(keywords):
         return None
-    index = _keyword_lines(text, _VOCABULARY.version)
+    index = _keyword_lines(text, vocabulary.version, cased)
     if index is None:
         return None
     found: set[int] = set()
