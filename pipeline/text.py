@@ -10,7 +10,6 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -118,67 +117,66 @@ def clean_whitespace(text: str) -> str:
 
 class _KeywordVocabulary:
     """Every keyword asked for so far, in one Aho-Corasick automaton (ahocorasick-rs, a DFA): one native
-    pass over a text finds all of them, instead of one substring scan per keyword (issue 11, Speed). Keywords join
-    the vocabulary the first time they are asked for; the keyword tuples are module constants, so it
-    stops growing after the first posting."""
+    pass over a text finds all of them, instead of one substring scan per keyword (issue 11, Speed).
+    Keywords join the vocabulary (and keep their number) the first time they are asked for; the keyword
+    tuples are module constants, so it stops growing after the first posting."""
 
     MAX_WORDS = 2_000  # past this (keywords built at run time), searches fall back to str.find
 
     def __init__(self) -> None:
-        self.words: set[str] = set()
+        self.words: list[str] = []
+        self.number_of: dict[str, int] = {}
         self.version = 0
         self._automaton: ahocorasick_rs.AhoCorasick | None = None
-        self._ordered: list[str] = []
+        self._numbers: dict[tuple[str, ...], frozenset[int]] = {}
 
-    def covers(self, keywords: tuple[str, ...]) -> bool:
-        """True when every keyword is (or, room permitting, now becomes) part of the vocabulary."""
-        if self.words.issuperset(keywords):
-            return True
-        if "" in keywords or len(self.words) + len(keywords) > self.MAX_WORDS:
-            return False
-        self.words.update(keywords)
-        self.version += 1
-        self._automaton = None
-        return True
+    def numbers(self, keywords: tuple[str, ...]) -> frozenset[int] | None:
+        """The numbers of `keywords` (added to the vocabulary when new), or None when they cannot be
+        searched this way (an empty keyword; a vocabulary grown too large)."""
+        found = self._numbers.get(keywords)
+        if found is None:
+            new = [word for word in dict.fromkeys(keywords) if word not in self.number_of]
+            if "" in keywords or len(self.words) + len(new) > self.MAX_WORDS:
+                return None
+            for word in new:
+                self.number_of[word] = len(self.words)
+                self.words.append(word)
+            if new:
+                self.version += 1
+                self._automaton = None
+            found = self._numbers[keywords] = frozenset(self.number_of[word] for word in keywords)
+        return found
 
-    def matches(self, lowered: str) -> list[tuple[str, int]]:
-        """(keyword, start offset) of every occurrence of every keyword in `lowered`, overlaps included."""
+    def matches(self, searched: str) -> list[tuple[int, int, int]]:
+        """(keyword number, start, end) of every occurrence of every keyword in `searched`, overlaps included."""
         if self._automaton is None:
-            self._ordered = sorted(self.words)
             self._automaton = ahocorasick_rs.AhoCorasick(
-                self._ordered, matchkind=ahocorasick_rs.MatchKind.Standard,
+                self.words, matchkind=ahocorasick_rs.MatchKind.Standard,
                 implementation=ahocorasick_rs.Implementation.DFA)
-        ordered = self._ordered
-        return [(ordered[word], start) for word, start, _ in self._automaton.find_matches_as_indexes(lowered, overlapping=True)]
+        return self._automaton.find_matches_as_indexes(searched, overlapping=True)
 
 
 _VOCABULARY = _KeywordVocabulary()  # keywords written in lower case, searched in the lower-cased text
 _CASED_VOCABULARY = _KeywordVocabulary()  # keywords searched as written (credential codes)
 
 
-class KeywordLines(NamedTuple):
-    """Where the vocabulary's keywords occur in one lower-cased text: keyword -> the start offsets of
-    the lines holding it (in order, each once)."""
-
-    version: int
-    line_starts: dict[str, list[int]]
-
-
 @lru_cache(maxsize=16)
-def _keyword_lines(text: str, version: int, cased: bool) -> KeywordLines | None:
+def _keyword_lines(text: str, version: int, cased: bool) -> dict[int, list[int]] | None:
+    """Keyword number -> the start offsets of the lines of text holding it (in order, each once);
+    None when lower-casing changes the text's length (a few Unicode characters do)."""
     searched = text if cased else text.lower()
-    if len(searched) != len(text):  # a few Unicode characters change length when lower-cased
+    if len(searched) != len(text):
         return None
-    starts: dict[str, list[int]] = {}
+    starts: dict[int, list[int]] = {}
     rfind = searched.rfind
-    for word, start in (_CASED_VOCABULARY if cased else _VOCABULARY).matches(searched):
+    for word, start, _ in (_CASED_VOCABULARY if cased else _VOCABULARY).matches(searched):
         line_start = rfind("\n", 0, start) + 1
         found = starts.get(word)
         if found is None:
             starts[word] = [line_start]
         elif found[-1] != line_start:
             found.append(line_start)
-    return KeywordLines(version, starts)
+    return starts
 
 
 def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = False) -> set[int] | None:
@@ -186,16 +184,15 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
     (lower-casing changes the text's length, or odd keywords)."""
     vocabulary = _CASED_VOCABULARY if cased else _VOCABULARY
-    if not vocabulary.covers(keywords):
+    numbers = vocabulary.numbers(keywords)
+    if numbers is None:
         return None
     index = _keyword_lines(text, vocabulary.version, cased)
     if index is None:
         return None
     found: set[int] = set()
-    for word in keywords:
-        starts = index.line_starts.get(word)
-        if starts:
-            found.update(starts)
+    for number in numbers.intersection(index):
+        found.update(index[number])
     return found
 
 
