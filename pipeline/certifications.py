@@ -79,6 +79,7 @@ _CODE_WORDS = (*_CODE_ALIASES, *UNMAPPED_CODES)  # the literal codes one of whic
 _NAME_TRIGGERS = ("certified", "registered", "accredited", "oncology data")
 _MARKS_RE = re.compile(r"[®™©℠]|\(R\)|\(TM\)")
 _MARK_CHARS = ("®", "™", "©", "℠", "(R)", "(TM)")
+_ASCII_MARKS = ("(R)", "(TM)")  # the marks an ASCII text can hold
 _DOTTED_HINT_RE = re.compile(r"[A-Z]\.[A-Z]\.")
 _DOTTED_RE = re.compile(r"\b((?:[A-Z]\.){2,}[A-Z]?)\.?(?=[\s,;:/)\-]|$)")
 
@@ -167,7 +168,7 @@ class _Hit:
 
 
 def _prepare(text: str) -> str:
-    if any(mark in text for mark in _MARK_CHARS):
+    if any(mark in text for mark in (_ASCII_MARKS if text.isascii() else _MARK_CHARS)):
         text = _MARKS_RE.sub("", text)
     if ".H.I" in text or "C." in text and _DOTTED_HINT_RE.search(text):
         text = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
@@ -312,8 +313,8 @@ def _is_list_gap(gap: str, hits: list[_Hit], offset: int) -> bool:
     return not _LIST_FILLER_RE.sub("", "".join(chars)).strip()
 
 
-def _strength_from_cues(clause: str, hit: _Hit, hits: list[_Hit]) -> str | None:
-    cues = list(_CUE_RE.finditer(clause))
+def _strength_from_cues(clause: str, hit: _Hit, hits: list[_Hit], cues: list[re.Match[str]]) -> str | None:
+    """The strength the cues of the clause (_CUE_RE matches, in order) give to hit."""
     after = next((c for c in cues if c.start() >= hit.end), None)
     before = next((c for c in reversed(cues) if c.end() <= hit.start), None)
     chosen = None
@@ -400,8 +401,9 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                     decisions.append(decision)
             for clause in sentence.split(";"):
                 hits = _hits(clause, context)
+                cues = list(_CUE_RE.finditer(clause)) if hits else []
                 for hit in hits:
-                    strength = _strength_from_cues(clause, hit, hits)
+                    strength = _strength_from_cues(clause, hit, hits, cues)
                     if strength is None:
                         strength = inline_kind
                     if strength in (None, "required") and _alternative_to_education(clause, hit, hits, sentence):
