@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
 
 from pipeline.text import keyword_line_starts, lines_containing
@@ -317,11 +318,9 @@ class Structure:
 
     def line_index_of_start(self) -> dict[int, int]:
         """Line start offset in `text` -> line index (built once)."""
-        if self._line_index is None:
-            self._line_index, start = {}, 0
-            for index, line in enumerate(self.lines):
-                self._line_index[start] = index
-                start += len(line) + 1
+        if self._line_index is None:  # line i starts after the i lines before it and their newlines
+            lengths_before = accumulate(map(len, self.lines), initial=0)
+            self._line_index = {length + index: index for index, length in enumerate(lengths_before)}
         return self._line_index
 
 
