@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 from functools import lru_cache
+from typing import NamedTuple
 
 import ahocorasick_rs
 
@@ -115,26 +117,44 @@ def clean_whitespace(text: str) -> str:
     return text.strip("\n ")
 
 
+class _Automaton(NamedTuple):
+    """One state of a vocabulary: its automaton and whether it searches the lower-cased text."""
+
+    version: int
+    automaton: ahocorasick_rs.AhoCorasick
+    lower_case: bool
+
+
 class _KeywordVocabulary:
     """Every keyword asked for so far, in one Aho-Corasick automaton (ahocorasick-rs, a DFA): one native
     pass over a text finds all of them, instead of one substring scan per keyword (issue 11, Speed).
     Keywords join the vocabulary (and keep their number) the first time they are asked for; the keyword
-    tuples are module constants, so it stops growing after the first posting."""
+    tuples are module constants, so it stops growing after the first posting. A new word makes a new
+    automaton, swapped in whole under a lock (normalize() may run in several threads)."""
 
     MAX_WORDS = 2_000  # past this (keywords built at run time), searches fall back to str.find
 
-    def __init__(self) -> None:
+    def __init__(self, lower_case: bool) -> None:
+        self.lower_case = lower_case
         self.words: list[str] = []
         self.number_of: dict[str, int] = {}
-        self.version = 0
-        self._automaton: ahocorasick_rs.AhoCorasick | None = None
+        self.current = self._build(0)
         self._numbers: dict[tuple[str, ...], frozenset[int]] = {}
+        self._lock = threading.Lock()
+
+    def _build(self, version: int) -> _Automaton:
+        automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                               implementation=ahocorasick_rs.Implementation.DFA)
+        return _Automaton(version, automaton, self.lower_case)
 
     def numbers(self, keywords: tuple[str, ...]) -> frozenset[int] | None:
         """The numbers of `keywords` (added to the vocabulary when new), or None when they cannot be
-        searched this way (an empty keyword; a vocabulary grown too large)."""
+        searched this way (an empty keyword; a vocabulary grown too large). Once this returns, the
+        current automaton holds them."""
         found = self._numbers.get(keywords)
-        if found is None:
+        if found is not None:
+            return found
+        with self._lock:
             new = [word for word in dict.fromkeys(keywords) if word not in self.number_of]
             if "" in keywords or len(self.words) + len(new) > self.MAX_WORDS:
                 return None
@@ -142,34 +162,25 @@ class _KeywordVocabulary:
                 self.number_of[word] = len(self.words)
                 self.words.append(word)
             if new:
-                self.version += 1
-                self._automaton = None
+                self.current = self._build(self.current.version + 1)
             found = self._numbers[keywords] = frozenset(self.number_of[word] for word in keywords)
         return found
 
-    def matches(self, searched: str) -> list[tuple[int, int, int]]:
-        """(keyword number, start, end) of every occurrence of every keyword in `searched`, overlaps included."""
-        if self._automaton is None:
-            self._automaton = ahocorasick_rs.AhoCorasick(
-                self.words, matchkind=ahocorasick_rs.MatchKind.Standard,
-                implementation=ahocorasick_rs.Implementation.DFA)
-        return self._automaton.find_matches_as_indexes(searched, overlapping=True)
 
-
-_VOCABULARY = _KeywordVocabulary()  # keywords written in lower case, searched in the lower-cased text
-_CASED_VOCABULARY = _KeywordVocabulary()  # keywords searched as written (credential codes)
+_VOCABULARY = _KeywordVocabulary(lower_case=True)  # keywords written in lower case, searched in the lower-cased text
+_CASED_VOCABULARY = _KeywordVocabulary(lower_case=False)  # keywords searched as written (credential codes)
 
 
 @lru_cache(maxsize=16)
-def _keyword_lines(text: str, version: int, cased: bool) -> dict[int, list[int]] | None:
+def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | None:
     """Keyword number -> the start offsets of the lines of text holding it (in order, each once);
     None when lower-casing changes the text's length (a few Unicode characters do)."""
-    searched = text if cased else text.lower()
+    searched = text.lower() if automaton.lower_case else text
     if len(searched) != len(text):
         return None
     starts: dict[int, list[int]] = {}
     rfind = searched.rfind
-    for word, start, _ in (_CASED_VOCABULARY if cased else _VOCABULARY).matches(searched):
+    for word, start, _ in automaton.automaton.find_matches_as_indexes(searched, overlapping=True):
         line_start = rfind("\n", 0, start) + 1
         found = starts.get(word)
         if found is None:
@@ -187,7 +198,7 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     numbers = vocabulary.numbers(keywords)
     if numbers is None:
         return None
-    index = _keyword_lines(text, vocabulary.version, cased)
+    index = _keyword_lines(text, vocabulary.current)  # an automaton that holds every one of `numbers`
     if index is None:
         return None
     found: set[int] = set()
