@@ -99,7 +99,8 @@ def clean_whitespace(text: str) -> str:
 
     Every blank that str.split() knows (NBSP, thin spaces, tabs, ...) but the newline becomes a space
     by plain replacements (each a C scan, and skipped when absent), then runs of spaces collapse."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one C scan for a character; most texts have none
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u200b" in text:
         text = text.replace("\u200b", "")
     blanks = _ASCII_BLANKS if text.isascii() else _UNICODE_BLANKS
