@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
 from pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
-from pipeline.text import sentences
+from pipeline.text import keyword_line_starts, lines_containing, sentences
 
 _STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
 
@@ -75,9 +75,11 @@ _EPIC_RE = re.compile(
     r"|\b(?i:certified|certification|credentialed|credential)\s+(?:in|on|with)\s+(?:an?\s+)?Epic\b"
 )
 _UNMAPPED_RE = re.compile(r"(" + "|".join(map(re.escape, UNMAPPED_CODES)) + r")(?![A-Za-z0-9])")
+_CODE_WORDS = (*_CODE_ALIASES, *UNMAPPED_CODES)  # the literal codes one of which each code match is
 _NAME_TRIGGERS = ("certified", "registered", "accredited", "oncology data")
 _MARKS_RE = re.compile(r"[®™©℠]|\(R\)|\(TM\)")
 _MARK_CHARS = ("®", "™", "©", "℠", "(R)", "(TM)")
+_ASCII_MARKS = ("(R)", "(TM)")  # the marks an ASCII text can hold
 _DOTTED_HINT_RE = re.compile(r"[A-Z]\.[A-Z]\.")
 _DOTTED_RE = re.compile(r"\b((?:[A-Z]\.){2,}[A-Z]?)\.?(?=[\s,;:/)\-]|$)")
 
@@ -166,7 +168,7 @@ class _Hit:
 
 
 def _prepare(text: str) -> str:
-    if any(mark in text for mark in _MARK_CHARS):
+    if any(mark in text for mark in (_ASCII_MARKS if text.isascii() else _MARK_CHARS)):
         text = _MARKS_RE.sub("", text)
     if ".H.I" in text or "C." in text and _DOTTED_HINT_RE.search(text):
         text = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
@@ -190,16 +192,20 @@ _CODING_CONTEXT_HINTS = ("cod", "icd", "cpt", "ahima", "aapc", "health informati
 _REGISTRY_HINTS = ("registr", "cancer", "oncology", "tumor", "ncra")
 
 
-def _found(pattern: re.Pattern[str], hints: tuple[str, ...], *texts: str) -> bool:
-    """pattern.search in any of texts (lower case), tried only where one of its hints occurs."""
-    return any(any(hint in text for hint in hints) and pattern.search(text) for text in texts)
+def _found(pattern: re.Pattern[str], hints: tuple[str, ...], text: str, title: str) -> bool:
+    """pattern.search in the lower-cased text or title. Every match of these patterns holds one of
+    its hints and stays on one line, so only the text's lines holding a hint are searched (found in
+    the text's one-pass keyword index); the title when it holds a hint."""
+    if pattern.search(lines_containing(text, hints).lower()):
+        return True
+    return any(hint in title for hint in hints) and bool(pattern.search(title))
 
 
 class _DocContext:
     """Document-level contexts, computed only when a CCA or ODS mention needs them."""
 
     def __init__(self, text: str, title: str) -> None:
-        self._text, self._title = text.lower(), (title or "").lower()
+        self._text, self._title = text, (title or "").lower()
         self._coding: bool | None = None
         self._registry: bool | None = None
         self._lookalike: dict[str, bool] = {}
@@ -245,12 +251,22 @@ def _left_boundary(text: str, start: int) -> bool:
 
 
 def _candidate_lines(parsed: Structure) -> list[int]:
-    """Indices of lines that can hold a credential: a pass of each code pattern over the whole text,
-    and substring searches for the name triggers."""
+    """Indices of lines that can hold a credential: a left-bounded match of a code pattern, or a name
+    trigger. The code patterns are tried only on the lines holding one of their literal codes (from
+    the text's one-pass keyword index): every match is one of them, and none spans two lines."""
     text = parsed.text
-    positions = [m.start() for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(text)
-                 if _left_boundary(text, m.start())]  # two scans: one alternation of both is far slower
-    found = {parsed.line_at(position) for position in positions}
+    code_lines = keyword_line_starts(text, _CODE_WORDS, cased=True)
+    if code_lines is None:
+        positions = [m.start() for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(text)
+                     if _left_boundary(text, m.start())]  # two scans: one alternation of both is far slower
+        found = {parsed.line_at(position) for position in positions}
+    else:
+        found = set()
+        index_of = parsed.line_index_of_start()
+        for start in code_lines:
+            line = parsed.lines[index_of[start]]
+            if any(_left_boundary(line, m.start()) for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(line)):
+                found.add(index_of[start])
     if parsed.lowered:
         found.update(parsed.lines_with(_NAME_TRIGGERS + ("epic",)))
     else:  # lower-casing changed offsets: check line by line
@@ -297,8 +313,8 @@ def _is_list_gap(gap: str, hits: list[_Hit], offset: int) -> bool:
     return not _LIST_FILLER_RE.sub("", "".join(chars)).strip()
 
 
-def _strength_from_cues(clause: str, hit: _Hit, hits: list[_Hit]) -> str | None:
-    cues = list(_CUE_RE.finditer(clause))
+def _strength_from_cues(clause: str, hit: _Hit, hits: list[_Hit], cues: list[re.Match[str]]) -> str | None:
+    """The strength the cues of the clause (_CUE_RE matches, in order) give to hit."""
     after = next((c for c in cues if c.start() >= hit.end), None)
     before = next((c for c in reversed(cues) if c.end() <= hit.start), None)
     chosen = None
@@ -385,8 +401,9 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
                     decisions.append(decision)
             for clause in sentence.split(";"):
                 hits = _hits(clause, context)
+                cues = list(_CUE_RE.finditer(clause)) if hits else []
                 for hit in hits:
-                    strength = _strength_from_cues(clause, hit, hits)
+                    strength = _strength_from_cues(clause, hit, hits, cues)
                     if strength is None:
                         strength = inline_kind
                     if strength in (None, "required") and _alternative_to_education(clause, hit, hits, sentence):

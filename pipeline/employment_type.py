@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.posting import SCHEDULES
-from pipeline.sections import job_text
+from pipeline.sections import job_lines_containing, job_text
 from pipeline.text import lines_containing
 
 _I = re.I
@@ -42,6 +42,7 @@ _DESC_RE = re.compile(
 )
 
 
+_DESC_CHARS = 6000  # only the start of a long job text is read for a status phrase
 _DESC_HINTS = ("diem", "prn", "contract", "temporary", "assignment", "part-time", "part time", "full-time",
                "full time")
 
@@ -75,11 +76,19 @@ def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> 
     if found:
         return EmploymentTypeResult(found[0], found[1], [f"emr/employment_type/title/{found[0]}"])
     # the first status phrase of the job's own text, read only on the lines that can hold one
-    lines = lines_containing(job_text(description_text)[:6000], _DESC_HINTS) if description_text else ""
+    lines = _status_lines(description_text) if description_text else ""
     match = _DESC_RE.search(lines) if lines else None
     if match and match.lastgroup:
         return EmploymentTypeResult(match.lastgroup, match.group(0), [f"emr/employment_type/text/{match.lastgroup}"])
     return EmploymentTypeResult(None, None, ["emr/employment_type/none"])
+
+
+def _status_lines(description_text: str) -> str:
+    """The lines of the job text's first _DESC_CHARS characters that can hold a status phrase."""
+    job_only = job_text(description_text)
+    if len(job_only) <= _DESC_CHARS:
+        return job_lines_containing(description_text, _DESC_HINTS)
+    return lines_containing(job_only[:_DESC_CHARS], _DESC_HINTS)
 
 
 def schedule_of(employment: EmploymentTypeResult) -> tuple[str | None, str | None]:

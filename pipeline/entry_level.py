@@ -19,8 +19,7 @@ from dataclasses import dataclass, field
 
 from pipeline.experience import ExperienceResult, normalize_experience
 from pipeline.posting import CertMention
-from pipeline.sections import job_text
-from pipeline.text import lines_containing
+from pipeline.sections import job_lines_containing
 
 _I = re.I
 _NOT_ENTRY_RE = re.compile(r"\bnot (?:an? )?entry[- ]level\b|\bno (?:new grad(?:uate)?s|entry[- ]level)\b", _I)
@@ -108,7 +107,7 @@ def normalize_entry_level(description_text: str, experience: ExperienceResult | 
     they are at hand (they are computed from the text otherwise, certifications not)."""
     if not description_text:
         return EntryLevelResult(None, None, ["emr/entry_level/none"])
-    text = lines_containing(job_text(description_text), _HINTS)  # only lines that can say anything here
+    text = job_lines_containing(description_text, _HINTS)  # only lines that can say anything here
     experience = experience if experience is not None else normalize_experience(description_text)
     for name, step in _STEPS:
         found = step(text, experience, certifications)

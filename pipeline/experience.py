@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.sections import blocks_containing
+from pipeline.text import keyword_line_starts
 
 MAX_YEARS = 15
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -100,12 +101,20 @@ def _statements(block_text: str, preferred_section: bool):
         yield low, high, evidence, not preferred_section and not _PREFERRED_RE.search(clause)
 
 
+def _holds_hint(description_text: str) -> bool:
+    """Any of _HINTS in the lower-cased description (from its one-pass keyword index when it can answer)."""
+    line_starts = keyword_line_starts(description_text, _HINTS)
+    if line_starts is not None:
+        return bool(line_starts)
+    lowered = description_text.lower()
+    return any(hint in lowered for hint in _HINTS)
+
+
 def normalize_experience(description_text: str) -> ExperienceResult:
     """Smallest years of experience asked for (see the module docstring)."""
     if not description_text:
         return ExperienceResult(None, decisions=["emr/experience/none"])
-    lowered = description_text.lower()
-    if not any(hint in lowered for hint in _HINTS):
+    if not _holds_hint(description_text):
         return ExperienceResult(None, decisions=["emr/experience/none"])
     best: tuple[float, float | None, str, bool] | None = None
     for block in blocks_containing(description_text, _HINTS):

@@ -24,7 +24,7 @@ from pipeline.posting import NormalizedPosting
 from pipeline.roles import RoleResult, normalize_role
 from pipeline.sections import structure
 from pipeline.shift import ShiftResult, normalize_shift
-from pipeline.text import clean_whitespace, html_to_text, unescape_until_stable
+from pipeline.text import clean_whitespace, html_to_text, keyword_line_starts, unescape_until_stable
 from pipeline.work_mode import WorkModeResult, normalize_work_mode
 
 log = logging.getLogger(__name__)
@@ -36,6 +36,18 @@ _NATIONWIDE_RE = re.compile(
     r"\bopen to (?:candidates|residents|applicants) (?:nationwide|in any state)\b",
     re.I,
 )
+
+
+# substrings (lower case) one of which every match of _NATIONWIDE_RE holds (in an ASCII text)
+_NATIONWIDE_HINTS = ("anywhere", "nationwide", "any u", "50 states", "across the", "throughout the", "in any state")
+
+
+def _nationwide(description: str) -> bool:
+    """_NATIONWIDE_RE found in the description; an ASCII text holding none of its hints (from the
+    text's one-pass keyword index) is not searched."""
+    if description.isascii() and keyword_line_starts(description, _NATIONWIDE_HINTS) == set():
+        return False
+    return bool(_NATIONWIDE_RE.search(description))
 
 
 def _text_field(raw: Mapping[str, Any], key: str, limit: int = 500) -> str:
@@ -88,7 +100,7 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
     schedule, schedule_evidence = schedule_of(employment)
 
     state = location.state
-    if state and work_mode.work_mode == "remote" and _NATIONWIDE_RE.search(description):
+    if state and work_mode.work_mode == "remote" and _nationwide(description):
         state = None
         decisions.append("emr/location/remote_nationwide")
 

@@ -25,7 +25,10 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from functools import lru_cache
+from itertools import accumulate
 from typing import NamedTuple
+
+from pipeline.text import keyword_line_starts, lines_containing
 
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
 BOILERPLATE = frozenset({"benefits", "about", "eeo"})
@@ -149,6 +152,15 @@ _NOT_HEADING_ENDS = frozenset(".!?;,)")
 _BULLET_STARTS = frozenset("-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2123456789")
 
 
+def _holds_any(text: str, lowered: str, words: tuple[str, ...]) -> bool:
+    """Any of `words` (lower case) in `lowered` (text.lower()): from the text's one-pass keyword index
+    when it can answer, else substring searches."""
+    line_starts = keyword_line_starts(text, words)
+    if line_starts is not None:
+        return bool(line_starts)
+    return any(word in lowered for word in words)
+
+
 def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) -> list[str] | None:
     """Undo list layouts: a lone bullet line joins the item after it; an "or" between items joins them.
     None when there is nothing to undo (the common case, found by length and substring tests)."""
@@ -168,7 +180,7 @@ def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) ->
     if joined is not None:
         text = "\n".join(joined)
         lowered = text.lower()
-    if any(mark in lowered for mark in _OR_MARKS):
+    if _holds_any(text, lowered, _OR_MARKS):
         return _OR_JOIN_RE.sub(" or ", text).split("\n")
     return joined
 
@@ -177,7 +189,7 @@ class Structure:
     """One description's lines (layout undone) with the section of each: headings, kinds, EEO lines."""
 
     __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "_has_boilerplate",
-                 "_job_text")
+                 "_job_text", "_line_index")
 
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
@@ -205,13 +217,14 @@ class Structure:
                 self.sections.append((line.rstrip(":").strip(), kind))
         self.lowered = lowered if len(lowered) == len(text) else ""
         self._job_text: str | None = None
+        self._line_index: dict[int, int] | None = None
         self.eeo = self._eeo_lines()
         self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
 
     def _eeo_lines(self) -> frozenset[int]:
         if not self.lowered:
             return frozenset(i for i, line in enumerate(self.lines) if _EEO_LINE_RE.search(line.lower()))
-        if not any(hint in self.lowered for hint in _EEO_HINTS):
+        if not _holds_any(self.text, self.lowered, _EEO_HINTS):
             return frozenset()
         return frozenset(self.line_at(m.start()) for m in _EEO_LINE_RE.finditer(self.lowered))
 
@@ -265,9 +278,14 @@ class Structure:
         return "\n".join(self.lines[first:end])
 
     def lines_with(self, keywords: tuple[str, ...]) -> list[int]:
-        """Indices of the lines holding any of `keywords` (lower case): substring searches over the whole text."""
+        """Indices of the lines holding any of `keywords` (lower case), from the text's one-pass keyword
+        index (pipeline.text.keyword_line_starts); substring searches where that cannot answer."""
         if not self.lowered:
             return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
+        line_starts = keyword_line_starts(self.text, keywords)
+        if line_starts is not None:
+            index_of = self.line_index_of_start()
+            return sorted(index_of[start] for start in line_starts)
         found: set[int] = set()
         lowered = self.lowered
         for word in keywords:
@@ -279,6 +297,31 @@ class Structure:
                     break
                 position = lowered.find(word, line_end + 1)
         return sorted(found)
+
+    def job_lines_containing(self, keywords: tuple[str, ...]) -> str | None:
+        """lines_containing(self.job_text(), keywords), read from the text's one-pass keyword index
+        (the job text is whole lines of the text); None when the index cannot answer."""
+        if not self.lowered:
+            return None
+        line_starts = keyword_line_starts(self.text, keywords)
+        if line_starts is None:
+            return None
+        index_of = self.line_index_of_start()
+        found = sorted(index_of[start] for start in line_starts)
+        return "\n".join(self.lines[i] for i in found if self._in_job_text(i))
+
+    def _in_job_text(self, index: int) -> bool:
+        """Line `index` is kept by job_text() (see _without_boilerplate and _range_text)."""
+        if not self._has_boilerplate:
+            return True
+        return self.section_of(index)[1] not in BOILERPLATE and (index not in self.eeo or index in self.headings)
+
+    def line_index_of_start(self) -> dict[int, int]:
+        """Line start offset in `text` -> line index (built once)."""
+        if self._line_index is None:  # line i starts after the i lines before it and their newlines
+            lengths_before = accumulate(map(len, self.lines), initial=0)
+            self._line_index = {length + index: index for index, length in enumerate(lengths_before)}
+        return self._line_index
 
 
 @lru_cache(maxsize=32)
@@ -302,3 +345,11 @@ def blocks_containing(text: str, keywords: tuple[str, ...], skip: frozenset[str]
 def job_text(text: str) -> str:
     """The description without its boilerplate (EEO lines, benefits and about-the-company sections)."""
     return structure(text).job_text()
+
+
+def job_lines_containing(text: str, keywords: tuple[str, ...]) -> str:
+    """The lines of job_text(text) holding any of `keywords` (lower case): pipeline.text.lines_containing
+    over the job text, answered from the text's one-pass keyword index where it can."""
+    parsed = structure(text)
+    found = parsed.job_lines_containing(keywords)
+    return found if found is not None else lines_containing(parsed.job_text(), keywords)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline.posting import SHIFTS
-from pipeline.sections import job_text
-from pipeline.text import lines_containing
+from pipeline.sections import job_lines_containing
+from pipeline.text import keyword_line_starts
 
 _WORD_TO_SHIFT = {
     "day": "day", "days": "day", "daytime": "day", "first": "day", "1st": "day",
@@ -38,6 +38,14 @@ class ShiftResult:
     decisions: list[str] = field(default_factory=list)
 
 
+def _may_name_shift(description_text: str) -> bool:
+    """"shift" (any case) or " only" in the description; the text's one-pass keyword index answers
+    "no" for most postings without a scan (it finds " only" in any case: then the exact test decides)."""
+    if keyword_line_starts(description_text, ("shift", " only")) == set():
+        return False
+    return "shift" in description_text.lower() or " only" in description_text
+
+
 def normalize_shift(raw: Mapping[str, Any], description_text: str) -> ShiftResult:
     """The named shift, from a structured `shift` field, a labelled line, then a phrase."""
     structured = raw.get("shift") if isinstance(raw, Mapping) else None
@@ -45,9 +53,9 @@ def normalize_shift(raw: Mapping[str, Any], description_text: str) -> ShiftResul
         word = structured.strip().lower().split(" ")[0] if structured.strip() else ""
         if word in _WORD_TO_SHIFT:
             return ShiftResult(_WORD_TO_SHIFT[word], f"shift: {structured.strip()[:40]}", ["emr/shift/structured"])
-    if not description_text or "shift" not in description_text.lower() and " only" not in description_text:
+    if not description_text or not _may_name_shift(description_text):
         return ShiftResult(None, None, ["emr/shift/none"])
-    text = lines_containing(job_text(description_text), ("shift", " only"))  # the regexes read these lines only
+    text = job_lines_containing(description_text, ("shift", " only"))  # the regexes read these lines only
     for source, pattern in (("label", _LABEL_RE), ("text", _PHRASE_RE)):
         match = pattern.search(text)
         if match:

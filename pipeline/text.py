@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import html
 import re
+import threading
+from functools import lru_cache
+from typing import NamedTuple
+
+import ahocorasick_rs
 
 _MAX_UNESCAPE_ROUNDS = 4
 # the blanks str.split() splits on, but the space and the newline; \u2028/\u2029 break lines; \u200b goes
@@ -16,9 +21,11 @@ _ASCII_BLANKS = ("\t", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 _LINE_BREAKS = ("\u2028", "\u2029")
 _UNICODE_BLANKS = (*_LINE_BREAKS, *_ASCII_BLANKS, "\x85", "\xa0", "\u1680", *map(chr, range(0x2000, 0x200B)), "\u202f",
                    "\u205f", "\u3000")
-_NEWLINE_RUN_RE = re.compile(r"\n{3,}")
 # an entity other than the five that escaped HTML is made of (those are decoded by str.replace)
 _OTHER_ENTITY_RE = re.compile(r"&(?!(?:lt|gt|amp|quot|#39);)(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+# an "&" that starts none of the six entities html.escape() writes: where every "&" starts one of them,
+# their plain replacements decode exactly as html.unescape() does
+_NOT_ESCAPE_AMP_RE = re.compile(r"&(?!(?:lt|gt|amp|quot|#39|#x27);)")
 _MAX_INPUT_CHARS = 200_000  # a description longer than this is cut (bounded work per posting)
 
 _ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -41,11 +48,11 @@ def unescape_until_stable(value: str) -> str:
     for _ in range(_MAX_UNESCAPE_ROUNDS):
         if "&" not in value or not _ENTITY_RE.search(value):
             break
-        if _OTHER_ENTITY_RE.search(value):
+        if _OTHER_ENTITY_RE.search(value) and _NOT_ESCAPE_AMP_RE.search(value):
             decoded = html.unescape(value)
-        else:  # the same as html.unescape for these five, in C (&amp; last, so "&amp;lt;" gives "&lt;")
+        else:  # the same as html.unescape for these six, in C (&amp; last, so "&amp;lt;" gives "&lt;")
             decoded = (value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-                       .replace("&#39;", "'").replace("&amp;", "&"))
+                       .replace("&#39;", "'").replace("&#x27;", "'").replace("&amp;", "&"))
         if decoded == value:
             break
         value = decoded
@@ -92,7 +99,8 @@ def clean_whitespace(text: str) -> str:
 
     Every blank that str.split() knows (NBSP, thin spaces, tabs, ...) but the newline becomes a space
     by plain replacements (each a C scan, and skipped when absent), then runs of spaces collapse."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one C scan for a character; most texts have none
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if "\u200b" in text:
         text = text.replace("\u200b", "")
     blanks = _ASCII_BLANKS if text.isascii() else _UNICODE_BLANKS
@@ -105,19 +113,122 @@ def clean_whitespace(text: str) -> str:
         text = text.replace(" \n", "\n")
     if "\n " in text:
         text = text.replace("\n ", "\n")
-    if "\n\n\n" in text:
-        text = _NEWLINE_RUN_RE.sub("\n\n", text)
+    while "\n\n\n" in text:  # each run of 3+ newlines becomes two (as _NEWLINE_RUN_RE.sub would)
+        text = text.replace("\n\n\n", "\n\n")
     return text.strip("\n ")
+
+
+class _Automaton(NamedTuple):
+    """One state of a vocabulary: its automaton and whether it searches the lower-cased text."""
+
+    version: int
+    automaton: ahocorasick_rs.AhoCorasick
+    lower_case: bool
+
+
+class _KeywordVocabulary:
+    """Every keyword asked for so far, in one Aho-Corasick automaton (ahocorasick-rs, a DFA): one native
+    pass over a text finds all of them, instead of one substring scan per keyword (issue 11, Speed).
+    Keywords join the vocabulary (and keep their number) the first time they are asked for; the keyword
+    tuples are module constants, so it stops growing after the first posting. A new word makes a new
+    automaton, swapped in whole under a lock (normalize() may run in several threads)."""
+
+    MAX_WORDS = 2_000  # past this (keywords built at run time), searches fall back to str.find
+
+    def __init__(self, lower_case: bool) -> None:
+        self.lower_case = lower_case
+        self.words: list[str] = []
+        self.number_of: dict[str, int] = {}
+        self.current = self._build(0)
+        self._numbers: dict[tuple[str, ...], frozenset[int]] = {}
+        self._lock = threading.Lock()
+
+    def _build(self, version: int) -> _Automaton:
+        automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard,
+                                               implementation=ahocorasick_rs.Implementation.DFA)
+        return _Automaton(version, automaton, self.lower_case)
+
+    def numbers(self, keywords: tuple[str, ...]) -> frozenset[int] | None:
+        """The numbers of `keywords` (added to the vocabulary when new), or None when they cannot be
+        searched this way (an empty keyword; a vocabulary grown too large). Once this returns, the
+        current automaton holds them."""
+        found = self._numbers.get(keywords)
+        if found is not None:
+            return found
+        with self._lock:
+            new = [word for word in dict.fromkeys(keywords) if word not in self.number_of]
+            if "" in keywords or len(self.words) + len(new) > self.MAX_WORDS:
+                return None
+            for word in new:
+                self.number_of[word] = len(self.words)
+                self.words.append(word)
+            if new:
+                self.current = self._build(self.current.version + 1)
+            found = self._numbers[keywords] = frozenset(self.number_of[word] for word in keywords)
+        return found
+
+
+_VOCABULARY = _KeywordVocabulary(lower_case=True)  # keywords written in lower case, searched in the lower-cased text
+_CASED_VOCABULARY = _KeywordVocabulary(lower_case=False)  # keywords searched as written (credential codes)
+
+
+@lru_cache(maxsize=16)
+def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | None:
+    """Keyword number -> the start offsets of the lines of text holding it (in order, each once);
+    None when lower-casing changes the text's length (a few Unicode characters do)."""
+    searched = text.lower() if automaton.lower_case else text
+    if len(searched) != len(text):
+        return None
+    starts: dict[int, list[int]] = {}
+    rfind = searched.rfind
+    for word, start, _ in automaton.automaton.find_matches_as_indexes(searched, overlapping=True):
+        line_start = rfind("\n", 0, start) + 1
+        found = starts.get(word)
+        if found is None:
+            starts[word] = [line_start]
+        elif found[-1] != line_start:
+            found.append(line_start)
+    return starts
+
+
+def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = False) -> set[int] | None:
+    """The start offsets of the lines of text holding any of `keywords` (lower case, searched in the
+    lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
+    (lower-casing changes the text's length, or odd keywords)."""
+    vocabulary = _CASED_VOCABULARY if cased else _VOCABULARY
+    numbers = vocabulary.numbers(keywords)
+    if numbers is None:
+        return None
+    index = _keyword_lines(text, vocabulary.current)  # an automaton that holds every one of `numbers`
+    if index is None:
+        return None
+    found: set[int] = set()
+    for number in numbers.intersection(index):
+        found.update(index[number])
+    return found
 
 
 def lines_containing(text: str, keywords: tuple[str, ...]) -> str:
     """The lines of text holding any of `keywords` (written in lower case), in order, joined by newlines.
 
-    Plain substring searches (str.find runs in C) over text.lower(): much faster than a regex
-    alternation tried at every position."""
+    All keywords of a text are found in one pass (keyword_line_starts); substring searches over
+    text.lower() where that cannot answer."""
+    line_starts = keyword_line_starts(text, keywords)
+    if line_starts is None:
+        line_starts = _line_starts_by_find(text, keywords)
+        if line_starts is None:
+            return "\n".join(line for line in text.split("\n") if any(word in line.lower() for word in keywords))
+    kept = []
+    for start in sorted(line_starts):
+        end = text.find("\n", start)
+        kept.append(text[start:] if end < 0 else text[start:end])
+    return "\n".join(kept)
+
+
+def _line_starts_by_find(text: str, keywords: tuple[str, ...]) -> set[int] | None:
     lowered = text.lower()
-    if len(lowered) != len(text):  # a few Unicode characters change length when lower-cased
-        return "\n".join(line for line in text.split("\n") if any(word in line.lower() for word in keywords))
+    if len(lowered) != len(text):
+        return None
     line_starts: set[int] = set()
     for word in keywords:
         found = lowered.find(word)
@@ -127,11 +238,7 @@ def lines_containing(text: str, keywords: tuple[str, ...]) -> str:
             if line_end < 0:
                 break
             found = lowered.find(word, line_end + 1)  # this line is kept already: go on from the next
-    kept = []
-    for start in sorted(line_starts):
-        end = text.find("\n", start)
-        kept.append(text[start:] if end < 0 else text[start:end])
-    return "\n".join(kept)
+    return line_starts
 
 
 _SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?;])\s+(?=[A-Z0-9(\"'])")

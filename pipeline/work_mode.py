@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.sections import job_text
+from pipeline.sections import job_lines_containing, job_text
 from pipeline.text import lines_containing
 
 _I = re.I
@@ -146,6 +146,7 @@ _TRIGGER_WORDS = ("hybrid", "remote", "home", "telework", "telecommut", "wfh", "
 
 
 _FED_LABEL_HINTS = ("emote job", "emote Job", "EMOTE JOB", "elework eligible", "elework Eligible", "ELEWORK ELIGIBLE")
+_FED_LABEL_WORDS = ("emote job", "elework eligible")  # every _FED_LABEL_HINTS, lower-cased
 _FED_LABEL_LINE_RE = re.compile(r"^(remote job|telework eligible)[ \t]*:?[ \t]*\n[ \t]*(?=\S)", re.I | re.M)
 
 
@@ -156,9 +157,13 @@ def _join_federal_labels(text: str) -> str:
     return _FED_LABEL_LINE_RE.sub(lambda m: f"{m.group(1)}: ", text)
 
 
-def _relevant_lines(text: str) -> str:
-    """Only the lines that can carry a work-mode statement (keeps the regex passes cheap)."""
-    return lines_containing(text, _TRIGGER_WORDS)
+def _relevant_lines(description_text: str, job_only: str) -> str:
+    """Only the job text's lines that can carry a work-mode statement (keeps the regex passes cheap),
+    federal labels joined to their values first. Without a federal label (none of its words, in any
+    case, in the job text) they come from the text's one-pass keyword index."""
+    if job_lines_containing(description_text, _FED_LABEL_WORDS):
+        return lines_containing(_join_federal_labels(job_only), _TRIGGER_WORDS)
+    return job_lines_containing(description_text, _TRIGGER_WORDS)
 
 
 def _adhoc_after_training(text: str, match: re.Match[str]) -> bool:
@@ -289,7 +294,7 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
     # The description decides hybrid/negation; title and location add remote/hybrid labels.
     # boilerplate (benefits, company history, EEO) never decides: "remote options for many teams" is not this job
     job_only = job_text(description_text) if description_text else ""
-    found_text = _from_text(_relevant_lines(_join_federal_labels(job_only))) if job_only else None
+    found_text = _from_text(_relevant_lines(description_text, job_only)) if job_only else None
     if found_text and found_text[0] == "hybrid":
         return WorkModeResult("hybrid", found_text[1], ["emr/work_mode/text/hybrid"])
     for source, value in (("title", title), ("location", location)):
