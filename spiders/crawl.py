@@ -7,15 +7,22 @@ cannot restart."""
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from scrapy.utils.misc import load_object
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from pipeline import store
+from pipeline.db import make_engine
+from pipeline.models import CrawlRun, utcnow
 from pipeline.vocabulary import CrawlStatus
 from spiders.registry import SourceConfig
 
@@ -88,9 +95,35 @@ class _Interrupts:
         if self.process is None:
             return
         if self.count == 1:
+            reactor.callFromThread(_say, "stopping: the requests under way finish, then each source is recorded as "
+                                         "interrupted (interrupt again to stop at once)")
             reactor.callFromThread(self.process.stop)
         else:
             reactor.callFromThread(reactor.stop)
+
+
+def _say(message: str) -> None:
+    print(f"emr-jobs: {message}", file=sys.stderr, flush=True)
+
+
+def record_unrecorded(database_url: str, sources: Sequence[SourceConfig], since: datetime, error: str) -> None:
+    """A `failed` crawl run for each source that has none since `since` (a crawl stopped before it
+    could record them); best effort: the database may be what failed."""
+    engine = make_engine(database_url)
+    try:
+        with Session(engine) as session, session.begin():
+            ids = store.sync_registry(session, sources)
+            recorded = set(session.scalars(select(CrawlRun.source_id).where(
+                CrawlRun.source_id.in_([found.source_id for found in ids.values()]), CrawlRun.started_at >= since)))
+            now = utcnow()
+            for found in ids.values():
+                if found.source_id not in recorded:
+                    store.record_crawl_run(session, found.source_id, started_at=since, finished_at=now,
+                                           status=CrawlStatus.FAILED, counters={}, errors=[error], stats={})
+    except Exception as exc:  # the crawl's outcome is still reported as failed
+        _say(f"could not record the interrupted sources: {exc.__class__.__name__}")
+    finally:
+        engine.dispose()
 
 
 def run_crawl(sources: Sequence[SourceConfig], database_url: str,
@@ -102,6 +135,7 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
     unknown = sorted(set(by_platform) - set(SPIDER_CLASSES))
     if unknown:
         raise ValueError(f"no spider for platform(s): {', '.join(unknown)}")
+    started_at = utcnow()
     with _Interrupts() as interrupts:
         process = CrawlerProcess(crawl_settings(database_url, overrides))
         crawlers = []
@@ -130,6 +164,9 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
             outcomes.append(SourceOutcome(key=run.source.key, platform=run.source.platform,
                                           employer_slug=run.source.employer_slug, status=run.status,
                                           counters=run.counters(), errors=tuple(run.errors)))
+    if interrupts.count > 1 or (interrupts.count and interrupts.process is None):
+        # stopped at once, or before the crawl began: the spiders never recorded their sources
+        record_unrecorded(database_url, sources, started_at, "interrupted")
     if interrupted:
         raise CrawlInterrupted(outcomes)
     return outcomes
