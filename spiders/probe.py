@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -27,9 +28,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from spiders.jsonld import _looks_like_job_page
 from spiders.registry import DEFAULT_REGISTRY, SourceConfig
 from spiders.settings import USER_AGENT
 
+_HREF_RE = re.compile(r"""href\s*=\s*["']([^"'#]+)""", re.I)
 OUTCOME_LIVE, OUTCOME_EMPTY, OUTCOME_MOVED, OUTCOME_DEAD = "live", "empty", "moved", "dead"
 OUTCOME_UNREACHABLE, OUTCOME_ERROR = "unreachable", "error"
 FACTS = (OUTCOME_LIVE, OUTCOME_EMPTY, OUTCOME_MOVED, OUTCOME_DEAD)  # what a probe can learn
@@ -157,7 +160,9 @@ def _count_postings(platform: str, body: bytes) -> int:
     if platform == "jsonld":
         text = body.decode("utf-8", "replace")
         markers = ("JobPosting", "<loc>", "<urlset", "<sitemapindex")
-        return sum(text.count(marker) for marker in markers)
+        # a listing page may carry no JobPosting itself, only links to job pages (the crawl follows them)
+        job_links = {href for href in _HREF_RE.findall(text) if _looks_like_job_page(urlsplit(href.strip()))}
+        return sum(text.count(marker) for marker in markers) + len(job_links)
     if platform == "icims":
         from spiders.icims import _JOB_LINK_RE
 

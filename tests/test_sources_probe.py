@@ -125,3 +125,15 @@ def test_write_results_keeps_facts(tmp_path, before, after, kept):
     record = json.loads(path.read_text())["sources"]["lever:x"]
     assert record["outcome"] == kept
     assert ("last_error" in record) == (before == "live" and after == "unreachable")
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    ('<html><a href="jobs/coder-10481">Coder</a><a href="/careers/jobs/2207">Clerk</a><a href="/about">x</a></html>', 2),
+    ('<html><a href="/about">About</a><a href="/benefits">Benefits</a></html>', 0),
+    ('<script type="application/ld+json">{"@type": "JobPosting"}</script>', 1),
+])
+def test_a_jsonld_listing_with_job_links_counts_them(body, expected):
+    """A listing page that only links to its job pages is live, not empty (the crawl follows the links)."""
+    from spiders.probe import _count_postings
+
+    assert _count_postings("jsonld", body.encode()) == expected
