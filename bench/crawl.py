@@ -5,7 +5,7 @@ P postings each (listing with content, then a detail call per posting, as the Gr
 makes for relevant titles). Measured, each in a fresh process, politeness off:
 
 - bare: a plain Scrapy spider requesting the same URLs, parsing the JSON, yielding dicts, no pipelines;
-- emr-jobs: `spiders.crawl.run_crawl` of the same boards into a fresh SQLite database (relevance,
+- emr-jobs: `emr_jobs.runs.crawl.run_crawl` of the same boards into a fresh SQLite database (relevance,
   normalize, validate, durable store, lifecycle).
 
 Prints postings/s of each and the ratio (emr-jobs / bare; the aim is at least 0.85).
@@ -111,9 +111,9 @@ print(crawler.stats.get_value("item_scraped_count", 0))
 OURS = """
 import json, sys
 sys.path.insert(0, sys.argv[5])
-from pipeline.db import upgrade
-from spiders.crawl import run_crawl
-from spiders.registry import parse_registry
+from emr_jobs.store.db import upgrade
+from emr_jobs.runs.crawl import run_crawl
+from emr_jobs.spiders.registry import parse_registry
 root, boards, url = sys.argv[1], int(sys.argv[2]), sys.argv[4]
 settings = json.loads(sys.argv[3])
 upgrade(url)

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipeline.normalize import normalize  # noqa: E402
+from emr_jobs.pipeline.normalize import normalize  # noqa: E402
 
 TARGET_PER_SECOND = 5_000
 

@@ -32,12 +32,12 @@ from sqlalchemy.engine import make_url  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.normalize import make_posting  # noqa: E402
-from pipeline import store  # noqa: E402
-from pipeline.db import make_engine, upgrade  # noqa: E402
-from pipeline.durable import DurableWriter  # noqa: E402
-from pipeline.normalize import normalize  # noqa: E402
-from spiders.registry import SourceConfig  # noqa: E402
-from spiders.settings import EMR_STORE_BATCH_SIZE  # noqa: E402
+from emr_jobs.pipeline.normalize import normalize  # noqa: E402
+from emr_jobs.spiders.registry import SourceConfig  # noqa: E402
+from emr_jobs.spiders.settings import EMR_STORE_BATCH_SIZE  # noqa: E402
+from emr_jobs.store import writes as store  # noqa: E402
+from emr_jobs.store.db import make_engine, upgrade  # noqa: E402
+from emr_jobs.store.durable import DurableWriter  # noqa: E402
 
 BATCH = EMR_STORE_BATCH_SIZE  # as the crawl writes
 NIGHT_1 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)

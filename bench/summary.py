@@ -29,11 +29,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from market.export import export_market  # noqa: E402
-from market.queries import BY_CHOICES, query_stats  # noqa: E402
-from market.snapshot import take_snapshot  # noqa: E402
-from market.stats_cache import SQLITE_TRIGGERS, cached_rows, stats_rows  # noqa: E402
-from pipeline.db import make_engine, upgrade  # noqa: E402
+from emr_jobs.market.export import export_market  # noqa: E402
+from emr_jobs.market.queries import BY_CHOICES, query_stats  # noqa: E402
+from emr_jobs.market.snapshot import take_snapshot  # noqa: E402
+from emr_jobs.market.stats_cache import SQLITE_TRIGGERS, cached_rows, stats_rows  # noqa: E402
+from emr_jobs.store.db import make_engine, upgrade  # noqa: E402
 
 EMPLOYERS = 2000
 STATES = "ALAKAZARCACOCTDEFLGAHIIDILINIAKSKYLAMEMDMAMIMNMSMOMTNENVNHNJNMNYNCNDOHOKORPARISCSDTNTXUTVTVAWAWVWIWY"

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from demo.boards import NOW, DemoBoard, DemoEmployer, DemoJob
-from demo.server import Reply, RequestInfo
+from emr_jobs.demo.boards import NOW, DemoBoard, DemoEmployer, DemoJob
+from emr_jobs.demo.pages import description_html, numeric_id, pay_sentence
+from emr_jobs.demo.server import Reply, RequestInfo
 
 WORKDAY_REMOTE = {"onsite": "On-site", "hybrid": "Hybrid", "remote": "Remote"}
 ORACLE_WORKPLACE = {"onsite": ("ORA_ON_SITE", "On-site"), "hybrid": ("ORA_HYBRID", "Hybrid"),
@@ -34,18 +35,11 @@ SERIES_NAMES = {"0675": "Medical Records Technician", "0669": "Medical Records A
                 "0303": "Miscellaneous Clerk And Assistant", "0610": "Nurse", "0679": "Medical Support Assistance"}
 
 
-def _base():
-    """demo.render's shared helpers, looked up at call time: demo.render imports this module."""
-    from demo import render
-
-    return render
-
-
 def _description(employer: DemoEmployer, job: DemoJob) -> str:
     """The description, with the pay sentence whenever the job has pay (no structured field here)."""
-    text = _base().description_html(employer, job)
+    text = description_html(employer, job)
     if job.pay and job.pay_in == "structured":
-        text += f"<p>{_base().pay_sentence(job)}</p>"
+        text += f"<p>{pay_sentence(job)}</p>"
     return text
 
 
@@ -87,7 +81,7 @@ def _slug(text: str) -> str:
 # --- Workday ---------------------------------------------------------------------------------
 def workday_path(job: DemoJob) -> str:
     place = "Remote-USA" if job.work_mode == "remote" else _slug(f"{job.city} {job.state}")
-    return f"/job/{place}/{_slug(job.title)}_JR-{_base().numeric_id(job) - 4_000_000_000}"
+    return f"/job/{place}/{_slug(job.title)}_JR-{numeric_id(job) - 4_000_000_000}"
 
 
 def workday_listing(job: DemoJob) -> dict:
@@ -104,7 +98,7 @@ def workday_listing(job: DemoJob) -> dict:
 
 def workday_detail(employer: DemoEmployer, job: DemoJob) -> dict:
     listing = workday_listing(job)
-    info = {"id": f"{_base().numeric_id(job):x}", "title": job.title, "jobDescription": _description(employer, job),
+    info = {"id": f"{numeric_id(job):x}", "title": job.title, "jobDescription": _description(employer, job),
             "location": listing["locationsText"], "postedOn": listing["postedOn"],
             "startDate": job.posted_at.date().isoformat(), "timeType": job.employment.replace("-", " ").capitalize(),
             "jobReqId": listing["bulletFields"][0], "jobPostingId": listing["externalPath"].rsplit("/", 1)[1],
@@ -154,7 +148,7 @@ def workday_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
 
 # --- Oracle Recruiting Cloud -----------------------------------------------------------------
 def oracle_requisition(job: DemoJob) -> dict:
-    requisition = {"Id": str(_base().numeric_id(job) % 1_000_000), "Title": job.title,
+    requisition = {"Id": str(numeric_id(job) % 1_000_000), "Title": job.title,
                    "PostedDate": job.posted_at.date().isoformat(), "PostingEndDate": None,
                    "PrimaryLocation": "United States" if job.work_mode == "remote" else f"{job.city}, {job.state}, United States",
                    "PrimaryLocationCountry": "US", "JobSchedule": job.employment.replace("-", " ").capitalize(),
@@ -203,7 +197,7 @@ def oracle_routes(boards: list[DemoBoard]) -> list[tuple[str, str, Callable]]:
 
 # --- USAJOBS ---------------------------------------------------------------------------------
 def usajobs_item(employer: DemoEmployer, job: DemoJob) -> dict:
-    object_id = str(_base().numeric_id(job) % 1_000_000_000)
+    object_id = str(numeric_id(job) % 1_000_000_000)
     if job.work_mode == "remote":
         place = {"LocationName": "Anywhere in the U.S. (remote job)", "CountryCode": "United States",
                  "CountrySubDivisionCode": "", "CityName": "Anywhere in the U.S. (remote job)"}
@@ -219,7 +213,7 @@ def usajobs_item(employer: DemoEmployer, job: DemoJob) -> dict:
                 "Description": "Per Year" if period == "year" else "Per Hour"}]
     posted = job.posted_at.astimezone(EASTERN).replace(tzinfo=None)
     closes = posted + timedelta(days=14)
-    details = {"JobSummary": _base().description_html(employer, job), "MajorDuties": [], "Education": "",
+    details = {"JobSummary": description_html(employer, job), "MajorDuties": [], "Education": "",
                "Requirements": "", "LowGrade": "5", "HighGrade": "7", "WhoMayApply": {"Name": "", "Code": ""}}
     if job.work_mode != "unknown":
         details |= {"TeleworkEligible": job.work_mode == "hybrid", "RemoteIndicator": job.work_mode == "remote"}

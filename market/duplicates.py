@@ -24,8 +24,8 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
-from pipeline.models import Posting, PostingDuplicate, utcnow
-from pipeline.store import dialect_insert
+from emr_jobs.store.models import Posting, PostingDuplicate, utcnow
+from emr_jobs.store.writes import dialect_insert
 
 SAME_EMPLOYER_SIMILARITY = 0.8
 OTHER_EMPLOYER_SIMILARITY = 0.9

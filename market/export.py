@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, Select, select
 
-from pipeline.models import Employer, Posting, Source
+from emr_jobs.store.models import Employer, Posting, Source
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -78,7 +78,7 @@ TREND_METRICS = ("active_unique", "active_total", "new_unique", "closed_unique",
 def export_market(engine: Engine, what: str, path: str | Path, filters: Any = None,
                   include_closed: bool = False) -> int:
     """Write one of EXPORTS as CSV; returns the number of data rows."""
-    from market.queries import Filters
+    from emr_jobs.market.queries import Filters
 
     filters = filters or Filters()
     if what == "postings":
@@ -95,8 +95,8 @@ def export_market(engine: Engine, what: str, path: str | Path, filters: Any = No
 
 
 def export_filtered_postings(engine: Engine, path: str | Path, filters: Any, include_closed: bool = False) -> int:
-    from market.queries import not_duplicate
-    from pipeline.models import PostingDuplicate
+    from emr_jobs.market.queries import not_duplicate
+    from emr_jobs.store.models import PostingDuplicate
 
     where = filters.where()
     if include_closed:
@@ -113,7 +113,7 @@ def export_filtered_postings(engine: Engine, path: str | Path, filters: Any, inc
 
 def export_summary(engine: Engine, path: str | Path) -> int:
     """Every figure of the latest snapshot, one row each."""
-    from pipeline.models import MarketSnapshot, MarketSnapshotValue
+    from emr_jobs.store.models import MarketSnapshot, MarketSnapshotValue
 
     latest = select(MarketSnapshot.id).order_by(MarketSnapshot.snapshot_date.desc()).limit(1).scalar_subquery()
     query = (select(MarketSnapshot.snapshot_date, MarketSnapshot.method_version, MarketSnapshotValue.dimension,
@@ -130,7 +130,7 @@ def export_summary(engine: Engine, path: str | Path) -> int:
 def export_certifications(engine: Engine, path: str | Path, filters: Any) -> int:
     from sqlalchemy.orm import Session
 
-    from market.queries import query_stats
+    from emr_jobs.market.queries import query_stats
 
     with Session(engine) as session:
         rows = query_stats(session, "certification", filters)
@@ -143,7 +143,7 @@ def export_employers(engine: Engine, path: str | Path, filters: Any) -> int:
     from sqlalchemy import func
     from sqlalchemy.orm import Session
 
-    from market.queries import ANNUAL_MID, count_if, grouped_quantiles, not_duplicate, pay_usd
+    from emr_jobs.market.queries import ANNUAL_MID, count_if, grouped_quantiles, not_duplicate, pay_usd
 
     where = filters.where()
     unique = not_duplicate()
@@ -166,7 +166,7 @@ def export_trend(engine: Engine, path: str | Path, filters: Any) -> int:
     """One row per snapshot date: the trend figures overall, or of one state / role (filters)."""
     from sqlalchemy import case, func
 
-    from pipeline.models import MarketSnapshot, MarketSnapshotValue
+    from emr_jobs.store.models import MarketSnapshot, MarketSnapshotValue
 
     dimension, group = "overall", "all"
     if filters.state and filters.role:

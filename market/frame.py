@@ -7,7 +7,7 @@ so the twenty-odd grouped aggregates of a snapshot took about 15 s over a millio
 SQL; read once and grouped in numpy they take about 3 s (bench/summary.py).
 
 Quantiles interpolate linearly between order statistics, exactly like
-`market.queries.grouped_quantiles` (and PostgreSQL's percentile_cont), so a snapshot's figures
+`emr_jobs.market.queries.grouped_quantiles` (and PostgreSQL's percentile_cont), so a snapshot's figures
 and `emr-jobs stats --by` agree.
 """
 
@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Select
 
-from market.dimensions import CACHED_DIMENSIONS
+from emr_jobs.market.dimensions import CACHED_DIMENSIONS
 
 DIMENSIONS = tuple(CACHED_DIMENSIONS.values())  # posting columns, in the order of the joined labels
 FLAGS = ("active", "unique", "new", "closed", "paid", "stated")  # bit 0, 1, 2, ... of the flags column

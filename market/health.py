@@ -15,10 +15,11 @@ from datetime import datetime
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from pipeline.models import CrawlRun, Employer, Source
+from emr_jobs.store.models import CrawlRun, Employer, Source
+from emr_jobs.vocabulary import CLOSING_STATUSES
 
-# A run that left the source's postings trustworthy (spiders.base.CLOSING_STATUSES).
-SUCCESS_STATUSES = ("ok", "empty")
+# A run that left the source's postings trustworthy (emr_jobs.spiders.base.CLOSING_STATUSES).
+SUCCESS_STATUSES = tuple(status.value for status in CLOSING_STATUSES)  # the crawls that may close postings
 HEALTH_COLUMNS = ("employer", "source", "last status", "last run (UTC)", "kept", "http errors",
                   "runs", "unsuccessful", "streak")
 

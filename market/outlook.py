@@ -20,7 +20,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, literal, select
 from sqlalchemy.orm import Session
 
-from market.queries import (
+from emr_jobs.market.queries import (
     ANNUAL_MID,
     ENTRY_LEVEL_GROUPS,
     ENTRY_LEVEL_LABEL,
@@ -33,8 +33,8 @@ from market.queries import (
     not_duplicate,
     pay_usd,
 )
-from pipeline.models import Certification, Posting, PostingCertification
-from pipeline.posting import CERT_STRENGTHS, EDUCATION_LEVELS
+from emr_jobs.pipeline.posting import CERT_STRENGTHS, EDUCATION_LEVELS
+from emr_jobs.store.models import Certification, Posting, PostingCertification
 
 MIN_CELL = 5  # a figure from fewer postings is marked too few
 ALL = "all"

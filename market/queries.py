@@ -15,12 +15,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Integer, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from market.dimensions import DIMENSION_COLUMNS
-from pipeline.models import Certification, Posting, PostingCertification, PostingDuplicate
+from emr_jobs.market.dimensions import DIMENSION_COLUMNS
+from emr_jobs.store.models import Certification, Posting, PostingCertification, PostingDuplicate
+from emr_jobs.vocabulary import CertStrength, values
 
 QUARTILES = (0.25, 0.5, 0.75)
 UNKNOWN = "unknown"
-CERT_STRENGTHS = ("required", "preferred", "obtain_after_hire")
+CERT_STRENGTHS = values(CertStrength)
 
 ENTRY_LEVEL_GROUPS = ("entry_level", "experienced")  # entry_level true / false; NULL is UNKNOWN
 # entry_level as a group label (a boolean column cannot be coalesced with text on PostgreSQL)

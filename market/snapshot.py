@@ -37,8 +37,8 @@ from sqlalchemy import (
     true,
 )
 
-from market.bls import BLS_OEWS_2024
-from market.frame import (
+from emr_jobs.market.bls import BLS_OEWS_2024
+from emr_jobs.market.frame import (
     DIMENSIONS,
     FLAGS,
     LABEL_SEPARATOR,
@@ -47,9 +47,9 @@ from market.frame import (
     pair_counts,
     read_frame,
 )
-from market.queries import ANNUAL_MID, HOURLY_MID, QUARTILES, UNKNOWN, not_duplicate, pay_usd
-from market.stats_cache import begin_reading, store_frame_stats
-from pipeline.models import (
+from emr_jobs.market.queries import ANNUAL_MID, HOURLY_MID, QUARTILES, UNKNOWN, not_duplicate, pay_usd
+from emr_jobs.market.stats_cache import begin_reading, store_frame_stats
+from emr_jobs.store.models import (
     Certification,
     MarketSnapshot,
     MarketSnapshotValue,
@@ -86,7 +86,7 @@ def _flag(condition) -> Any:
 
 def scope_select(connection: Connection, as_of: datetime, window_start: datetime | None) -> Select:
     """The postings a snapshot covers (open, or closed since the previous snapshot), as the narrow
-    columns of market.frame.SCOPE_COLUMNS."""
+    columns of emr_jobs.market.frame.SCOPE_COLUMNS."""
     after_window = (lambda column: column > window_start) if window_start else (lambda column: true())
     priced = pay_usd()
     labels = [func.coalesce(getattr(Posting, name), literal(UNKNOWN)) for name in DIMENSIONS]

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, literal, select
 from sqlalchemy.orm import Session
 
-from market.queries import (
+from emr_jobs.market.queries import (
     ANNUAL_MID,
     HOURLY_MID,
     UNKNOWN,
@@ -19,7 +19,7 @@ from market.queries import (
     not_duplicate,
     pay_usd,
 )
-from pipeline.models import Certification, Posting, PostingCertification
+from emr_jobs.store.models import Certification, Posting, PostingCertification
 
 QUARTILE_NAMES = ("p25", "median", "p75")
 

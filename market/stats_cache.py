@@ -28,10 +28,10 @@ import numpy as np
 from sqlalchemy import Connection, Engine, and_, bindparam, delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
-from market.dimensions import CACHED_DIMENSIONS
-from market.frame import Codes, Frame, Ranked, group_quantiles, pair_counts
-from market.queries import QUARTILES, CertStats, Filters, GroupStats, _ratio, query_stats
-from pipeline.models import Certification, MarketDataVersion, MarketStatsCache, utcnow
+from emr_jobs.market.dimensions import CACHED_DIMENSIONS
+from emr_jobs.market.frame import Codes, Frame, Ranked, group_quantiles, pair_counts
+from emr_jobs.market.queries import QUARTILES, CertStats, Filters, GroupStats, _ratio, query_stats
+from emr_jobs.store.models import Certification, MarketDataVersion, MarketStatsCache, utcnow
 
 METHOD_VERSION = "1"  # bump when a figure of the stats rows changes definition
 WATCHED_TABLES = ("postings", "posting_duplicates", "posting_certifications", "certifications")
@@ -85,7 +85,7 @@ def cached_rows(session: Session, by: str, filters: Filters | None = None) -> li
 
 def frame_stats(frame: Frame, certification_names: dict[str, str]) -> dict[str, list[dict[str, Any]]]:
     """The rows of `stats --by` for every dimension, from a snapshot's frame: the same figures as
-    market.queries.stats_by and certification_stats over the open postings."""
+    emr_jobs.market.queries.stats_by and certification_stats over the open postings."""
     scope = int(frame.current().sum())
     result: dict[str, list[dict[str, Any]]] = {}
     for by, column in CACHED_DIMENSIONS.items():

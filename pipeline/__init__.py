@@ -1,1 +1,1 @@
-"""Normalization and storage: raw postings in, typed SQL rows out."""
+"""Normalizers: pure functions from posting text and fields to values with their evidence."""

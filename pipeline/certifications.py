@@ -30,12 +30,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
-from pipeline.posting import CertMention
-from pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
-from pipeline.text import keyword_line_starts, lines_containing, sentences
+from emr_jobs.pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
+from emr_jobs.pipeline.posting import CertMention
+from emr_jobs.pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
+from emr_jobs.pipeline.text import keyword_line_starts, lines_containing, sentences
+from emr_jobs.vocabulary import CertStrength
 
-_STRENGTH_RANK = {"required": 3, "obtain_after_hire": 2, "preferred": 1}
+_STRENGTH_RANK = {strength.value: strength.rank for strength in CertStrength}
 
 
 def _name_pattern(alias: str) -> str:

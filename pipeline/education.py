@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.posting import EDUCATION_LEVELS
-from pipeline.sections import blocks_containing
-from pipeline.text import sentences
+from emr_jobs.pipeline.posting import EDUCATION_LEVELS
+from emr_jobs.pipeline.sections import blocks_containing
+from emr_jobs.pipeline.text import sentences
 
 _RANK = {level: rank for rank, level in enumerate(EDUCATION_LEVELS)}
 _I = re.I

@@ -20,8 +20,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.posting import EMPLOYER_TYPES
-from pipeline.sections import parse_blocks
+from emr_jobs.pipeline.posting import EMPLOYER_TYPES
+from emr_jobs.pipeline.sections import parse_blocks
 
 _I = re.I
 

@@ -15,9 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.posting import SCHEDULES
-from pipeline.sections import job_lines_containing, job_text
-from pipeline.text import lines_containing
+from emr_jobs.pipeline.posting import SCHEDULES
+from emr_jobs.pipeline.sections import job_lines_containing, job_text
+from emr_jobs.pipeline.text import lines_containing
 
 _I = re.I
 _RULES: list[tuple[str, re.Pattern[str]]] = [

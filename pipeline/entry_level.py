@@ -17,9 +17,9 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from pipeline.experience import ExperienceResult, normalize_experience
-from pipeline.posting import CertMention
-from pipeline.sections import job_lines_containing
+from emr_jobs.pipeline.experience import ExperienceResult, normalize_experience
+from emr_jobs.pipeline.posting import CertMention
+from emr_jobs.pipeline.sections import job_lines_containing
 
 _I = re.I
 _NOT_ENTRY_RE = re.compile(r"\bnot (?:an? )?entry[- ]level\b|\bno (?:new grad(?:uate)?s|entry[- ]level)\b", _I)

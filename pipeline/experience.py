@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from pipeline.sections import blocks_containing
-from pipeline.text import keyword_line_starts
+from emr_jobs.pipeline.sections import blocks_containing
+from emr_jobs.pipeline.text import keyword_line_starts
 
 MAX_YEARS = 15
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,

@@ -12,20 +12,20 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from pipeline.certifications import CertResult, normalize_certifications
-from pipeline.education import EducationResult, normalize_education
-from pipeline.employer_type import EmployerTypeResult, normalize_employer_type
-from pipeline.employment_type import EmploymentTypeResult, normalize_employment_type, schedule_of
-from pipeline.entry_level import EntryLevelResult, normalize_entry_level
-from pipeline.experience import ExperienceResult, normalize_experience
-from pipeline.location import LocationResult, normalize_location
-from pipeline.pay import PayResult, normalize_pay
-from pipeline.posting import NormalizedPosting
-from pipeline.roles import RoleResult, normalize_role
-from pipeline.sections import structure
-from pipeline.shift import ShiftResult, normalize_shift
-from pipeline.text import clean_whitespace, html_to_text, keyword_line_starts, unescape_until_stable
-from pipeline.work_mode import WorkModeResult, normalize_work_mode
+from emr_jobs.pipeline.certifications import CertResult, normalize_certifications
+from emr_jobs.pipeline.education import EducationResult, normalize_education
+from emr_jobs.pipeline.employer_type import EmployerTypeResult, normalize_employer_type
+from emr_jobs.pipeline.employment_type import EmploymentTypeResult, normalize_employment_type, schedule_of
+from emr_jobs.pipeline.entry_level import EntryLevelResult, normalize_entry_level
+from emr_jobs.pipeline.experience import ExperienceResult, normalize_experience
+from emr_jobs.pipeline.location import LocationResult, normalize_location
+from emr_jobs.pipeline.pay import PayResult, normalize_pay
+from emr_jobs.pipeline.posting import NormalizedPosting
+from emr_jobs.pipeline.roles import RoleResult, normalize_role
+from emr_jobs.pipeline.sections import structure
+from emr_jobs.pipeline.shift import ShiftResult, normalize_shift
+from emr_jobs.pipeline.text import clean_whitespace, html_to_text, keyword_line_starts, unescape_until_stable
+from emr_jobs.pipeline.work_mode import WorkModeResult, normalize_work_mode
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

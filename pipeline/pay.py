@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.posting import Pay
-from pipeline.text import lines_containing
+from emr_jobs.pipeline.posting import Pay
+from emr_jobs.pipeline.text import lines_containing
 
 # Plausibility bands for SOC 29-2072/29-9021 and their leaders, derived from hour 9-120 and
 # year 18,000-250,000 (2080 h, 260 d, 52 w, 26 biweeks, 12 months a year).

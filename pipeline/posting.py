@@ -9,29 +9,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-PAY_PERIODS = ("hour", "day", "week", "biweek", "month", "year")
-WORK_MODES = ("onsite", "hybrid", "remote", "unknown")
-CERT_STRENGTHS = ("required", "obtain_after_hire", "preferred")
-ROLES = ("medical_records", "release_of_information", "coding", "cdi", "registry", "him_leadership")
-EMPLOYER_TYPES = (
-    "hospital",
-    "physician_practice",
-    "long_term_care",
-    "ambulatory_surgery",
-    "government",
-    "insurance",
-    "health_tech",
-    "staffing_outsourcing",
-    "other",
+from emr_jobs.vocabulary import (
+    PERIODS_PER_YEAR,
+    CertStrength,
+    EducationLevel,
+    EmployerType,
+    EmploymentType,
+    PayPeriod,
+    Role,
+    Schedule,
+    Shift,
+    WorkMode,
+    values,
 )
-EDUCATION_LEVELS = ("none", "high_school", "certificate", "associate", "bachelor", "master")
-SCHEDULES = ("full_time", "part_time", "per_diem", "contract", "temporary")
-SHIFTS = ("day", "evening", "night", "weekend", "rotating", "variable")
-EMPLOYMENT_TYPES = ("full_time", "part_time", "per_diem", "contract", "temporary", "internship")
 
-# Annualization factors (BLS OEWS convention: 2080 hours a year).
-PERIODS_PER_YEAR = {"hour": 2080, "day": 260, "week": 52, "biweek": 26, "month": 12, "year": 1}
-
+# The vocabulary as plain tuples of strings (emr_jobs.vocabulary spells each value once).
+PAY_PERIODS = values(PayPeriod)
+WORK_MODES = values(WorkMode)
+CERT_STRENGTHS = values(CertStrength)
+ROLES = values(Role)
+EMPLOYER_TYPES = values(EmployerType)
+EDUCATION_LEVELS = values(EducationLevel)
+SCHEDULES = values(Schedule)
+SHIFTS = values(Shift)
+EMPLOYMENT_TYPES = values(EmploymentType)
 
 @dataclass(frozen=True)
 class Pay:
@@ -88,7 +89,7 @@ class NormalizedPosting:
     # Stats keys for the decisions taken, e.g. "emr/pay/from_text", "emr/pay/dropped/out_of_band",
     # "emr/cert/unmapped/CHDS"; the crawl pipeline increments each in Scrapy stats.
     decisions: list[str] = field(default_factory=list)
-    relevance_reason: str | None = None  # why not relevant (pipeline.roles DROP_REASONS), None when relevant
+    relevance_reason: str | None = None  # why not relevant (emr_jobs.pipeline.roles DROP_REASONS), None when relevant
     # career fields (issue 11): each with its evidence under the same key in `evidence`
     experience_years_min: float | None = None  # years; "1-2 years" -> 1, "six months" -> 0.5
     experience_years_max: float | None = None  # years, where a range is given

@@ -1,4 +1,4 @@
-"""Text structure: a plain-text description (from pipeline.text.html_to_text) as a list of blocks,
+"""Text structure: a plain-text description (from emr_jobs.pipeline.text.html_to_text) as a list of blocks,
 each with the heading it sits under and that heading's kind.
 
 What real career pages and PDFs do to a list, undone here:
@@ -8,7 +8,7 @@ What real career pages and PDFs do to a list, undone here:
   as "RHIT" or "CCS Certification" stays an item of the section above;
 - an item that ends in "or" (or an "OR" line between two items) is one block with the next item, so
   that "RHIT, OR" / "Three years of ROI experience" reads as one alternative;
-- cells of one table row are one line (pipeline.text.html_to_text joins them with " | ").
+- cells of one table row are one line (emr_jobs.pipeline.text.html_to_text joins them with " | ").
 Lines of equal-opportunity boilerplate are marked "eeo" wherever they stand.
 
 `structure(text)` is built once per posting (cached) and shared: normalizers ask for the blocks
@@ -28,7 +28,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from pipeline.text import keyword_line_starts, lines_containing
+from emr_jobs.pipeline.text import keyword_line_starts, lines_containing
 
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
 BOILERPLATE = frozenset({"benefits", "about", "eeo"})
@@ -279,7 +279,7 @@ class Structure:
 
     def lines_with(self, keywords: tuple[str, ...]) -> list[int]:
         """Indices of the lines holding any of `keywords` (lower case), from the text's one-pass keyword
-        index (pipeline.text.keyword_line_starts); substring searches where that cannot answer."""
+        index (emr_jobs.pipeline.text.keyword_line_starts); substring searches where that cannot answer."""
         if not self.lowered:
             return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
         line_starts = keyword_line_starts(self.text, keywords)
@@ -348,7 +348,7 @@ def job_text(text: str) -> str:
 
 
 def job_lines_containing(text: str, keywords: tuple[str, ...]) -> str:
-    """The lines of job_text(text) holding any of `keywords` (lower case): pipeline.text.lines_containing
+    """The lines of job_text(text) holding any of `keywords` (lower case): emr_jobs.pipeline.text.lines_containing
     over the job text, answered from the text's one-pass keyword index where it can."""
     parsed = structure(text)
     found = parsed.job_lines_containing(keywords)

@@ -13,9 +13,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.posting import SHIFTS
-from pipeline.sections import job_lines_containing
-from pipeline.text import keyword_line_starts
+from emr_jobs.pipeline.posting import SHIFTS
+from emr_jobs.pipeline.sections import job_lines_containing
+from emr_jobs.pipeline.text import keyword_line_starts
 
 _WORD_TO_SHIFT = {
     "day": "day", "days": "day", "daytime": "day", "first": "day", "1st": "day",

@@ -15,8 +15,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline.sections import job_lines_containing, job_text
-from pipeline.text import lines_containing
+from emr_jobs.pipeline.sections import job_lines_containing, job_text
+from emr_jobs.pipeline.text import lines_containing
 
 _I = re.I
 _NUM_WORD = r"(?:\d|one|two|three|four|five|1-2|2-3|3-4|2-4)"

@@ -8,9 +8,10 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from spiders.base import PlatformSpider, ShapeError, UnparseableBody, guarded
-from spiders.fields import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
-from spiders.registry import SourceConfig
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, UnparseableBody, guarded
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.values import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
+from emr_jobs.vocabulary import CrawlStatus
 
 SALARY_TYPES = {"salary", "hourly", "hourlywage", "basesalary"}
 
@@ -25,7 +26,7 @@ class AshbySpider(PlatformSpider):
         yield self.request(f"{self.api_root(source)}/posting-api/job-board/{board}?includeCompensation=true",
                            source, self.parse_board)
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_board(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         data = self.json(response)

@@ -17,12 +17,12 @@ from scrapy import signals
 from scrapy.http import Request, Response
 from twisted.python.failure import Failure
 
-from pipeline.models import utcnow
-from pipeline.roles import is_relevant_title
-from pipeline.vocabulary import CLOSING_STATUSES, STATUS_ORDER, CrawlStatus
-from spiders.items import RawPosting
-from spiders.registry import SourceConfig
-from spiders.safety import host_of
+from emr_jobs.clock import utcnow
+from emr_jobs.pipeline.roles import is_relevant_title
+from emr_jobs.spiders.items import RawPosting
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.safety import host_of
+from emr_jobs.vocabulary import CLOSING_STATUSES, STATUS_ORDER, CrawlStatus
 
 __all__ = ["CLOSING_STATUSES", "STATUS_ORDER", "CrawlStatus", "PlatformSpider", "SourceRun", "guarded"]
 # What a response whose shape changed raises while it is read: the source drifted.
@@ -80,7 +80,8 @@ class SourceRun:
     def record_error(self, message: str, *, kind: str) -> None:
         """kind: "failed" (request, body, exception, store), "drift" (shape), "suspect" (the
         mass-closure guard), "partial" (a detail call, a cap)."""
-        flag = {"failed": "failed", "drift": "drifted", "suspect": "suspect", "partial": "partial"}[kind]
+        flag = {CrawlStatus.FAILED: "failed", CrawlStatus.DRIFT: "drifted", CrawlStatus.SUSPECT: "suspect",
+                CrawlStatus.PARTIAL: "partial"}[kind]
         setattr(self, flag, True)
         if len(self.errors) < 20:
             self.errors.append(message)
@@ -108,7 +109,7 @@ class SourceRun:
         }
 
 
-def guarded(kind: str = "failed") -> Callable:
+def guarded(kind: CrawlStatus = CrawlStatus.FAILED) -> Callable:
     """Wrap a callback so that its source's run, not the crawl, absorbs what goes wrong.
 
     `kind` is what an unparseable body means for this request: "failed" for list pages (the
@@ -129,10 +130,10 @@ def guarded(kind: str = "failed") -> Callable:
             except (ShapeError, *SHAPE_ERRORS) as exc:
                 self.crawler.stats.inc_value("emr/source/drift")
                 run.record_error(f"{response.url}: unexpected response shape: {exc!r}",
-                                 kind="drift" if kind == "failed" else kind)
+                                 kind=CrawlStatus.DRIFT if kind == CrawlStatus.FAILED else kind)
             except Exception as exc:  # anything else (RecursionError, OverflowError, ...): the source failed
                 self.crawler.stats.inc_value(f"emr/source/exception/{exc.__class__.__name__}")
-                run.record_error(f"{response.url}: {exc.__class__.__name__}: {str(exc)[:200]}", kind="failed")
+                run.record_error(f"{response.url}: {exc.__class__.__name__}: {str(exc)[:200]}", kind=CrawlStatus.FAILED)
                 return
             else:
                 return
@@ -219,7 +220,7 @@ class PlatformSpider(scrapy.Spider):
         return self.default_api_root
 
     def allowed_hosts(self, source: SourceConfig) -> frozenset[str]:
-        """The hosts a source's requests may go to (spiders.safety enforces it): its API root, its
+        """The hosts a source's requests may go to (emr_jobs.spiders.safety enforces it): its API root, its
         public root and the hosts the registry lists for it."""
         hosts = self._allowed_hosts.get(source.key)
         if hosts is None:
@@ -237,7 +238,7 @@ class PlatformSpider(scrapy.Spider):
                 requests = list(self.start_source(source))
             except Exception as exc:
                 self.crawler.stats.inc_value(f"emr/source/exception/{exc.__class__.__name__}")
-                run.record_error(f"starting the crawl: {exc.__class__.__name__}: {str(exc)[:200]}", kind="failed")
+                run.record_error(f"starting the crawl: {exc.__class__.__name__}: {str(exc)[:200]}", kind=CrawlStatus.FAILED)
                 continue
             for request in requests:
                 yield request
@@ -250,7 +251,7 @@ class PlatformSpider(scrapy.Spider):
         error = failure.value
         message = f"{getattr(response, 'url', '?')}: {error.__class__.__name__}: {str(error)[:200]}"
         for affected in [run] if run is not None else list(self.runs.values()):
-            affected.record_error(message, kind="failed")
+            affected.record_error(message, kind=CrawlStatus.FAILED)
 
     def on_item_error(self, item: Any, response: Response, spider: scrapy.Spider, failure: Failure) -> None:
         if spider is not self:
@@ -261,7 +262,7 @@ class PlatformSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"emr/pipeline/exception/{error.__class__.__name__}")
         message = f"processing a posting: {error.__class__.__name__}: {str(error)[:200]}"
         for affected in [run] if run is not None else list(self.runs.values()):
-            affected.record_error(message, kind="failed")
+            affected.record_error(message, kind=CrawlStatus.FAILED)
 
     def expect_total(self, run: SourceRun, total: Any, *, search: str = "") -> None:
         """The number of postings the board says a search lists; a crawl that lists fewer is
@@ -300,7 +301,7 @@ class PlatformSpider(scrapy.Spider):
         run.http_errors += 1
         response = getattr(failure.value, "response", None)
         reason = f"HTTP {response.status}" if response is not None else failure.getErrorMessage() or repr(failure.value)
-        kind = "failed" if request.meta.get("critical", True) else "partial"
+        kind = CrawlStatus.FAILED if request.meta.get("critical", True) else CrawlStatus.PARTIAL
         self.crawler.stats.inc_value(f"emr/source/{kind}/request")
         run.record_error(f"{request.url}: {reason}", kind=kind)
         fallback = request.meta.get("fallback_item")
@@ -379,14 +380,14 @@ class PlatformSpider(scrapy.Spider):
             run.finished_at = finished
             if reason == "shutdown":
                 if not run.failed:
-                    run.record_error("interrupted", kind="failed")
+                    run.record_error("interrupted", kind=CrawlStatus.FAILED)
                 continue
             if reason != "finished" and run.status in CLOSING_STATUSES:
-                run.record_error(f"crawl ended early: {reason}", kind="partial")
+                run.record_error(f"crawl ended early: {reason}", kind=CrawlStatus.PARTIAL)
             for search, total in run.expected_totals.items():
                 listed = self.ledger.listed(run.source.key, search)
                 listed = run.listed if listed is None else listed
                 if listed < total and run.status in CLOSING_STATUSES:
                     label = f"search {search!r}" if search else "the board"
-                    run.record_error(f"{label} listed {listed} of the {total} postings it counts", kind="partial")
+                    run.record_error(f"{label} listed {listed} of the {total} postings it counts", kind=CrawlStatus.PARTIAL)
         return list(self.runs.values())

@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from spiders.base import PlatformSpider, ShapeError, guarded
-from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
-from spiders.registry import SourceConfig
-from spiders.safety import segment
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, guarded
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.safety import segment
+from emr_jobs.spiders.values import as_dict, as_list, as_number, as_text, parse_datetime
+from emr_jobs.vocabulary import CrawlStatus
 
 WORKPLACE_FIELD_NAMES = ("location type", "workplace type", "work location type", "remote", "work arrangement")
 EMPLOYMENT_FIELD_NAMES = ("employment type", "time type", "job type")
@@ -24,7 +25,7 @@ class GreenhouseSpider(PlatformSpider):
         url = f"{self.api_root(source)}/v1/boards/{segment(source.identifiers['token'])}/jobs?content=true"
         yield self.request(url, source, self.parse_board)
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_board(self, response) -> Iterator[Any]:
         source_key = response.meta["source_key"]
         run = self.runs[source_key]
@@ -45,7 +46,7 @@ class GreenhouseSpider(PlatformSpider):
                f"{segment(item['external_id'])}?pay_transparency=true")
         return self.detail_or_item(source, item, url)
 
-    @guarded("partial")
+    @guarded(CrawlStatus.PARTIAL)
     def parse_detail(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         item = response.meta["fallback_item"]

@@ -17,10 +17,11 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from spiders import schema_org
-from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
-from spiders.jsonld_fields import map_job_posting
-from spiders.registry import SourceConfig
+from emr_jobs.spiders import schema_org
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
+from emr_jobs.spiders.jobposting import map_job_posting
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.vocabulary import CrawlStatus
 
 MAX_PAGES = 500
 _JOB_LINK_RE = re.compile(r"/jobs/(?P<id>\d+)/(?P<slug>[^/?#\"']+)/job")
@@ -42,7 +43,7 @@ class IcimsSpider(PlatformSpider):
         url = f"{self.api_root(source)}/jobs/search?ss=1&in_iframe=1&pr={page}"
         return self.request(url, source, self.parse_page, headers={"Accept": "text/html"}, cb_kwargs={"page": page})
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_page(self, response, page: int) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         source = run.source
@@ -59,7 +60,7 @@ class IcimsSpider(PlatformSpider):
             return  # the portal served a page it had served before: the board ends here
         yield from self.map_each(run, fresh, lambda record: self.posting_or_detail(run, *record))
         if page + 1 >= MAX_PAGES:
-            run.record_error(f"stopped after {MAX_PAGES} pages", kind="partial")
+            run.record_error(f"stopped after {MAX_PAGES} pages", kind=CrawlStatus.PARTIAL)
             return
         if re.search(rf"[?&;]pr={page + 1}(?:\D|$)", text):
             yield self.page_request(source, page + 1)
@@ -89,7 +90,7 @@ class IcimsSpider(PlatformSpider):
         detail = f"{self.api_root(source)}/jobs/{job_id}/{slug}/job?in_iframe=1"
         return self.detail_or_item(source, item, detail)
 
-    @guarded("partial")
+    @guarded(CrawlStatus.PARTIAL)
     def parse_detail(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         fallback = response.meta["fallback_item"]

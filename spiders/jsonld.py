@@ -17,10 +17,11 @@ from scrapy.http import TextResponse
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
-from spiders import schema_org
-from spiders.base import PlatformSpider, ShapeError, SourceRun, UnparseableBody, guarded
-from spiders.jsonld_fields import map_job_posting
-from spiders.registry import SourceConfig
+from emr_jobs.spiders import schema_org
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, SourceRun, UnparseableBody, guarded
+from emr_jobs.spiders.jobposting import map_job_posting
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.vocabulary import CrawlStatus
 
 HTML_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 MAX_SITEMAP_DEPTH = 3
@@ -79,7 +80,7 @@ class JsonLdSpider(PlatformSpider):
         yield self.request(url, source, self.parse_start, headers={"Accept": HTML_ACCEPT})
 
     # --- callbacks --------------------------------------------------------------------------
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_start(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         body = self._body(response)
@@ -100,7 +101,7 @@ class JsonLdSpider(PlatformSpider):
         yield from self.follow_details(run, links)
         yield from self.next_listing_page(run, response, page_number=1)
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_listing(self, response, page_number: int) -> Iterator[Any]:
         """A listing's later page: a missing one means the listing is incomplete (critical)."""
         run = self.runs[response.meta["source_key"]]
@@ -118,7 +119,7 @@ class JsonLdSpider(PlatformSpider):
             if not self.owns(run.source, url) or url in self.followed[run.source.key] or url == response.url:
                 continue
             if page_number >= MAX_LISTING_PAGES:
-                run.record_error(f"stopped after {MAX_LISTING_PAGES} listing pages", kind="partial")
+                run.record_error(f"stopped after {MAX_LISTING_PAGES} listing pages", kind=CrawlStatus.PARTIAL)
                 return
             self.followed[run.source.key].add(url)
             self.crawler.stats.inc_value("emr/jsonld/next_page")
@@ -134,7 +135,7 @@ class JsonLdSpider(PlatformSpider):
         self.crawler.stats.inc_value("emr/jsonld/offsite_link")
         return False
 
-    @guarded("partial")
+    @guarded(CrawlStatus.PARTIAL)
     def parse_child_sitemap(self, response, depth: int = 1) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         body = self._body(response)
@@ -142,7 +143,7 @@ class JsonLdSpider(PlatformSpider):
             raise UnparseableBody("a sitemap index pointed at something that is not a sitemap")
         yield from self.follow_sitemap(run, response.url, body, depth=depth)
 
-    @guarded("partial")
+    @guarded(CrawlStatus.PARTIAL)
     def parse_detail(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         if not isinstance(response, TextResponse):
@@ -179,7 +180,7 @@ class JsonLdSpider(PlatformSpider):
         self.crawler.stats.inc_value(f"emr/jsonld/sitemap/{sitemap.type}")
         if sitemap.type == "sitemapindex":
             if depth + 1 > MAX_SITEMAP_DEPTH:
-                run.record_error(f"{url}: sitemap index nested deeper than {MAX_SITEMAP_DEPTH}", kind="partial")
+                run.record_error(f"{url}: sitemap index nested deeper than {MAX_SITEMAP_DEPTH}", kind=CrawlStatus.PARTIAL)
                 return
             children = self.prefer_job_urls(run.source, locations, file_name_only=True)[:MAX_CHILD_SITEMAPS]
             for child in children:
@@ -210,7 +211,7 @@ class JsonLdSpider(PlatformSpider):
                 continue
             if len(followed) >= MAX_DETAIL_PAGES:
                 self.crawler.stats.inc_value("emr/jsonld/detail_limit_reached")
-                run.record_error(f"stopped after {MAX_DETAIL_PAGES} job pages", kind="partial")
+                run.record_error(f"stopped after {MAX_DETAIL_PAGES} job pages", kind=CrawlStatus.PARTIAL)
                 return
             followed.add(url)
             run.listed += 1
@@ -274,7 +275,7 @@ class JsonLdSpider(PlatformSpider):
         for key, run in self.runs.items():
             missing = self.pages_without_posting.get(key, 0)
             if missing and run.items_seen == 0 and run.items_dropped == 0:
-                run.record_error(f"none of {missing} job pages had a JobPosting", kind="drift")
+                run.record_error(f"none of {missing} job pages had a JobPosting", kind=CrawlStatus.DRIFT)
         return super().finish_runs(reason)
 
 

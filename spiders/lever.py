@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from spiders.base import PlatformSpider, ShapeError, UnparseableBody, guarded
-from spiders.fields import as_dict, as_list, as_number, as_text, from_epoch_ms
-from spiders.registry import SourceConfig
-from spiders.safety import segment
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, UnparseableBody, guarded
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.safety import segment
+from emr_jobs.spiders.values import as_dict, as_list, as_number, as_text, from_epoch_ms
+from emr_jobs.vocabulary import CrawlStatus
 
 
 class LeverSpider(PlatformSpider):
@@ -21,7 +22,7 @@ class LeverSpider(PlatformSpider):
         url = f"{self.api_root(source)}/v0/postings/{segment(source.identifiers['token'])}?mode=json"
         yield self.request(url, source, self.parse_board)
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_board(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         data = self.json(response)

@@ -1,7 +1,7 @@
 """Oracle Recruiting Cloud (Fusion HCM candidate experience): the `findReqs` finder without a
 keyword lists every requisition of the site, paged by offset to the end; a requisition's detail
 (`expand=all`: description sections, flex fields) is requested only when its listed title passes the
-relevance rules or cannot tell (spiders.base.detail_or_item). A registry `keyword` narrows the site
+relevance rules or cannot tell (emr_jobs.spiders.base.detail_or_item). A registry `keyword` narrows the site
 to one query (for a site too large to list); `keyword = "*"` is the whole site.
 
 Quirks handled: `expand=requisitionList...` is mandatory (a list without `requisitionList` is a
@@ -18,10 +18,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
-from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
-from spiders.registry import SourceConfig
-from spiders.safety import segment
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.safety import segment
+from emr_jobs.spiders.values import as_dict, as_list, as_number, as_text, parse_datetime
+from emr_jobs.vocabulary import CrawlStatus
 
 PAGE_SIZE = 25  # what the career site itself asks for; at most 200 is honoured
 MAX_OFFSET = 10_000
@@ -72,7 +73,7 @@ class OracleSpider(PlatformSpider):
         return self.request(url, source, self.parse_list,
                             cb_kwargs={"keyword": keyword, "offset": offset, "total": total})
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_list(self, response, keyword: str | None, offset: int, total: int | None) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         source = run.source
@@ -95,14 +96,14 @@ class OracleSpider(PlatformSpider):
                                    search=keyword or "", offset=offset)
         if fresh is None:
             run.record_error(f"keyword {keyword!r}: offset {offset} repeated earlier requisitions; "
-                             "paging stopped there", kind="partial")
+                             "paging stopped there", kind=CrawlStatus.PARTIAL)
             return
         yield from self.map_each(run, fresh, lambda requisition: self.posting_or_detail(run, requisition))
         next_offset = offset + len(requisitions)
         if len(requisitions) < PAGE_SIZE or (total is not None and next_offset >= total):
             return
         if next_offset >= MAX_OFFSET:
-            run.record_error(f"keyword {keyword!r}: stopped at offset {next_offset} of {total}", kind="partial")
+            run.record_error(f"keyword {keyword!r}: stopped at offset {next_offset} of {total}", kind=CrawlStatus.PARTIAL)
             return
         yield self.list_request(source, keyword, next_offset, total)
 
@@ -141,7 +142,7 @@ class OracleSpider(PlatformSpider):
             raw={"listing": requisition},
         )
 
-    @guarded("partial")
+    @guarded(CrawlStatus.PARTIAL)
     def parse_detail(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         fallback = response.meta.get("fallback_item")

@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline.posting import EMPLOYER_TYPES
+from emr_jobs.vocabulary import EmployerType, values
+
+EMPLOYER_TYPES = values(EmployerType)
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parent / "sources.toml"
 

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
 
-from pipeline.location import country_code
-from spiders.base import PlatformSpider, ShapeError, guarded
-from spiders.fields import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
-from spiders.registry import SourceConfig
+from emr_jobs.pipeline.location import country_code
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, guarded
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.values import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
+from emr_jobs.vocabulary import CrawlStatus
 
 PAGE_SIZE = 100
 MAX_PAGES = 200  # 20,000 postings: far above any healthcare employer's board
@@ -41,7 +42,7 @@ class SmartRecruitersSpider(PlatformSpider):
         url = self.postings_url(source, f"?limit={PAGE_SIZE}&offset={offset}")
         return self.request(url, source, self.parse_page, cb_kwargs={"offset": offset})
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_page(self, response, offset: int = 0) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         source = run.source
@@ -63,7 +64,7 @@ class SmartRecruitersSpider(PlatformSpider):
         if content and total is not None and next_offset < total:
             if page_number >= MAX_PAGES:
                 run.record_error(f"{response.url}: stopped after {MAX_PAGES} pages of {int(total)} postings",
-                                 kind="partial")
+                                 kind=CrawlStatus.PARTIAL)
             else:
                 yield self.page_request(source, next_offset)
         elif total is not None and next_offset < total:
@@ -74,7 +75,7 @@ class SmartRecruitersSpider(PlatformSpider):
         item = self.map_posting(source, posting)
         return self.detail_or_item(source, item, self.postings_url(source, f"/{quote(item['external_id'], safe='')}"))
 
-    @guarded("partial")
+    @guarded(CrawlStatus.PARTIAL)
     def parse_detail(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         list_item = response.meta["fallback_item"]

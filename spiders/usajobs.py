@@ -18,11 +18,12 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
 
-from pipeline.location import country_code, state_code
-from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
-from spiders.fields import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
-from spiders.registry import SourceConfig
-from spiders.safety import host_of
+from emr_jobs.pipeline.location import country_code, state_code
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.safety import host_of
+from emr_jobs.spiders.values import as_bool, as_dict, as_list, as_number, as_text, parse_datetime
+from emr_jobs.vocabulary import CrawlStatus
 
 PUBLIC_HOST = "data.usajobs.gov"
 CREDENTIAL_HEADERS = ("Authorization-Key", "User-Agent")  # sent to the API's own host only
@@ -67,7 +68,7 @@ class UsajobsSpider(PlatformSpider):
         if headers is None:
             self.crawler.stats.inc_value("emr/usajobs/no_credentials")
             run.record_error(f"not crawled: the USAJOBS API needs credentials; set {API_KEY_ENV} (your API key) "
-                             f"and {EMAIL_ENV} (the e-mail registered with it)", kind="failed")
+                             f"and {EMAIL_ENV} (the e-mail registered with it)", kind=CrawlStatus.FAILED)
             return
         for search in searches_for(source):
             yield self.page_request(source, search, 1, headers)
@@ -94,7 +95,7 @@ class UsajobsSpider(PlatformSpider):
                             cb_kwargs={"search": search, "page": page, "headers": headers},
                             meta={"credential_host": host_of(root), "credential_headers": CREDENTIAL_HEADERS})
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_page(self, response, search: dict[str, str], page: int, headers: dict[str, str]) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         data = self.json(response)
@@ -119,7 +120,7 @@ class UsajobsSpider(PlatformSpider):
             return
         if page * RESULTS_PER_PAGE >= MAX_RESULTS:
             run.record_error(f"search {search}: stopped after {MAX_RESULTS} results of {int(pages or 0)} pages",
-                             kind="partial")
+                             kind=CrawlStatus.PARTIAL)
             return
         yield self.page_request(run.source, search, page + 1, headers)
 

@@ -1,6 +1,6 @@
 """Workday CXS career-site API: list the whole board (POST with an empty `searchText`, all four body
 keys, 20 a page) and page to the end; GET a posting's detail (description, start date, work mode)
-only when its listed title passes the relevance rules or cannot tell (spiders.base.detail_or_item).
+only when its listed title passes the relevance rules or cannot tell (emr_jobs.spiders.base.detail_or_item).
 
 Paging: `total` is read from the first page of each listing only (later pages may say 0); paging
 stops on an empty page and on a page that repeats postings already listed for that listing. A
@@ -21,10 +21,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
-from spiders.fields import as_dict, as_list, as_number, as_text, parse_datetime
-from spiders.registry import SourceConfig
-from spiders.safety import segment
+from emr_jobs.spiders.base import PlatformSpider, ShapeError, SourceRun, guarded
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.spiders.safety import segment
+from emr_jobs.spiders.values import as_dict, as_list, as_number, as_text, parse_datetime
+from emr_jobs.vocabulary import CrawlStatus
 
 PAGE_SIZE = 20  # tenants reject or ignore more
 RESULT_CAP = 2000  # large tenants serve page 0 again past this offset
@@ -121,7 +122,7 @@ class WorkdaySpider(PlatformSpider):
                             body=body, headers=headers,
                             cb_kwargs={"search": search, "offset": offset, "total": total, "applied": applied or {}})
 
-    @guarded("failed")
+    @guarded(CrawlStatus.FAILED)
     def parse_list(self, response, search: str, offset: int, total: int | None,
                    applied: dict[str, list[str]] | None = None) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
@@ -144,7 +145,7 @@ class WorkdaySpider(PlatformSpider):
                                    search=listing, offset=offset)
         if fresh is None:
             run.record_error(f"search {search!r}: offset {offset} repeated earlier postings; the tenant caps "
-                             f"its results, postings beyond offset {offset} were not listed", kind="partial")
+                             f"its results, postings beyond offset {offset} were not listed", kind=CrawlStatus.PARTIAL)
             return
         yield from self.map_each(run, fresh, lambda posting: self.posting_or_detail(run, posting))
         if offset == 0 and total is not None and total >= RESULT_CAP and postings:
@@ -177,7 +178,7 @@ class WorkdaySpider(PlatformSpider):
             {"search": search, "applied": applied, "facet": parameter, "values": len(values), "covered": covered})
         if covered < total:
             run.record_error(f"search {search!r}: facet {parameter} covers {covered} of {total} postings; "
-                             "postings without a value were not listed", kind="partial")
+                             "postings without a value were not listed", kind=CrawlStatus.PARTIAL)
         for value_id, _count in values:
             yield self.list_request(run.source, search, 0, None, {**applied, parameter: [value_id]})
 
@@ -188,7 +189,7 @@ class WorkdaySpider(PlatformSpider):
         self.crawler.stats.inc_value("emr/workday/result_cap_unsplit")
         run.notes.setdefault("result_cap", {})[_facet_key(applied)] = total
         run.record_error(f"search {search!r} (facets {_facet_key(applied)}) reached the result cap (total {total}) "
-                         "and no facet splits it; postings beyond it were not listed", kind="partial")
+                         "and no facet splits it; postings beyond it were not listed", kind=CrawlStatus.PARTIAL)
 
     def posting_or_detail(self, run: SourceRun, posting: dict[str, Any]) -> Any:
         source = run.source
@@ -219,7 +220,7 @@ class WorkdaySpider(PlatformSpider):
             raw={"listing": posting},
         )
 
-    @guarded("partial")
+    @guarded(CrawlStatus.PARTIAL)
     def parse_detail(self, response) -> Iterator[Any]:
         run = self.runs[response.meta["source_key"]]
         data = self.json(response)

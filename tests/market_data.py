@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, select
 from sqlalchemy.orm import Session
 
-from pipeline.db import upgrade
-from pipeline.models import Certification, Employer, Posting, PostingCertification, Source
+from emr_jobs.store.db import upgrade
+from emr_jobs.store.models import Certification, Employer, Posting, PostingCertification, Source
 
 SEEN = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)
 

@@ -8,9 +8,9 @@ from typing import Any
 from scrapy.http import HtmlResponse, Request, TextResponse
 from scrapy.utils.test import get_crawler
 
-from spiders.base import PlatformSpider, SourceRun
-from spiders.items import RawPosting
-from spiders.registry import SourceConfig
+from emr_jobs.spiders.base import PlatformSpider, SourceRun
+from emr_jobs.spiders.items import RawPosting
+from emr_jobs.spiders.registry import SourceConfig
 from tests.conftest import fixture_path
 
 

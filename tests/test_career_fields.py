@@ -3,13 +3,13 @@ Each is a pure normalizer (text in, value and evidence out); examples written fo
 
 import pytest
 
-from pipeline.education import normalize_education
-from pipeline.employment_type import normalize_employment_type, schedule_of
-from pipeline.entry_level import normalize_entry_level
-from pipeline.experience import normalize_experience
-from pipeline.normalize import normalize
-from pipeline.posting import CertMention
-from pipeline.shift import normalize_shift
+from emr_jobs.pipeline.education import normalize_education
+from emr_jobs.pipeline.employment_type import normalize_employment_type, schedule_of
+from emr_jobs.pipeline.entry_level import normalize_entry_level
+from emr_jobs.pipeline.experience import normalize_experience
+from emr_jobs.pipeline.normalize import normalize
+from emr_jobs.pipeline.posting import CertMention
+from emr_jobs.pipeline.shift import normalize_shift
 
 
 @pytest.mark.parametrize(
@@ -161,7 +161,7 @@ def test_normalize_command_emits_the_career_fields():
     import io
     import json
 
-    from pipeline.normalize_jsonl import run
+    from emr_jobs.runs.normalize_file import run
 
     line = json.dumps({"id": "c-1", "title": "Release of Information Specialist", "employer": "", "location": "Remote",
                        "description": "Part-time role. Entry-level: no experience required. High school diploma "

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.cert_catalog import CERTIFICATIONS, CODES
-from pipeline.certifications import normalize_certifications
+from emr_jobs.pipeline.cert_catalog import CERTIFICATIONS, CODES
+from emr_jobs.pipeline.certifications import normalize_certifications
 
 
 def _certs(text: str) -> dict[str, str]:
@@ -103,7 +103,7 @@ def test_catalog_covers_schema_codes():
 
 # --- issue 11: layouts that split a heading from its items, alternatives to experience, eligible at hire ---
 def _from_html(text: str) -> dict[str, str]:
-    from pipeline.text import html_to_text
+    from emr_jobs.pipeline.text import html_to_text
 
     return _certs(html_to_text(text))
 

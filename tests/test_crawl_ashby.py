@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from emr_jobs.cli import SOME_FAILED_EXIT
-from pipeline.models import CrawlRun, Posting, Source
-from spiders.ashby import AshbySpider
+from emr_jobs.runs.crawl import SOME_FAILED_EXIT
+from emr_jobs.spiders.ashby import AshbySpider
+from emr_jobs.store.models import CrawlRun, Posting, Source
 from tests.conftest import FAST_CRAWL, fixture_reply, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, split, stat
 

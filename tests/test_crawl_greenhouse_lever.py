@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from demo.server import Reply, RouteServer
-from emr_jobs.cli import SOME_FAILED_EXIT
-from pipeline.models import CrawlRun, Posting, PostingCertification, Source
+from emr_jobs.demo.server import Reply, RouteServer
+from emr_jobs.runs.crawl import SOME_FAILED_EXIT
+from emr_jobs.store.models import CrawlRun, Posting, PostingCertification, Source
 from tests.conftest import (
     FAST_CRAWL,
     fixture_path,

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from demo.server import Reply
-from emr_jobs.cli import SOME_FAILED_EXIT
-from pipeline.models import CrawlRun, Posting, Source
-from spiders.jsonld import JsonLdSpider
-from spiders.jsonld_fields import map_job_posting, parse_date
-from spiders.schema_org import extract_page, loads_lenient
+from emr_jobs.demo.server import Reply
+from emr_jobs.runs.crawl import SOME_FAILED_EXIT
+from emr_jobs.spiders.jobposting import map_job_posting, parse_date
+from emr_jobs.spiders.jsonld import JsonLdSpider
+from emr_jobs.spiders.schema_org import extract_page, loads_lenient
+from emr_jobs.store.models import CrawlRun, Posting, Source
 from tests.conftest import FAST_CRAWL, fixture_path, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, response_for, split, stat
 

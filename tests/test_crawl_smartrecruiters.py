@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from demo.server import Reply
-from emr_jobs.cli import SOME_FAILED_EXIT
-from pipeline.models import CrawlRun, Posting, Source
-from spiders.smartrecruiters import SmartRecruitersSpider
+from emr_jobs.demo.server import Reply
+from emr_jobs.runs.crawl import SOME_FAILED_EXIT
+from emr_jobs.spiders.smartrecruiters import SmartRecruitersSpider
+from emr_jobs.store.models import CrawlRun, Posting, Source
 from tests.conftest import FAST_CRAWL, fixture_path, fixture_reply, run_cli, write_registry
 from tests.spider_helpers import fixture_response, make_source, make_spider, response_for, split, stat
 

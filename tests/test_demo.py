@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from demo.boards import build_boards
-from demo.render import numeric_id, smartrecruiters_id, uuid_id
-from demo.render_enterprise import oracle_requisition, workday_path
-from pipeline.models import Posting, Source
-from spiders.crawl import SPIDER_CLASSES
+from emr_jobs.demo.boards import build_boards
+from emr_jobs.demo.render import numeric_id, smartrecruiters_id, uuid_id
+from emr_jobs.demo.render_enterprise import oracle_requisition, workday_path
+from emr_jobs.runs.crawl import SPIDER_CLASSES
+from emr_jobs.store.models import Posting, Source
 from tests.conftest import run_cli
 
 EXTERNAL_ID = {

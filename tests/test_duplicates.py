@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from market.duplicates import refresh_duplicates, shingles, similarity
-from pipeline.models import Posting, PostingDuplicate
+from emr_jobs.market.duplicates import refresh_duplicates, shingles, similarity
+from emr_jobs.store.models import Posting, PostingDuplicate
 from tests.market_data import SEEN, add_posting, market_engine
 
 CLERK = ("Maintain complete and accurate electronic health records, respond to release of information requests "

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.employer_type import normalize_employer_type
+from emr_jobs.pipeline.employer_type import normalize_employer_type
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from market import export
-from market.export import export_market, safe_cell
-from market.queries import Filters
-from market.snapshot import take_snapshot
+from emr_jobs.market import export
+from emr_jobs.market.export import export_market, safe_cell
+from emr_jobs.market.queries import Filters
+from emr_jobs.market.snapshot import take_snapshot
 from tests.conftest import run_cli
 from tests.market_data import SEEN, add_posting, market_engine
 

@@ -24,10 +24,10 @@ import pytest
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from demo.boards import build_boards
-from demo.render import all_routes, greenhouse_job
-from demo.server import Reply, RequestInfo, RouteServer
-from pipeline.models import CrawlRun, Posting, Source
+from emr_jobs.demo.boards import build_boards
+from emr_jobs.demo.render import all_routes, greenhouse_job
+from emr_jobs.demo.server import Reply, RequestInfo, RouteServer
+from emr_jobs.store.models import CrawlRun, Posting, Source
 from tests.conftest import FAST_CRAWL, run_cli, write_registry
 
 CREDENTIALS = {"USAJOBS_API_KEY": "secret-key-29", "USAJOBS_EMAIL": "analyst@example.org"}

@@ -16,8 +16,8 @@ import pytest
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from demo.server import RouteServer
-from pipeline.models import CrawlRun, MarketSnapshot
+from emr_jobs.demo.server import RouteServer
+from emr_jobs.store.models import CrawlRun, MarketSnapshot
 from tests.conftest import FAST_CRAWL, ROOT, run_cli
 from tests.test_faults import BOARDS, HostileServer, crawl, open_postings, registry_for
 

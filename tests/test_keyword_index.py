@@ -1,4 +1,4 @@
-"""The one-pass keyword index (pipeline.text.keyword_line_starts) gives what one substring search per
+"""The one-pass keyword index (emr_jobs.pipeline.text.keyword_line_starts) gives what one substring search per
 keyword gives: lines_containing, Structure.lines_with and job_lines_containing against a plain
 line-by-line reference, on layouts and Unicode that change offsets; and unescaping of text holding
 &#x27; (html.escape's apostrophe), whose plain-replacement path must equal html.unescape."""
@@ -9,8 +9,8 @@ import html
 
 import pytest
 
-from pipeline.sections import job_lines_containing, job_text, structure
-from pipeline.text import keyword_line_starts, lines_containing, unescape_until_stable
+from emr_jobs.pipeline.sections import job_lines_containing, job_text, structure
+from emr_jobs.pipeline.text import keyword_line_starts, lines_containing, unescape_until_stable
 
 
 def _reference_lines(text: str, keywords: tuple[str, ...]) -> str:

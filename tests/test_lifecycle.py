@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from demo.boards import build_boards, with_changes
-from demo.render import all_routes, numeric_id, uuid_id
-from demo.server import RouteServer
-from emr_jobs.cli import SOME_FAILED_EXIT
-from pipeline.models import MarketSnapshot, Posting, Source
+from emr_jobs.demo.boards import build_boards, with_changes
+from emr_jobs.demo.render import all_routes, numeric_id, uuid_id
+from emr_jobs.demo.server import RouteServer
+from emr_jobs.runs.crawl import SOME_FAILED_EXIT
+from emr_jobs.store.models import MarketSnapshot, Posting, Source
 from tests.conftest import FAST_CRAWL, run_cli, write_registry
 
 PLATFORMS = ("lever",)  # one crawl process per refresh keeps the suite fast (the crawls are tested elsewhere)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.location import normalize_location
+from emr_jobs.pipeline.location import normalize_location
 
 
 @pytest.mark.parametrize(

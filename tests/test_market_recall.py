@@ -12,17 +12,17 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from demo.boards import NOW, DemoBoard, DemoEmployer, DemoJob
-from demo.market import LARGE_TENANT_POSTINGS, build_market, is_detail_request
-from demo.render import all_routes
-from pipeline.models import CrawlRun, Posting, Source
+from emr_jobs.demo.boards import NOW, DemoBoard, DemoEmployer, DemoJob
+from emr_jobs.demo.market import LARGE_TENANT_POSTINGS, build_market, is_detail_request
+from emr_jobs.demo.render import all_routes
+from emr_jobs.store.models import CrawlRun, Posting, Source
 from tests.conftest import FAST_CRAWL, ROOT, run_cli, write_registry
 
 
 @pytest.fixture(scope="module")
 def market_report(tmp_path_factory):
     db_file = tmp_path_factory.mktemp("market") / "market.db"
-    result = run_cli_module("demo.market", str(db_file))
+    result = run_cli_module("emr_jobs.runs.recall", str(db_file))
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout)
 

@@ -13,8 +13,8 @@ from pytest_alembic.tests import (  # noqa: F401
 from sqlalchemy import create_engine, inspect, select
 from sqlalchemy.orm import Session
 
-from pipeline.db import MIGRATIONS_DIR, upgrade
-from pipeline.models import Certification
+from emr_jobs.store.db import MIGRATIONS_DIR, upgrade
+from emr_jobs.store.models import Certification
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_upgrade_twice_is_a_no_op(db_url):
 
 def test_seeded_catalog_matches_the_normalizer_catalog(sqlite_url):
     """A credential the normalizer can emit must exist in the database (a catalog change needs a migration)."""
-    from pipeline.cert_catalog import CERTIFICATIONS
+    from emr_jobs.pipeline.cert_catalog import CERTIFICATIONS
 
     upgrade(sqlite_url)
     engine = create_engine(sqlite_url)

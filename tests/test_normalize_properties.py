@@ -8,17 +8,17 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.certifications import normalize_certifications
-from pipeline.employer_type import normalize_employer_type
-from pipeline.employment_type import normalize_employment_type
-from pipeline.location import normalize_location
-from pipeline.normalize import normalize
-from pipeline.normalize_jsonl import run
-from pipeline.pay import normalize_pay, parse_pay_text
-from pipeline.posting import EMPLOYER_TYPES, EMPLOYMENT_TYPES, PAY_PERIODS, ROLES, WORK_MODES
-from pipeline.roles import is_relevant_title, normalize_role
-from pipeline.text import html_to_text
-from pipeline.work_mode import normalize_work_mode
+from emr_jobs.pipeline.certifications import normalize_certifications
+from emr_jobs.pipeline.employer_type import normalize_employer_type
+from emr_jobs.pipeline.employment_type import normalize_employment_type
+from emr_jobs.pipeline.location import normalize_location
+from emr_jobs.pipeline.normalize import normalize
+from emr_jobs.pipeline.pay import normalize_pay, parse_pay_text
+from emr_jobs.pipeline.posting import EMPLOYER_TYPES, EMPLOYMENT_TYPES, PAY_PERIODS, ROLES, WORK_MODES
+from emr_jobs.pipeline.roles import is_relevant_title, normalize_role
+from emr_jobs.pipeline.text import html_to_text
+from emr_jobs.pipeline.work_mode import normalize_work_mode
+from emr_jobs.runs.normalize_file import run
 
 _SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -12,14 +12,14 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from emr_jobs.cli import main
-from market.export import export_market
-from market.outlook import MIN_CELL, outlook
-from market.queries import Filters, query_stats
-from market.report import write_report
-from pipeline import store
-from pipeline.models import Posting
-from pipeline.posting import NormalizedPosting
+from emr_jobs.cli.main import main
+from emr_jobs.market.export import export_market
+from emr_jobs.market.outlook import MIN_CELL, outlook
+from emr_jobs.market.queries import Filters, query_stats
+from emr_jobs.pipeline.posting import NormalizedPosting
+from emr_jobs.report.html import write_report
+from emr_jobs.store import writes as store
+from emr_jobs.store.models import Posting
 from tests.market_data import SEEN, add_posting, market_engine
 
 

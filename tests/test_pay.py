@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.pay import normalize_pay, parse_pay_text
+from emr_jobs.pipeline.pay import normalize_pay, parse_pay_text
 
 
 def _tuple(pay):

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.posting import EMPLOYER_TYPES
-from spiders.registry import (
+from emr_jobs.pipeline.posting import EMPLOYER_TYPES
+from emr_jobs.spiders.registry import (
     PLATFORM_IDENTIFIERS,
     RegistryError,
     load_registry,

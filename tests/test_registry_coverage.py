@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from spiders.registry import load_registry
+from emr_jobs.spiders.registry import load_registry
 
 # The largest US health systems by hospitals or beds (the list and the rest of the top ~60), as registry slugs.
 LARGEST_SYSTEMS = (
@@ -37,7 +37,7 @@ def test_at_least_500_employers_each_with_a_provenance_note(registry):
 def test_every_entry_says_where_its_identifiers_came_from():
     import tomllib
 
-    from spiders.registry import DEFAULT_REGISTRY
+    from emr_jobs.spiders.registry import DEFAULT_REGISTRY
 
     document = tomllib.loads(DEFAULT_REGISTRY.read_text(encoding="utf-8"))
     missing = [entry["slug"] for entry in document["employers"] if not str(entry.get("note", "")).strip()]

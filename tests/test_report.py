@@ -9,9 +9,9 @@ from datetime import date
 import pytest
 from sqlalchemy.orm import Session
 
-from market.export import EXPORTS
-from market.report import write_report
-from market.snapshot import take_snapshot
+from emr_jobs.market.export import EXPORTS
+from emr_jobs.market.snapshot import take_snapshot
+from emr_jobs.report.html import write_report
 from tests.market_data import SEEN, add_posting, market_engine
 
 SCRIPT_TITLE = "<script>alert(1)</script>"

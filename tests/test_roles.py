@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.roles import is_relevant_title, normalize_role, title_decision
+from emr_jobs.pipeline.roles import is_relevant_title, normalize_role, title_decision
 
 
 @pytest.mark.parametrize(

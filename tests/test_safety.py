@@ -9,10 +9,10 @@ import pytest
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 
-from spiders.greenhouse import GreenhouseSpider
-from spiders.registry import parse_registry
-from spiders.safety import SafetyMiddleware, segment
-from spiders.workday import _path_of
+from emr_jobs.spiders.greenhouse import GreenhouseSpider
+from emr_jobs.spiders.registry import parse_registry
+from emr_jobs.spiders.safety import SafetyMiddleware, segment
+from emr_jobs.spiders.workday import _path_of
 from tests.conftest import run_cli, write_registry
 from tests.spider_helpers import make_source, make_spider
 

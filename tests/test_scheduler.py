@@ -14,10 +14,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.orm import Session
 
-from market.refresh import ChildResult, CrawlJob, refresh_lock, run_refresh
-from pipeline import store
-from pipeline.models import CrawlRun, MarketSnapshot, Posting, Source, utcnow
-from scheduler import JOB_ID, build_scheduler
+from emr_jobs.runs.refresh import ChildResult, CrawlJob, refresh_lock, run_refresh
+from emr_jobs.runs.schedule import JOB_ID, build_scheduler
+from emr_jobs.store import writes as store
+from emr_jobs.store.models import CrawlRun, MarketSnapshot, Posting, Source, utcnow
 from tests.conftest import ROOT, run_cli, write_registry
 from tests.market_data import add_posting
 
@@ -95,7 +95,7 @@ def test_a_second_refresh_is_refused_while_one_runs(db_url, registry):
 def test_a_crashed_lock_holder_does_not_block_the_next_refresh(db_url, registry):
     run_refresh(db_url, registry, runner=record_ok)
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nfrom market.refresh import refresh_lock\n"
+        [sys.executable, "-c", "import sys, time\nfrom emr_jobs.runs.refresh import refresh_lock\n"
          "with refresh_lock(sys.argv[1]):\n    print('locked', flush=True)\n    time.sleep(120)\n", db_url],
         stdout=subprocess.PIPE, text=True, cwd=ROOT)
     try:

@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.sections import BOILERPLATE, heading_kind, job_text, parse_blocks
-from pipeline.text import html_to_text
+from emr_jobs.pipeline.sections import BOILERPLATE, heading_kind, job_text, parse_blocks
+from emr_jobs.pipeline.text import html_to_text
 
 
 def _items(text: str) -> list[tuple[str, str]]:

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from market.snapshot import METHOD_VERSION, take_snapshot
-from pipeline.models import MarketSnapshot, MarketSnapshotValue, Posting, PostingDuplicate
+from emr_jobs.market.snapshot import METHOD_VERSION, take_snapshot
+from emr_jobs.store.models import MarketSnapshot, MarketSnapshotValue, Posting, PostingDuplicate
 from tests.market_data import add_posting, market_engine
 
 NIGHT_1 = datetime(2026, 11, 1, 2, 0, tzinfo=UTC)

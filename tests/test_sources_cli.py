@@ -12,9 +12,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy.orm import Session
 
-from market.health import health_rows, source_health
-from pipeline.db import make_engine, upgrade
-from pipeline.models import CrawlRun, Employer, Source
+from emr_jobs.market.health import health_rows, source_health
+from emr_jobs.store.db import make_engine, upgrade
+from emr_jobs.store.models import CrawlRun, Employer, Source
 from tests.conftest import run_cli, write_registry
 
 REGISTRY = [
@@ -34,7 +34,7 @@ RUNS = {
 
 
 def parse_table(stdout: str) -> list[dict[str, str]]:
-    """Rows of emr_jobs.tables.render_table output (columns are two or more spaces apart)."""
+    """Rows of emr_jobs.cli.tables.render_table output (columns are two or more spaces apart)."""
     lines = [line for line in stdout.splitlines() if line.strip()]
     header = re.split(r"\s{2,}", lines[0].strip())
     rows = []

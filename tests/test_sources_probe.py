@@ -8,8 +8,8 @@ import json
 
 import pytest
 
-from demo.server import Reply
-from spiders.probe import ProbeResult, load_results, write_results
+from emr_jobs.demo.server import Reply
+from emr_jobs.runs.probe import ProbeResult, load_results, write_results
 from tests.conftest import run_cli, write_registry
 
 GREENHOUSE_JOB = {"id": 1, "title": "Medical Records Clerk", "absolute_url": "https://example.org/1"}
@@ -134,6 +134,6 @@ def test_write_results_keeps_facts(tmp_path, before, after, kept):
 ])
 def test_a_jsonld_listing_with_job_links_counts_them(body, expected):
     """A listing page that only links to its job pages is live, not empty (the crawl follows the links)."""
-    from spiders.probe import _count_postings
+    from emr_jobs.runs.probe import _count_postings
 
     assert _count_postings("jsonld", body.encode()) == expected

@@ -10,12 +10,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pipeline.normalize import normalize
-from spiders.greenhouse import GreenhouseSpider
-from spiders.jsonld import JsonLdSpider
-from spiders.oracle import OracleSpider
-from spiders.smartrecruiters import SmartRecruitersSpider
-from spiders.workday import WorkdaySpider
+from emr_jobs.pipeline.normalize import normalize
+from emr_jobs.spiders.greenhouse import GreenhouseSpider
+from emr_jobs.spiders.jsonld import JsonLdSpider
+from emr_jobs.spiders.oracle import OracleSpider
+from emr_jobs.spiders.smartrecruiters import SmartRecruitersSpider
+from emr_jobs.spiders.workday import WorkdaySpider
 from tests.spider_helpers import fixture_response, make_source, make_spider, split
 
 GREENHOUSE_BOARD = "http://boards.test/v1/boards/harborview/jobs?content=true"

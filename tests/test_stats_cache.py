@@ -11,11 +11,11 @@ import pytest
 from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
-from market.dimensions import CACHED_DIMENSIONS
-from market.queries import BY_CHOICES, Filters, query_stats
-from market.snapshot import take_snapshot
-from market.stats_cache import SQLITE_TRIGGERS, cached_rows, stats_rows
-from pipeline.models import (
+from emr_jobs.market.dimensions import CACHED_DIMENSIONS
+from emr_jobs.market.queries import BY_CHOICES, Filters, query_stats
+from emr_jobs.market.snapshot import take_snapshot
+from emr_jobs.market.stats_cache import SQLITE_TRIGGERS, cached_rows, stats_rows
+from emr_jobs.store.models import (
     Certification,
     MarketStatsCache,
     Posting,

@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from market.queries import Filters, grouped_quantiles, query_stats
-from market.stats import overview
-from pipeline.models import Posting, PostingDuplicate
+from emr_jobs.market.queries import Filters, grouped_quantiles, query_stats
+from emr_jobs.market.stats import overview
+from emr_jobs.store.models import Posting, PostingDuplicate
 from tests.market_data import SEEN, add_posting, market_engine
 
 CLOSED_AT = datetime(2026, 11, 5, 2, 0, tzinfo=UTC)

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from pipeline import store
-from pipeline.db import upgrade
-from pipeline.models import CrawlRun, Employer, Posting, PostingCertification, Source
-from pipeline.posting import CertMention, NormalizedPosting, Pay
-from spiders.registry import SourceConfig
+from emr_jobs.pipeline.posting import CertMention, NormalizedPosting, Pay
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.store import writes as store
+from emr_jobs.store.db import upgrade
+from emr_jobs.store.models import CrawlRun, Employer, Posting, PostingCertification, Source
 
 SOURCE = SourceConfig(platform="greenhouse", identifiers={"token": "pinecrest"}, employer_slug="pinecrest",
                       employer_name="Pinecrest Health", employer_type="hospital")
@@ -158,7 +158,7 @@ def test_rows_are_cleaned_to_fit_the_database(engine, bad, why):
 
 
 def test_one_row_the_database_refuses_is_set_aside_and_the_batch_is_kept(engine):
-    from pipeline.durable import DurableWriter
+    from emr_jobs.store.durable import DurableWriter
 
     ids = sync(engine)
     rows = [store.posting_row(raw(str(n)), normalized(), ids, NIGHT_1) for n in range(7)]
@@ -173,7 +173,7 @@ def test_one_row_the_database_refuses_is_set_aside_and_the_batch_is_kept(engine)
 def test_a_passing_error_is_retried_and_a_lasting_one_raises(engine):
     from sqlalchemy.exc import OperationalError
 
-    from pipeline.durable import DurableWriter, StoreUnavailable
+    from emr_jobs.store.durable import DurableWriter, StoreUnavailable
 
     ids = sync(engine)
     writer = store.PostingWriter(engine)

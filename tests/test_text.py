@@ -2,8 +2,8 @@
 
 import pytest
 
-from pipeline.sections import parse_blocks, structure
-from pipeline.text import html_to_text, unescape_until_stable
+from emr_jobs.pipeline.sections import parse_blocks, structure
+from emr_jobs.pipeline.text import html_to_text, unescape_until_stable
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.work_mode import normalize_work_mode
+from emr_jobs.pipeline.work_mode import normalize_work_mode
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import pipeline.models
+import emr_jobs.store.models
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -57,8 +57,8 @@ def upgrade() -> None:
     op.create_table('crawl_runs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
-    sa.Column('started_at', pipeline.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('finished_at', pipeline.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('started_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('items_seen', sa.Integer(), nullable=False),
     sa.Column('items_kept', sa.Integer(), nullable=False),
@@ -101,10 +101,10 @@ def upgrade() -> None:
     sa.Column('evidence', sa.JSON(), nullable=True),
     sa.Column('description', sa.Text(), nullable=True),
     sa.Column('content_hash', sa.String(length=64), nullable=False),
-    sa.Column('posted_at', pipeline.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('first_seen', pipeline.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('last_seen', pipeline.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', pipeline.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('posted_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('first_seen', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=True),
     sa.Column('raw', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['employer_id'], ['employers.id'], name=op.f('fk_postings_employer_id_employers')),
     sa.ForeignKeyConstraint(['source_id'], ['sources.id'], name=op.f('fk_postings_source_id_sources')),

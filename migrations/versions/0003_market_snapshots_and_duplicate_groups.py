@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import pipeline.models
+import emr_jobs.store.models
 
 revision: str = '0003'
 down_revision: str | None = '0002'
@@ -27,9 +27,9 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('snapshot_date', sa.Date(), nullable=False),
     sa.Column('method_version', sa.String(length=20), nullable=False),
-    sa.Column('as_of', pipeline.models.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('window_start', pipeline.models.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', pipeline.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('as_of', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('window_start', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('failed_sources', sa.JSON(), nullable=False),
     sa.Column('benchmark', sa.JSON(), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_market_snapshots')),
@@ -53,7 +53,7 @@ def upgrade() -> None:
     sa.Column('canonical_posting_id', sa.Integer(), nullable=False),
     sa.Column('matched_by', sa.String(length=20), nullable=False),
     sa.Column('similarity', sa.Float(), nullable=True),
-    sa.Column('grouped_at', pipeline.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('grouped_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['canonical_posting_id'], ['postings.id'], name=op.f('fk_posting_duplicates_canonical_posting_id_postings'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['posting_id'], ['postings.id'], name=op.f('fk_posting_duplicates_posting_id_postings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('posting_id', name=op.f('pk_posting_duplicates'))

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import pipeline.models
+import emr_jobs.store.models
 
 revision: str = '0004'
 down_revision: str | None = '0003'
@@ -25,7 +25,7 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table('sources', schema=None) as batch_op:
         batch_op.add_column(sa.Column('lease_holder', sa.String(length=200), nullable=True))
-        batch_op.add_column(sa.Column('lease_expires_at', pipeline.models.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('lease_expires_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade() -> None:

@@ -19,14 +19,14 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-import pipeline.models
+import emr_jobs.store.models
 
 revision: str = '0006'
 down_revision: str | None = '0005'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Kept in step with market.stats_cache.WATCHED_TABLES and its trigger names (a test checks them).
+# Kept in step with emr_jobs.market.stats_cache.WATCHED_TABLES and its trigger names (a test checks them).
 WATCHED_TABLES = ("postings", "posting_duplicates", "posting_certifications", "certifications")
 SQLITE_EVENTS = ("insert", "update", "delete")
 BUMP = "UPDATE market_data_version SET version = version + 1, changed = true WHERE id = 1"
@@ -44,7 +44,7 @@ def upgrade() -> None:
     sa.Column('dimension', sa.String(length=40), nullable=False),
     sa.Column('method', sa.String(length=80), nullable=False),
     sa.Column('data_version', sa.BigInteger(), nullable=False),
-    sa.Column('computed_at', pipeline.models.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('computed_at', emr_jobs.store.models.UTCDateTime(timezone=True), nullable=False),
     sa.Column('rows', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('dimension', name=op.f('pk_market_stats_cache'))
     )

@@ -8,13 +8,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from emr_jobs.tables import render_table
-from market.health import HEALTH_COLUMNS, SourceHealth, health_rows
-from spiders.registry import SOURCE_LIST_COLUMNS
+from emr_jobs.cli.tables import render_table
+from emr_jobs.market.health import HEALTH_COLUMNS, SourceHealth, health_rows
+from emr_jobs.spiders.registry import SOURCE_LIST_COLUMNS
 
 
 def print_source_list(rows: Sequence[dict[str, Any]], fmt: str) -> None:
-    """Rows from spiders.registry.source_rows, in SOURCE_LIST_COLUMNS order."""
+    """Rows from emr_jobs.spiders.registry.source_rows, in SOURCE_LIST_COLUMNS order."""
     if fmt == "json":
         print(json.dumps(list(rows), indent=2))
         return

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 
-from emr_jobs.tables import render_table
-from market.outlook import MIN_CELL, Figure, Outlook
+from emr_jobs.cli.tables import render_table
+from emr_jobs.market.outlook import MIN_CELL, Figure, Outlook
 
 
 def _pct(figure: Figure) -> str:

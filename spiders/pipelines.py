@@ -17,13 +17,14 @@ from scrapy.exceptions import DropItem, NotConfigured
 from sqlalchemy.orm import Session
 from twisted.internet import task
 
-from pipeline import lease, store
-from pipeline.db import first_line, make_engine
-from pipeline.durable import DurableWriter, StoreUnavailable
-from pipeline.normalize import normalize
-from pipeline.posting import NormalizedPosting
-from pipeline.roles import REASON_NO_SIGNAL, title_decision
-from pipeline.vocabulary import CLOSING_STATUSES
+from emr_jobs.pipeline.normalize import normalize
+from emr_jobs.pipeline.posting import NormalizedPosting
+from emr_jobs.pipeline.roles import REASON_NO_SIGNAL, title_decision
+from emr_jobs.store import lease
+from emr_jobs.store import writes as store
+from emr_jobs.store.db import first_line, make_engine
+from emr_jobs.store.durable import DurableWriter, StoreUnavailable
+from emr_jobs.vocabulary import CLOSING_STATUSES, CrawlStatus
 
 logger = logging.getLogger(__name__)
 MAX_BATCHES_IN_FLIGHT = 2
@@ -51,7 +52,7 @@ class _Stage:
         return self.crawler.spider.runs[source_key]
 
     def drop(self, source_key: str, reason: str, *, filtered: bool = False, log_level: str = "DEBUG"):
-        """`filtered`: not in the family, `reason` being the relevance reason (pipeline.roles DROP_REASONS)."""
+        """`filtered`: not in the family, `reason` being the relevance reason (emr_jobs.pipeline.roles DROP_REASONS)."""
         run = self.run_of(source_key)
         if filtered:
             run.count_filtered(reason)
@@ -154,13 +155,13 @@ class StorePipeline(_Stage):
                     self.leased.add(source.key)
                 else:
                     self.stats.inc_value("emr/lease/refused")
-                    spider.runs[source.key].record_error(refusal.message(), kind="failed")
+                    spider.runs[source.key].record_error(refusal.message(), kind=CrawlStatus.FAILED)
             self.writer = DurableWriter(store.PostingWriter(self.engine), retries=self.retries,
                                         retry_wait=self.retry_wait)
         except Exception as exc:  # the database is unreachable or broken: nothing can be stored
             logger.error("store: cannot open the database: %s", exc)
             for run in spider.runs.values():
-                run.record_error(f"database unavailable: {first_line(exc)[:300]}", kind="failed")
+                run.record_error(f"database unavailable: {first_line(exc)[:300]}", kind=CrawlStatus.FAILED)
             return
         self.heartbeat = task.LoopingCall(self.renew_leases, spider)
         self.heartbeat.start(max(1.0, self.lease_seconds / 3), now=False)
@@ -175,7 +176,7 @@ class StorePipeline(_Stage):
             return
         for key in [key for key in self.leased if self.ids[key].source_id in lost]:
             self.leased.discard(key)
-            spider.runs[key].record_error("lost its lease to another crawl", kind="failed")
+            spider.runs[key].record_error("lost its lease to another crawl", kind=CrawlStatus.FAILED)
 
     # --- items ------------------------------------------------------------------------------
     def process_item(self, staged: StagedPosting):
@@ -219,7 +220,7 @@ class StorePipeline(_Stage):
                 message = f"store failed: {exc}" if isinstance(exc, StoreUnavailable) else \
                     f"store failed: {exc.__class__.__name__}: {str(exc)[:200]}"
                 for key in {row["_source_key"] for row in batch}:
-                    self.run_of(key).record_error(message, kind="failed")
+                    self.run_of(key).record_error(message, kind=CrawlStatus.FAILED)
                 continue
             self.apply(result)
 
@@ -256,7 +257,7 @@ class StorePipeline(_Stage):
                 self.settle(run, crawl_stats)
             except Exception as exc:
                 logger.error("store: recording %s failed: %s", run.source.key, exc)
-                run.record_error(f"could not record the crawl: {first_line(exc)[:300]}", kind="failed")
+                run.record_error(f"could not record the crawl: {first_line(exc)[:300]}", kind=CrawlStatus.FAILED)
         self.engine.dispose()
 
     def settle(self, run, crawl_stats: dict[str, Any]) -> None:
@@ -267,7 +268,7 @@ class StorePipeline(_Stage):
         closed = 0
         with Session(self.engine) as session, session.begin():
             if holds and not lease.confirm(session, source_id, self.holder, self.lease_seconds):
-                run.record_error("lost its lease to another crawl before recording", kind="failed")
+                run.record_error("lost its lease to another crawl before recording", kind=CrawlStatus.FAILED)
                 holds = False
             if holds and run.status in CLOSING_STATUSES:
                 closed = self.close_if_earned(session, run, source_id)
@@ -281,18 +282,18 @@ class StorePipeline(_Stage):
     def close_if_earned(self, session: Session, run, source_id: int) -> int:
         if run.staged_ids - run.stored_ids - run.rejected_ids:
             missing = len(run.staged_ids - run.stored_ids - run.rejected_ids)
-            run.record_error(f"{missing} of {len(run.staged_ids)} kept postings were never written", kind="failed")
+            run.record_error(f"{missing} of {len(run.staged_ids)} kept postings were never written", kind=CrawlStatus.FAILED)
             return 0
         store.touch_listed(session, source_id, run.rejected_ids, run.started_at)
         counts = store.closing_counts(session, source_id, run.started_at)
         if counts.seen < len(run.stored_ids):
             run.record_error(f"the database holds {counts.seen} of the {len(run.stored_ids)} postings this crawl "
-                             "wrote", kind="failed")
+                             "wrote", kind=CrawlStatus.FAILED)
             return 0
         verdict = self.guard.verdict(counts)
         if verdict:
             self.stats.inc_value("emr/lifecycle/suspect")
-            run.record_error(verdict, kind="suspect")
+            run.record_error(verdict, kind=CrawlStatus.SUSPECT)
             return 0
         return store.close_missing(session, source_id, run.started_at)
 

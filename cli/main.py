@@ -11,34 +11,25 @@ import sys
 import threading
 from pathlib import Path
 
-from emr_jobs.market_cli import MARKET_HANDLERS, add_market_parsers
-from pipeline.db import DatabaseError, open_database, resolve_database_url, upgrade
-from pipeline.vocabulary import CrawlStatus
-from spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
+from emr_jobs.cli.common import Parser, UsageError, settings_overrides
+from emr_jobs.cli.market import MARKET_HANDLERS, add_market_parsers
+from emr_jobs.runs.crawl import crawl_exit_code
+from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
+from emr_jobs.store.db import DatabaseError, open_database, resolve_database_url, upgrade
 
-SOME_FAILED_EXIT = 3
 INTERRUPTED_EXIT = 130
 
 
-class UsageError(Exception):
-    """A request the user can fix: said in one line."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, not usage plus error
-        raise UsageError(f"{message} (see '{self.prog} --help')")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="emr-jobs", description="Job-market intelligence for medical records and "
+    parser = Parser(prog="emr-jobs", description="Job-market intelligence for medical records and "
                      "health information specialists (SOC 29-2072).")
     parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: $EMR_JOBS_DATABASE_URL, "
                         "else a SQLite file in your user data directory)")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
 
     db = commands.add_parser("db", help="database schema")
-    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser)
+    db_commands = db.add_subparsers(dest="db_command", metavar="ACTION", parser_class=Parser)
     db_commands.required = True
     db_commands.add_parser("upgrade", help="bring the schema to the newest migration")
 
@@ -103,8 +94,8 @@ def cmd_db(args) -> int:
 
 
 def cmd_crawl(args) -> int:
-    from emr_jobs.reports import print_crawl_summary
-    from spiders.crawl import run_crawl
+    from emr_jobs.cli.run_tables import print_crawl_summary
+    from emr_jobs.runs.crawl import run_crawl
 
     registry = load_registry(args.sources)
     sources = registry.select(platforms=args.platform, employers=args.employer)
@@ -116,7 +107,7 @@ def cmd_crawl(args) -> int:
         raise UsageError("no enabled sources match the filters")
     url = resolve_database_url(args.db)
     upgrade(url)
-    settings = {"EMR_PROGRESS": not args.quiet, **_settings_overrides(args.set)}
+    settings = {"EMR_PROGRESS": not args.quiet, **settings_overrides(args.set)}
     if args.accept_mass_close:
         settings["EMR_ACCEPT_MASS_CLOSE"] = True
     outcomes = run_crawl(sources, url, settings)
@@ -124,26 +115,10 @@ def cmd_crawl(args) -> int:
     return crawl_exit_code([outcome.status for outcome in outcomes])
 
 
-def crawl_exit_code(statuses: list[str]) -> int:
-    """0: no source failed; 1: every source failed; 3: some sources failed, drifted or were suspect."""
-    failed = [status for status in statuses if CrawlStatus(status).is_failure]
-    if not failed:
-        return 0
-    return 1 if len(failed) == len(statuses) else SOME_FAILED_EXIT
-
-
-def _settings_overrides(pairs: list[str]) -> dict[str, str]:
-    overrides = {}
-    for pair in pairs:
-        name, sep, value = pair.partition("=")
-        if not sep or not name.strip().isupper():
-            raise UsageError(f"-s expects NAME=VALUE with an upper-case Scrapy setting name, got {pair!r}")
-        overrides[name.strip()] = value
-    return overrides
 
 
 def cmd_normalize(args) -> int:
-    from pipeline.normalize_jsonl import run
+    from emr_jobs.runs.normalize_file import run
 
     try:
         in_fp = open(args.input, encoding="utf-8") if args.input else sys.stdin
@@ -163,13 +138,13 @@ def cmd_normalize(args) -> int:
 def cmd_demo(args) -> int:
     from sqlalchemy.orm import Session
 
-    from demo.run import crawl_demo_boards, fresh_sqlite_url
-    from emr_jobs.reports import print_crawl_summary, print_overview
-    from market.refresh import summarize_market
-    from market.report import write_report
-    from market.stats import overview
-    from pipeline.db import make_engine
-    from pipeline.models import utcnow
+    from emr_jobs.cli.run_tables import print_crawl_summary, print_overview
+    from emr_jobs.market.stats import overview
+    from emr_jobs.report.html import write_report
+    from emr_jobs.runs.demo import crawl_demo_boards, fresh_sqlite_url
+    from emr_jobs.runs.refresh import summarize_market
+    from emr_jobs.store.db import make_engine
+    from emr_jobs.store.models import utcnow
 
     out = Path(args.out)
     url = fresh_sqlite_url(out / "demo.db")
@@ -194,11 +169,11 @@ def _safe_url(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
-# --- emr-jobs sources: list / validate / health (logic in spiders.registry and market.health) ---
+# --- emr-jobs sources: list / validate / health (logic in emr_jobs.spiders.registry and emr_jobs.market.health) ---
 
 def _add_sources_parser(commands) -> None:
     sources = commands.add_parser("sources", help="the registry of employers and job boards")
-    actions = sources.add_subparsers(dest="sources_command", metavar="ACTION", parser_class=_Parser)
+    actions = sources.add_subparsers(dest="sources_command", metavar="ACTION", parser_class=Parser)
     actions.required = True
     listing = actions.add_parser("list", help="every source: employer, type, platform, key, enabled, verified")
     listing.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
@@ -224,7 +199,7 @@ def _add_sources_parser(commands) -> None:
 
 
 def cmd_sources(args) -> int:
-    from spiders.registry import registry_summary, source_rows
+    from emr_jobs.spiders.registry import registry_summary, source_rows
 
     if args.sources_command == "validate":
         print(registry_summary(load_registry(args.file)))
@@ -232,14 +207,14 @@ def cmd_sources(args) -> int:
     if args.sources_command == "probe":
         return cmd_sources_probe(args)
     if args.sources_command == "list":
-        from emr_jobs.sources_report import print_source_list
+        from emr_jobs.cli.source_tables import print_source_list
 
         print_source_list(source_rows(load_registry(args.sources), args.platform), args.format)
         return 0
     from sqlalchemy.orm import Session
 
-    from emr_jobs.sources_report import print_health
-    from market.health import never_crawled, source_health
+    from emr_jobs.cli.source_tables import print_health
+    from emr_jobs.market.health import never_crawled, source_health
 
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
@@ -256,7 +231,7 @@ def cmd_sources(args) -> int:
 
 def cmd_sources_probe(args) -> int:
     """One line per source; exit 0 when every probe learnt a fact (live, empty, moved, dead), else 1."""
-    from spiders.probe import FACTS, probe_sources, results_path, write_results
+    from emr_jobs.runs.probe import FACTS, probe_sources, results_path, write_results
 
     if not args.timeout > 0:
         raise UsageError(f"--timeout must be positive, got {args.timeout}")

@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import Any, TextIO
 
-from pipeline.normalize import normalize
-from pipeline.posting import NormalizedPosting
+from emr_jobs.pipeline.normalize import normalize
+from emr_jobs.pipeline.posting import NormalizedPosting
 
 
 def posting_to_record(posting_id: Any, posting: NormalizedPosting) -> dict[str, Any]:

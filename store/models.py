@@ -27,6 +27,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from emr_jobs.clock import utcnow
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -54,10 +56,6 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -128,11 +126,11 @@ class Posting(Base):
     # career fields (migration 0005): the evidence of each is in `evidence` under the same name
     experience_years_min: Mapped[float | None] = mapped_column(Float)  # years
     experience_years_max: Mapped[float | None] = mapped_column(Float)  # years, where a range is given
-    education_min: Mapped[str | None] = mapped_column(String(20))  # pipeline.posting.EDUCATION_LEVELS
+    education_min: Mapped[str | None] = mapped_column(String(20))  # emr_jobs.pipeline.posting.EDUCATION_LEVELS
     education_or_equivalent: Mapped[bool | None] = mapped_column(Boolean)  # "or equivalent experience"
     entry_level: Mapped[bool | None] = mapped_column(Boolean)
-    schedule: Mapped[str | None] = mapped_column(String(20))  # pipeline.posting.SCHEDULES
-    shift: Mapped[str | None] = mapped_column(String(20))  # pipeline.posting.SHIFTS
+    schedule: Mapped[str | None] = mapped_column(String(20))  # emr_jobs.pipeline.posting.SCHEDULES
+    shift: Mapped[str | None] = mapped_column(String(20))  # emr_jobs.pipeline.posting.SHIFTS
     evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     description: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
@@ -183,7 +181,7 @@ class CrawlRun(Base):
     source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(20))  # a pipeline.vocabulary.CrawlStatus
+    status: Mapped[str] = mapped_column(String(20))  # a emr_jobs.vocabulary.CrawlStatus
     items_seen: Mapped[int] = mapped_column(Integer, default=0)
     items_kept: Mapped[int] = mapped_column(Integer, default=0)
     items_filtered: Mapped[int] = mapped_column(Integer, default=0)

@@ -28,9 +28,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
-from spiders.jsonld import _looks_like_job_page
-from spiders.registry import DEFAULT_REGISTRY, SourceConfig
-from spiders.settings import USER_AGENT
+from emr_jobs.defaults import PROBE_TIMEOUT_SECONDS, PROBE_WORKERS
+from emr_jobs.spiders.jsonld import _looks_like_job_page
+from emr_jobs.spiders.registry import DEFAULT_REGISTRY, SourceConfig
+from emr_jobs.spiders.settings import USER_AGENT
 
 _HREF_RE = re.compile(r"""href\s*=\s*["']([^"'#]+)""", re.I)
 OUTCOME_LIVE, OUTCOME_EMPTY, OUTCOME_MOVED, OUTCOME_DEAD = "live", "empty", "moved", "dead"
@@ -38,8 +39,8 @@ OUTCOME_UNREACHABLE, OUTCOME_ERROR = "unreachable", "error"
 FACTS = (OUTCOME_LIVE, OUTCOME_EMPTY, OUTCOME_MOVED, OUTCOME_DEAD)  # what a probe can learn
 DEAD_STATUSES = {404, 410}
 MAX_BODY_BYTES = 2_000_000
-DEFAULT_TIMEOUT_SECONDS = 10.0
-DEFAULT_WORKERS = 16
+DEFAULT_TIMEOUT_SECONDS = PROBE_TIMEOUT_SECONDS
+DEFAULT_WORKERS = PROBE_WORKERS
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def _smartrecruiters(source: SourceConfig) -> ProbeRequest:
 
 
 def _workday(source: SourceConfig) -> ProbeRequest:
-    from spiders.workday import PAGE_SIZE, instance_host
+    from emr_jobs.spiders.workday import PAGE_SIZE, instance_host
 
     ids = source.identifiers
     root = _root(source, f"https://{ids['tenant']}.{instance_host(ids['instance'])}.myworkdayjobs.com")
@@ -113,7 +114,7 @@ def _workday(source: SourceConfig) -> ProbeRequest:
 
 
 def _oracle(source: SourceConfig) -> ProbeRequest:
-    from spiders.oracle import LIST_EXPAND, RESOURCES
+    from emr_jobs.spiders.oracle import LIST_EXPAND, RESOURCES
 
     root = _root(source, f"https://{source.identifiers['host']}")
     finder = f"findReqs;siteNumber={_q(source.identifiers['site_number'])},limit=1,offset=0"
@@ -123,7 +124,7 @@ def _oracle(source: SourceConfig) -> ProbeRequest:
 
 def _usajobs(source: SourceConfig) -> ProbeRequest:
     """The public API needs the key and e-mail; they go to the public host only, never to a base_url."""
-    from spiders.usajobs import API_KEY_ENV, EMAIL_ENV, PUBLIC_HOST, searches_for
+    from emr_jobs.spiders.usajobs import API_KEY_ENV, EMAIL_ENV, PUBLIC_HOST, searches_for
 
     root = _root(source, f"https://{PUBLIC_HOST}")
     headers: dict[str, str] = {}
@@ -164,7 +165,7 @@ def _count_postings(platform: str, body: bytes) -> int:
         job_links = {href for href in _HREF_RE.findall(text) if _looks_like_job_page(urlsplit(href.strip()))}
         return sum(text.count(marker) for marker in markers) + len(job_links)
     if platform == "icims":
-        from spiders.icims import _JOB_LINK_RE
+        from emr_jobs.spiders.icims import _JOB_LINK_RE
 
         text = body.decode("utf-8", "replace")
         if "icims" not in text.lower():

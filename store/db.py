@@ -3,35 +3,32 @@ by `--db` or `EMR_JOBS_DATABASE_URL`; bring the schema to head with Alembic."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from platformdirs import user_data_dir
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from emr_jobs.defaults import (
+    SQLITE_BUSY_TIMEOUT_SECONDS,
+    database_url,
+)
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
-DATABASE_URL_ENV = "EMR_JOBS_DATABASE_URL"
 
 
 class DatabaseError(Exception):
     """A database URL that cannot be used, or a server that cannot be reached."""
 
 
-def default_database_url() -> str:
-    data_dir = Path(user_data_dir("emr-jobs", appauthor=False))
-    return f"sqlite:///{data_dir / 'emr_jobs.db'}"
-
-
 def resolve_database_url(url: str | None = None) -> str:
-    """The URL given, else the environment's, else the per-user SQLite file."""
-    return url or os.environ.get(DATABASE_URL_ENV) or default_database_url()
+    """The URL given, else the environment's, else the per-user SQLite file (emr_jobs.defaults)."""
+    return database_url(url)
 
 
-def make_engine(url: str, *, busy_timeout: float = 30.0) -> Engine:
+def make_engine(url: str, *, busy_timeout: float = SQLITE_BUSY_TIMEOUT_SECONDS) -> Engine:
     """An engine for `url`; for SQLite the file's directory is created, WAL is switched on and a
     writer waits up to `busy_timeout` seconds for another's lock."""
     try:

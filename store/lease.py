@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from pipeline.models import Source, utcnow
+from emr_jobs.store.models import Source, utcnow
 
 DEFAULT_LEASE_SECONDS = 15 * 60
 

@@ -9,11 +9,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from pipeline.db import open_database, resolve_database_url
-from spiders.registry import PLATFORM_IDENTIFIERS
+from emr_jobs.cli.common import UsageError, settings_overrides
+from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, DEFAULT_CRON, MISFIRE_GRACE_HOURS, SCHEDULE_ENV
+from emr_jobs.runs.crawl import crawl_exit_code
+from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS
+from emr_jobs.store.db import open_database, resolve_database_url
 
 REFRESH_BUSY_EXIT = 75  # EX_TEMPFAIL: try again later
-SCHEDULE_ENV = "EMR_JOBS_SCHEDULE"
 
 
 def _date(text: str) -> date:
@@ -44,15 +46,15 @@ def _add_crawl_options(parser) -> None:
     parser.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
     parser.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
                         help="only this platform (repeatable)")
-    parser.add_argument("--timeout", type=_positive, default=2 * 3600, metavar="SECONDS",
+    parser.add_argument("--timeout", type=_positive, default=CRAWL_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="wall-clock limit of each platform's crawl process (default: 7200)")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                         help="Scrapy setting for the crawls, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
 
 
 def add_market_parsers(commands) -> None:
-    from market.export import EXPORTS
-    from market.queries import BY_CHOICES
+    from emr_jobs.market.export import EXPORTS
+    from emr_jobs.market.queries import BY_CHOICES
 
     stats = commands.add_parser("stats", help="market statistics of open postings, overall or by a dimension")
     stats.add_argument("--by", choices=BY_CHOICES, help=f"one row per group of one of: {', '.join(BY_CHOICES)}")
@@ -82,30 +84,24 @@ def add_market_parsers(commands) -> None:
 
     schedule = commands.add_parser("schedule", help="run the scheduler: a refresh on a cron schedule (UTC)")
     _add_crawl_options(schedule)
-    schedule.add_argument("--cron", default=os.environ.get(SCHEDULE_ENV, "0 2 * * *"), metavar="EXPR",
-                          help=f"crontab expression in UTC (default: ${SCHEDULE_ENV}, else '0 2 * * *')")
-    schedule.add_argument("--misfire-grace-hours", type=float, default=6.0, metavar="HOURS",
+    schedule.add_argument("--cron", default=os.environ.get(SCHEDULE_ENV, DEFAULT_CRON), metavar="EXPR",
+                          help=f"crontab expression in UTC (default: ${SCHEDULE_ENV}, else '{DEFAULT_CRON}')")
+    schedule.add_argument("--misfire-grace-hours", type=float, default=MISFIRE_GRACE_HOURS, metavar="HOURS",
                           help="run a missed refresh if the scheduler was down at most this long (default: 6)")
 
 
 def _filters(args):
-    from market.queries import Filters
+    from emr_jobs.market.queries import Filters
 
     return Filters(state=args.state, role=args.role, since=args.since)
-
-
-def _settings(pairs: list[str]) -> dict[str, str]:
-    from emr_jobs.cli import _settings_overrides
-
-    return _settings_overrides(pairs)
 
 
 def cmd_stats(args) -> int:
     from sqlalchemy.orm import Session
 
-    from emr_jobs.reports import print_overview, print_rows
-    from market.stats import overview
-    from market.stats_cache import stats_rows
+    from emr_jobs.cli.run_tables import print_overview, print_rows
+    from emr_jobs.market.stats import overview
+    from emr_jobs.market.stats_cache import stats_rows
 
     engine = open_database(args.db)
     with Session(engine) as session:
@@ -120,8 +116,8 @@ def cmd_stats(args) -> int:
 def cmd_outlook(args) -> int:
     from sqlalchemy.orm import Session
 
-    from emr_jobs.outlook_report import print_outlook
-    from market.outlook import outlook
+    from emr_jobs.cli.outlook_tables import print_outlook
+    from emr_jobs.market.outlook import outlook
 
     engine = open_database(args.db)
     with Session(engine) as session:
@@ -131,8 +127,7 @@ def cmd_outlook(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from emr_jobs.cli import UsageError
-    from market.export import export_market
+    from emr_jobs.market.export import export_market
 
     output = Path(args.output)
     if not output.parent.exists():
@@ -147,7 +142,7 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
-    from market.report import write_report
+    from emr_jobs.report.html import write_report
 
     path = write_report(open_database(args.db), args.output)
     print(f"report: {path.resolve()}")
@@ -155,31 +150,29 @@ def cmd_report(args) -> int:
 
 
 def cmd_refresh(args) -> int:
-    from emr_jobs.reports import print_refresh_summary
-    from market.refresh import RefreshBusy, run_refresh
+    from emr_jobs.cli.run_tables import print_refresh_summary
+    from emr_jobs.runs.refresh import RefreshBusy, run_refresh
 
     url = resolve_database_url(args.db)
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     try:
-        settings = _settings(args.set) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
+        settings = settings_overrides(args.set) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
         result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
                              settings=settings, progress=progress)
     except RefreshBusy as exc:
         print(f"emr-jobs: refresh refused: {exc}", file=sys.stderr)
         return REFRESH_BUSY_EXIT
     print_refresh_summary(result)
-    from emr_jobs.cli import crawl_exit_code
 
     return crawl_exit_code([source.status for source in result.sources])
 
 
 def cmd_schedule(args) -> int:
-    from emr_jobs.cli import UsageError
-    from scheduler import serve
+    from emr_jobs.runs.schedule import serve
 
     try:
         return serve(resolve_database_url(args.db), cron=args.cron, registry_path=args.sources,
-                     options={"platforms": args.platform, "timeout": args.timeout, "settings": _settings(args.set)},
+                     options={"platforms": args.platform, "timeout": args.timeout, "settings": settings_overrides(args.set)},
                      misfire_grace_hours=args.misfire_grace_hours)
     except ValueError as exc:  # a malformed crontab expression
         raise UsageError(f"--cron: {exc}") from exc

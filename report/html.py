@@ -16,10 +16,10 @@ from matplotlib.figure import Figure
 from sqlalchemy import Engine, Integer, cast, func, literal, select
 from sqlalchemy.orm import Session
 
-from market.bls import BLS_OEWS_2024, compare
-from market.export import EXPORTS, export_market
-from market.outlook import MIN_CELL, outlook
-from market.queries import (
+from emr_jobs.market.bls import BLS_OEWS_2024, compare
+from emr_jobs.market.export import EXPORTS, export_market
+from emr_jobs.market.outlook import MIN_CELL, outlook
+from emr_jobs.market.queries import (
     ANNUAL_MID,
     HOURLY_MID,
     Filters,
@@ -29,7 +29,7 @@ from market.queries import (
     pay_usd,
     stats_by,
 )
-from pipeline.models import Employer, MarketSnapshot, MarketSnapshotValue, Posting
+from emr_jobs.store.models import Employer, MarketSnapshot, MarketSnapshotValue, Posting
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PAY_BUCKET = 5000  # USD a year per histogram bar

@@ -20,22 +20,22 @@ from scrapy.utils.misc import load_object
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from pipeline import store
-from pipeline.db import make_engine
-from pipeline.models import CrawlRun, utcnow
-from pipeline.vocabulary import CrawlStatus
-from spiders.registry import SourceConfig
+from emr_jobs.spiders.registry import SourceConfig
+from emr_jobs.store import writes as store
+from emr_jobs.store.db import make_engine
+from emr_jobs.store.models import CrawlRun, utcnow
+from emr_jobs.vocabulary import CrawlStatus
 
 SPIDER_CLASSES = {
-    "greenhouse": "spiders.greenhouse.GreenhouseSpider",
-    "lever": "spiders.lever.LeverSpider",
-    "smartrecruiters": "spiders.smartrecruiters.SmartRecruitersSpider",
-    "ashby": "spiders.ashby.AshbySpider",
-    "jsonld": "spiders.jsonld.JsonLdSpider",
-    "workday": "spiders.workday.WorkdaySpider",
-    "oracle": "spiders.oracle.OracleSpider",
-    "usajobs": "spiders.usajobs.UsajobsSpider",
-    "icims": "spiders.icims.IcimsSpider",
+    "greenhouse": "emr_jobs.spiders.greenhouse.GreenhouseSpider",
+    "lever": "emr_jobs.spiders.lever.LeverSpider",
+    "smartrecruiters": "emr_jobs.spiders.smartrecruiters.SmartRecruitersSpider",
+    "ashby": "emr_jobs.spiders.ashby.AshbySpider",
+    "jsonld": "emr_jobs.spiders.jsonld.JsonLdSpider",
+    "workday": "emr_jobs.spiders.workday.WorkdaySpider",
+    "oracle": "emr_jobs.spiders.oracle.OracleSpider",
+    "usajobs": "emr_jobs.spiders.usajobs.UsajobsSpider",
+    "icims": "emr_jobs.spiders.icims.IcimsSpider",
 }
 
 
@@ -45,6 +45,17 @@ class CrawlInterrupted(KeyboardInterrupt):
     def __init__(self, outcomes: list[SourceOutcome]) -> None:
         super().__init__("interrupted")
         self.outcomes = outcomes
+
+
+SOME_FAILED_EXIT = 3  # the exit code of a crawl in which some sources failed, drifted or were suspect
+
+
+def crawl_exit_code(statuses: list[str]) -> int:
+    """0: no source failed; 1: every source failed; 3: some sources failed, drifted or were suspect."""
+    failed = [status for status in statuses if CrawlStatus(status).is_failure]
+    if not failed:
+        return 0
+    return 1 if len(failed) == len(statuses) else SOME_FAILED_EXIT
 
 
 @dataclass(frozen=True)
@@ -59,7 +70,7 @@ class SourceOutcome:
 
 def crawl_settings(database_url: str, overrides: dict[str, Any] | None = None) -> Settings:
     settings = Settings()
-    settings.setmodule("spiders.settings", priority="project")
+    settings.setmodule("emr_jobs.spiders.settings", priority="project")
     settings.set("EMR_DATABASE_URL", database_url, priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")

@@ -33,7 +33,8 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from pipeline.models import (
+from emr_jobs.pipeline.posting import NormalizedPosting
+from emr_jobs.store.models import (
     Certification,
     CrawlRun,
     Employer,
@@ -42,7 +43,6 @@ from pipeline.models import (
     Source,
     UTCDateTime,
 )
-from pipeline.posting import NormalizedPosting
 
 # Posting columns whose change makes a new content hash (and so a rewrite of the row).
 CONTENT_COLUMNS = (

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from demo.boards import DemoBoard, build_boards
-from demo.render import all_routes, icims_base_path
-from demo.server import RouteServer
-from pipeline.db import upgrade
-from spiders.crawl import SourceOutcome, run_crawl
-from spiders.registry import Registry, RegistryError, parse_registry
+from emr_jobs.demo.boards import DemoBoard, build_boards
+from emr_jobs.demo.render import all_routes, icims_base_path
+from emr_jobs.demo.server import RouteServer
+from emr_jobs.runs.crawl import SourceOutcome, run_crawl
+from emr_jobs.spiders.registry import Registry, RegistryError, parse_registry
+from emr_jobs.store.db import upgrade
 
 # A local server needs no politeness delays; everything else is the production configuration.
 LOCAL_CRAWL_SETTINGS = {

@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-from pipeline.location import country_code
-from spiders.fields import as_list, as_number, as_text, parse_datetime
+from emr_jobs.pipeline.location import country_code
+from emr_jobs.spiders.values import as_list, as_number, as_text, parse_datetime
 
 # UN/CEFACT unit codes some sites put in `unitCode` instead of `unitText`
 UNIT_CODES = {"HUR": "HOUR", "DAY": "DAY", "WEE": "WEEK", "MON": "MONTH", "ANN": "YEAR"}

@@ -15,8 +15,8 @@ from typing import Any
 
 from sqlalchemy import exc as sa_exc
 
-from pipeline.db import first_line
-from pipeline.store import PostingWriter, WriteCounts
+from emr_jobs.store.db import first_line
+from emr_jobs.store.writes import PostingWriter, WriteCounts
 
 logger = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from emr_jobs.tables import render_table
-from pipeline.vocabulary import CLOSING_STATUSES, CrawlStatus
+from emr_jobs.cli.tables import render_table
+from emr_jobs.vocabulary import CLOSING_STATUSES, CrawlStatus
 
 if TYPE_CHECKING:  # annotations only: printing market figures must not import Scrapy
-    from market.stats import Overview
-    from spiders.crawl import SourceOutcome
+    from emr_jobs.market.stats import Overview
+    from emr_jobs.runs.crawl import SourceOutcome
 
 SUMMARY_STATUSES = (CrawlStatus.OK, CrawlStatus.EMPTY, CrawlStatus.PARTIAL, CrawlStatus.SUSPECT,
                     CrawlStatus.FAILED, CrawlStatus.DRIFT)
@@ -108,7 +108,7 @@ def _share(name: str, value):
 
 
 def print_refresh_summary(result) -> None:
-    """A market.refresh.RefreshResult: each source's outcome, duplicates and the stored snapshot."""
+    """A emr_jobs.runs.refresh.RefreshResult: each source's outcome, duplicates and the stored snapshot."""
     by_status: dict[str, int] = {}
     for source in result.sources:
         by_status[source.status] = by_status.get(source.status, 0) + 1

@@ -36,18 +36,18 @@ from sqlalchemy import select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from market.duplicates import DuplicateCounts, refresh_duplicates
-from market.snapshot import SnapshotResult, take_snapshot
-from pipeline import store
-from pipeline.db import make_engine, upgrade
-from pipeline.models import CrawlRun, utcnow
-from pipeline.vocabulary import FAILURE_STATUSES, CrawlStatus
-from spiders.registry import SourceConfig, load_registry
+from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS
+from emr_jobs.market.duplicates import DuplicateCounts, refresh_duplicates
+from emr_jobs.market.snapshot import SnapshotResult, take_snapshot
+from emr_jobs.spiders.registry import SourceConfig, load_registry
+from emr_jobs.store import writes as store
+from emr_jobs.store.db import make_engine, upgrade
+from emr_jobs.store.models import CrawlRun, utcnow
+from emr_jobs.vocabulary import FAILURE_STATUSES, CrawlStatus
 
-DEFAULT_CRAWL_TIMEOUT = 2 * 3600.0  # seconds of wall clock per platform crawl
+DEFAULT_CRAWL_TIMEOUT = CRAWL_TIMEOUT_SECONDS
 ADVISORY_LOCK_KEY = 0x2920_72  # "29-2072"
 FAILED_STATUSES = FAILURE_STATUSES
-ROOT = Path(__file__).resolve().parent.parent
 
 
 class RefreshBusy(Exception):
@@ -86,15 +86,15 @@ CrawlRunner = Callable[[CrawlJob], ChildResult]
 
 
 def subprocess_runner(job: CrawlJob) -> ChildResult:
-    """Run `python -m emr_jobs crawl --platform P` in a child process with a wall-clock timeout."""
-    command = [sys.executable, "-m", "emr_jobs", "--db", job.db_url, "crawl", "--platform", job.platform, "--quiet"]
+    """Run `python -m emr_jobs.runs.platform_child --platform P` in a child process with a wall-clock timeout."""
+    command = [sys.executable, "-m", "emr_jobs.runs.platform_child", "--db", job.db_url, "--platform", job.platform]
     if job.registry_path:
         command += ["--sources", job.registry_path]
     settings = {"CLOSESPIDER_TIMEOUT": str(max(1, int(job.timeout * 0.9)))} | job.settings
     for name, value in settings.items():
         command += ["--set", f"{name}={value}"]
     with tempfile.TemporaryFile() as stderr:
-        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr, cwd=ROOT,
+        child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=stderr,
                                  env={**os.environ, "PYTHONUNBUFFERED": "1"}, start_new_session=True,
                                  preexec_fn=_die_with_parent(os.getpid()))
         try:

@@ -1,0 +1,1 @@
+"""The command line (`emr-jobs`): parse arguments, call one function of the rooms below, print."""
