@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Score `emr-jobs normalize` against the held-out set tests/fixtures/holdout/postings.jsonl: 76
-postings labelled by a second author from ../shared/eval/SCHEMA.md before reading the normalizers
-(see the README beside the set). Not a test: it prints per-field accuracy and every mismatch.
+postings labelled by a second author from the field definitions in the README beside the set, before
+reading the normalizers. Not a test: it prints per-field accuracy and every mismatch.
 
 usage: python3 bench/holdout.py .venv/bin/emr-jobs [postings.jsonl] [--show-all]
 

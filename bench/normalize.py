@@ -2,7 +2,7 @@
 
 Postings are templated deterministically (seeded random) from varied titles, employers, pay and
 work-mode phrasings, credentials, experience/education/schedule phrasings and 2-4 KB descriptions, some
-as (escaped) HTML. Prints postings/second, the ratio to the 5,000/s target (issue 11) and the ratio to
+as (escaped) HTML. Prints postings/second, the ratio to the 5,000/s target and the ratio to
 a reference pass over the same descriptions measured in the same run (reference_pass); with
 --profile, the normalizers' share of the time (cProfile, cumulative) instead.
 

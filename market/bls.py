@@ -1,5 +1,5 @@
 """The official benchmark for SOC 29-2072 (Medical Records Specialists): BLS Occupational
-Employment and Wage Statistics, May 2024, national (reference/domain.md section 4.1), and its
+Employment and Wage Statistics, May 2024, national (the figures are in this module), and its
 comparison with advertised pay. OEWS wages are straight-time base pay; annual = hourly x 2,080."""
 
 from __future__ import annotations

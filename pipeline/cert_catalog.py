@@ -1,4 +1,4 @@
-"""Catalog of the credentials the normalizer labels (SCHEMA.md codes), as plain data.
+"""Catalog of the credentials the normalizer labels (each code as its issuing body spells it), as plain data.
 
 A migration seeds a database table from CERTIFICATIONS, so keep it plain: code, full name, issuing
 body and aliases. Aliases hold uppercase code spellings (matched case-sensitively after ®/™ and

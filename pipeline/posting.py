@@ -90,7 +90,7 @@ class NormalizedPosting:
     # "emr/cert/unmapped/CHDS"; the crawl pipeline increments each in Scrapy stats.
     decisions: list[str] = field(default_factory=list)
     relevance_reason: str | None = None  # why not relevant (emr_jobs.pipeline.roles DROP_REASONS), None when relevant
-    # career fields (issue 11): each with its evidence under the same key in `evidence`
+    # career fields: each with its evidence under the same key in `evidence`
     experience_years_min: float | None = None  # years; "1-2 years" -> 1, "six months" -> 0.5
     experience_years_max: float | None = None  # years, where a range is given
     education_min: str | None = None  # one of EDUCATION_LEVELS

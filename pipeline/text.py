@@ -128,7 +128,7 @@ class _Automaton(NamedTuple):
 
 class _KeywordVocabulary:
     """Every keyword asked for so far, in one Aho-Corasick automaton (ahocorasick-rs, a DFA): one native
-    pass over a text finds all of them, instead of one substring scan per keyword (issue 11, Speed).
+    pass over a text finds all of them, instead of one substring scan per keyword (bench/normalize.py measures it).
     Keywords join the vocabulary (and keep their number) the first time they are asked for; the keyword
     tuples are module constants, so it stops growing after the first posting. A new word makes a new
     automaton, swapped in whole under a lock (normalize() may run in several threads)."""

@@ -1,4 +1,4 @@
-"""iCIMS career portals (ats_apis.md §8): no public JSON feed, so the whole board is read from the
+"""iCIMS career portals: no public JSON feed, so the whole board is read from the
 portal's HTML search pages (`/jobs/search?ss=1&in_iframe=1&pr=N`, no keyword), and a posting's
 detail page (`/jobs/{id}/{slug}/job?in_iframe=1`), whose schema.org `JobPosting` markup carries
 every field, is requested only when its listed title passes the relevance rules or cannot tell.

@@ -1,6 +1,6 @@
 """posting career fields
 
-The career fields of a posting (issue 11): the fewest years of experience asked for (and the most,
+The career fields of a posting: the fewest years of experience asked for (and the most,
 where a range is given), the lowest education asked for and whether equivalent experience may stand
 in for it, whether the job is open to someone starting out, the schedule and the shift. Existing rows
 get NULL (not stated) until their source is crawled again.
