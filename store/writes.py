@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -27,7 +27,6 @@ from sqlalchemy import (
     delete,
     func,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
@@ -298,13 +297,20 @@ class PostingWriter:
         (the batch's keys are distinct, as ON CONFLICT DO UPDATE needs) RETURNING the rows it wrote."""
         columns = [column for column in self.postings.columns if column.name != "id"]
         names = ", ".join(column.name for column in columns)
+        values_of = itemgetter(*(column.name for column in columns))  # posting_row sets every column
+        converted = [(index, converter) for index, column in enumerate(columns)
+                     if (converter := _pg_converter(column)) is not None]
         cursor = connection.connection.driver_connection.cursor()
         try:
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS postings_batch ON COMMIT DELETE ROWS AS "
                            f"SELECT {names} FROM postings WITH NO DATA")
             with cursor.copy(f"COPY postings_batch ({names}) FROM STDIN") as copy:
                 for row in rows:
-                    copy.write_row([_pg_value(column, row.get(column.name)) for column in columns])
+                    row_values = list(values_of(row))
+                    for index, converter in converted:
+                        if row_values[index] is not None:
+                            row_values[index] = converter(row_values[index])
+                    copy.write_row(row_values)
             cursor.execute(_upsert_sql(columns, f"SELECT {names} FROM postings_batch")
                            + " RETURNING postings.id, postings.source_id, postings.external_id")
             written = {(source_id, external_id): posting_id for posting_id, source_id, external_id in cursor}
@@ -314,17 +320,21 @@ class PostingWriter:
             cursor.close()
 
     def _insert_links(self, connection, links: list[dict[str, Any]]) -> None:
-        """One statement: on PostgreSQL an INSERT ... SELECT FROM unnest() of one array per column
-        (an executemany would be one statement per link); elsewhere the driver's executemany."""
+        """On PostgreSQL one COPY (the batch's links were just deleted, and one link per posting and
+        certification is kept here, so nothing can conflict); elsewhere the driver's executemany."""
         if self.engine.dialect.name != "postgresql":
             connection.execute(self.insert(self.links).on_conflict_do_nothing(), links)
             return
-        columns = ("posting_id", "certification_id", "strength", "within_months", "evidence")
-        connection.execute(text(
-            "INSERT INTO posting_certifications (posting_id, certification_id, strength, within_months, evidence) "
-            "SELECT * FROM unnest(CAST(:posting_id AS integer[]), CAST(:certification_id AS integer[]), "
-            "CAST(:strength AS varchar[]), CAST(:within_months AS integer[]), CAST(:evidence AS text[])) "
-            "ON CONFLICT DO NOTHING"), {name: [link[name] for link in links] for name in columns})
+        unique = {(link["posting_id"], link["certification_id"]): link for link in reversed(links)}  # first wins
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            with cursor.copy("COPY posting_certifications (posting_id, certification_id, strength, within_months, "
+                             "evidence) FROM STDIN") as copy:
+                for link in reversed(unique.values()):
+                    copy.write_row((link["posting_id"], link["certification_id"], link["strength"],
+                                    link["within_months"], link["evidence"]))
+        finally:
+            cursor.close()
 
 
 def _upsert_sql(columns, rows_from: str) -> str:
@@ -336,20 +346,19 @@ def _upsert_sql(columns, rows_from: str) -> str:
             "WHERE postings.last_seen <= excluded.last_seen")
 
 
-def _pg_value(column, value: Any) -> Any:
-    """A value as its column's array element: JSON as text, numbers of one Python type per column."""
-    if value is None:
-        return None
+def _pg_converter(column) -> Callable[[Any], Any] | None:
+    """How a value becomes its column's COPY field: JSON as text, times in UTC, numbers of one
+    Python type per column; None where the driver takes the value as it is."""
     kind = column.type
     if isinstance(kind, JSON):
-        return json.dumps(value)
+        return json.dumps
     if isinstance(kind, UTCDateTime):
-        return value.astimezone(UTC)
+        return lambda value: value.astimezone(UTC)
     if isinstance(kind, Float):
-        return float(value)
+        return float
     if isinstance(kind, Integer):
-        return int(value)
-    return value
+        return int
+    return None
 
 
 def close_missing(session: Session, source_id: int, seen_at: datetime) -> int:

@@ -119,6 +119,25 @@ def test_batch_with_duplicate_keys_keeps_the_last(engine):
         assert session.scalar(select(Posting.pay_min)) == 22.0
 
 
+@pytest.mark.parametrize(("certs", "expected"), [
+    ((("RHIT", "required"), ("CCS", "preferred")), {("RHIT", "required"), ("CCS", "preferred")}),
+    ((("RHIT", "required"), ("RHIT", "preferred")), {("RHIT", "required")}),  # one link per credential: the first
+    ((("CPC", "obtain_after_hire"), ("NOT-A-CODE", "required")), {("CPC", "obtain_after_hire")}),
+    ((), set()),
+])
+def test_certification_links_are_one_per_credential(engine, certs, expected):
+    ids = sync(engine)
+    writer = store.PostingWriter(engine)
+    writer.write([store.posting_row(raw("1"), normalized(20.0, certs=certs), ids, NIGHT_1)])
+    writer.write([store.posting_row(raw("1"), normalized(21.0, certs=certs), ids, NIGHT_2)])  # changed: links rewritten
+    with Session(engine) as session:
+        from emr_jobs.store.models import Certification
+
+        links = set(session.execute(select(Certification.code, PostingCertification.strength)
+                                    .join(Certification, Certification.id == PostingCertification.certification_id)))
+    assert links == expected
+
+
 def test_crawl_run_is_recorded(engine):
     ids = sync(engine)
     with Session(engine) as session, session.begin():
