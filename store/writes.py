@@ -15,12 +15,12 @@ from datetime import UTC, datetime
 from operator import itemgetter
 from typing import Any
 
+import psycopg
 from sqlalchemy import (
     JSON,
     Engine,
     Float,
     Integer,
-    String,
     any_,
     bindparam,
     case,
@@ -185,8 +185,9 @@ class PostingWriter:
     1. the stored id, hash and last_seen of the batch's postings (by source and id: the unique index);
     2. one UPDATE that touches `last_seen` (and reopens) the unchanged ones;
     3. one INSERT ... ON CONFLICT DO UPDATE for the new and changed ones, which leaves alone a stored
-       row seen later than this write (SQLite: an executemany of plain tuples; PostgreSQL: one
-       INSERT ... SELECT FROM unnest() of a typed array per column), then their ids read back as in 1;
+       row seen later than this write (SQLite: an executemany of plain tuples; PostgreSQL: the new
+       ones COPied straight into the table, the changed ones COPied into a batch table and upserted
+       from it in one INSERT ... SELECT), then their ids read back as in 1;
     4. their certification links: one DELETE, one INSERT."""
 
     def __init__(self, engine: Engine) -> None:
@@ -219,7 +220,7 @@ class PostingWriter:
                                                 self.postings.c.last_seen <= seen_at)
                     .values(last_seen=seen_at, closed_at=None)).rowcount or 0
             if to_write:
-                written = self._upsert(connection, to_write)
+                written = self._upsert(connection, to_write, stored)
                 counts.updated = sum(1 for row in written if (row["source_id"], row["external_id"]) in stored)
                 counts.inserted = len(written) - counts.updated
         return counts
@@ -241,16 +242,22 @@ class PostingWriter:
         return (select(c.id, c.external_id, c.content_hash, c.last_seen)
                 .where(c.source_id == source_id, self._one_of(c.external_id, external_ids)))
 
-    def _one_of(self, column, values: list[str]):
+    def _one_of(self, column, values: list):
         """`column IN values`; on PostgreSQL `= ANY(array)`, one parameter instead of hundreds."""
         if self.engine.dialect.name == "postgresql":
-            return column == any_(bindparam("values", values, type_=postgresql.ARRAY(String)))
+            return column == any_(bindparam("values", values, type_=postgresql.ARRAY(column.type)))
         return column.in_(values)
 
-    def _upsert(self, connection, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _upsert(self, connection, rows: list[dict[str, Any]], stored: dict) -> list[dict[str, Any]]:
         """Write new and changed rows; return those written (a row seen later is left as it is)."""
+        fresh: set[int] = set()  # ids this write created: they have no links to delete
         if self.engine.dialect.name == "postgresql":
-            written_ids = self._upsert_copy(connection, rows)
+            new = [row for row in rows if (row["source_id"], row["external_id"]) not in stored]
+            written_ids = self._copy_new(connection, new) if new else {}
+            fresh = set(written_ids.values())
+            rest = [row for row in rows if (row["source_id"], row["external_id"]) not in written_ids]
+            if rest:
+                written_ids |= self._upsert_copy(connection, rest)
         else:
             self._upsert_executemany(connection, rows)
             stored = self._stored(connection, rows)  # what is there now is ours unless seen later
@@ -263,7 +270,9 @@ class PostingWriter:
         if not written:
             return written
         posting_ids = [written_ids[(row["source_id"], row["external_id"])] for row in written]
-        connection.execute(delete(self.links).where(self.links.c.posting_id.in_(posting_ids)))
+        stale = [posting_id for posting_id in posting_ids if posting_id not in fresh]
+        if stale:
+            connection.execute(delete(self.links).where(self._one_of(self.links.c.posting_id, stale)))
         links = [{"posting_id": posting_id, "certification_id": self.cert_ids[code], "strength": strength,
                   "within_months": within_months, "evidence": _short(evidence, 2000)}
                  for posting_id, row in zip(posting_ids, written, strict=True)
@@ -292,25 +301,51 @@ class PostingWriter:
             values.append(tuple(row_values))
         connection.exec_driver_sql(sql, values)
 
+    def _copy_new(self, connection, rows: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
+        """PostgreSQL: postings that were not stored a moment ago, COPied straight into the table under
+        ids drawn from its sequence beforehand (no conflict to resolve, nothing to read back). If
+        another writer stored one of them meanwhile, the COPY fails, its savepoint is rolled back and
+        nothing is returned: the caller upserts them all instead."""
+        savepoint = connection.begin_nested()
+        cursor = connection.connection.driver_connection.cursor()
+        try:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence('postings', 'id')) FROM generate_series(1, %s)",
+                           (len(rows),))
+            ids = [posting_id for (posting_id,) in cursor.fetchall()]
+            self._copy_rows(cursor, "postings", rows, ids)
+        except psycopg.errors.UniqueViolation:
+            savepoint.rollback()
+            return {}
+        finally:
+            cursor.close()
+        savepoint.commit()
+        return {(row["source_id"], row["external_id"]): posting_id for row, posting_id in zip(rows, ids, strict=True)}
+
+    def _copy_rows(self, cursor, table: str, rows: list[dict[str, Any]], ids: list[int] | None = None) -> None:
+        """COPY `rows` into `table` (postings or its batch table): every column, the id only when given."""
+        columns = [column for column in self.postings.columns if column.name != "id"]
+        values_of = itemgetter(*(column.name for column in columns))  # posting_row sets every column
+        converted = [(index, converter) for index, column in enumerate(columns)
+                     if (converter := _pg_converter(column)) is not None]
+        names = ", ".join(["id"] * (ids is not None) + [column.name for column in columns])
+        with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for position, row in enumerate(rows):
+                row_values = list(values_of(row))
+                for index, converter in converted:
+                    if row_values[index] is not None:
+                        row_values[index] = converter(row_values[index])
+                copy.write_row(row_values if ids is None else [ids[position], *row_values])
+
     def _upsert_copy(self, connection, rows: list[dict[str, Any]]) -> dict[tuple[int, str], int]:
         """PostgreSQL: COPY the batch into a temporary table, then one INSERT ... SELECT from it
         (the batch's keys are distinct, as ON CONFLICT DO UPDATE needs) RETURNING the rows it wrote."""
         columns = [column for column in self.postings.columns if column.name != "id"]
         names = ", ".join(column.name for column in columns)
-        values_of = itemgetter(*(column.name for column in columns))  # posting_row sets every column
-        converted = [(index, converter) for index, column in enumerate(columns)
-                     if (converter := _pg_converter(column)) is not None]
         cursor = connection.connection.driver_connection.cursor()
         try:
             cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS postings_batch ON COMMIT DELETE ROWS AS "
                            f"SELECT {names} FROM postings WITH NO DATA")
-            with cursor.copy(f"COPY postings_batch ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    row_values = list(values_of(row))
-                    for index, converter in converted:
-                        if row_values[index] is not None:
-                            row_values[index] = converter(row_values[index])
-                    copy.write_row(row_values)
+            self._copy_rows(cursor, "postings_batch", rows)
             cursor.execute(_upsert_sql(columns, f"SELECT {names} FROM postings_batch")
                            + " RETURNING postings.id, postings.source_id, postings.external_id")
             written = {(source_id, external_id): posting_id for posting_id, source_id, external_id in cursor}

@@ -138,6 +138,34 @@ def test_certification_links_are_one_per_credential(engine, certs, expected):
     assert links == expected
 
 
+@pytest.mark.postgres
+def test_a_posting_stored_by_another_writer_meanwhile_is_upserted_not_lost(postgres_url):
+    """PostgreSQL COPies postings it did not find a moment ago straight into the table; when another
+    writer stored one of them in between, the COPY's savepoint is rolled back and the batch upserted."""
+    upgrade(postgres_url)
+    engine = create_engine(postgres_url)
+    try:
+        ids = sync(engine)
+        writer = store.PostingWriter(engine)
+        writer.write([store.posting_row(raw("1"), normalized(20.0, certs=(("RHIT", "required"),)), ids, NIGHT_1)])
+        rows = [store.posting_row(raw(key), normalized(30.0, certs=(("CCS", "preferred"),)), ids, NIGHT_2)
+                for key in ("1", "2")]
+        with engine.begin() as connection:  # as if the pre-select had not seen posting 1
+            written = writer._upsert(connection, rows, stored={})
+        assert sorted(row["external_id"] for row in written) == ["1", "2"]
+        with Session(engine) as session:
+            assert sorted(session.execute(select(Posting.external_id, Posting.pay_min)).all()) == [("1", 30.0),
+                                                                                                 ("2", 30.0)]
+            from emr_jobs.store.models import Certification
+
+            links = session.execute(select(Posting.external_id, Certification.code)
+                                    .join(PostingCertification, PostingCertification.posting_id == Posting.id)
+                                    .join(Certification, Certification.id == PostingCertification.certification_id))
+            assert sorted(links) == [("1", "CCS"), ("2", "CCS")]
+    finally:
+        engine.dispose()
+
+
 def test_crawl_run_is_recorded(engine):
     ids = sync(engine)
     with Session(engine) as session, session.begin():
