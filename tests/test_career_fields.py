@@ -174,3 +174,43 @@ def test_normalize_command_emits_the_career_fields():
         "experience_years_min": 0.0, "experience_years_max": None, "education_min": "high_school",
         "education_or_equivalent": True, "entry_level": True, "schedule": "part_time", "shift": "evening"}
     assert record["evidence"]["entry_level"] == "Entry-level"
+
+
+# Issue 11: `emr-jobs normalize` gives each credential its evidence (certification_evidence), beside the
+# code -> strength map. (description, {code: (strength, evidence, extra keys)})
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Requirements:\nCCS required", {"CCS": ("required", "CCS required", {})}),
+        ("Preferred:\n- CDIP", {"CDIP": ("preferred", "- CDIP", {})}),
+        ("CPC within 12 months of hire", {"CPC": ("obtain_after_hire", "CPC within 12 months of hire",
+                                                  {"within_months": 12})}),
+        ("RHIT or RHIA required", {"RHIT": ("required", "RHIT or RHIA required", {"any_of": ["RHIA"]}),
+                                   "RHIA": ("required", "RHIT or RHIA required", {"any_of": ["RHIT"]})}),
+        ("RHIT eligible", {"RHIT": ("obtain_after_hire", "RHIT eligible", {})}),
+        ("Benefits include tuition reimbursement for RHIT.", {}),
+        ("Must have: CPC. Nice to have: CRC.", {"CPC": ("required", "Must have: CPC.", {}),
+                                               "CRC": ("preferred", "Nice to have: CRC.", {})}),
+        ("Certified Tumor Registrar (CTR) required for this cancer registry role.",
+         {"CTR": ("required", "Certified Tumor Registrar (CTR) required for this cancer registry role.", {})}),
+        ("Qualifications\nCPC-A or CPC", {"CPC": ("required", "CPC-A or CPC", {})}),
+        ("Epic certification preferred", {"EPIC": ("preferred", "Epic certification preferred", {})}),
+        ("CCS, CPC or RHIT; CPMA a plus", {"CCS": ("required", "CCS, CPC or RHIT", {"any_of": ["CPC", "RHIT"]}),
+                                          "CPC": ("required", "CCS, CPC or RHIT", {"any_of": ["CCS", "RHIT"]}),
+                                          "RHIT": ("required", "CCS, CPC or RHIT", {"any_of": ["CCS", "CPC"]}),
+                                          "CPMA": ("preferred", "CPMA a plus", {})}),
+    ],
+)
+def test_normalize_command_gives_each_certification_its_evidence(description, expected):
+    import io
+    import json
+
+    from pipeline.normalize_jsonl import run
+
+    line = json.dumps({"id": "e-1", "title": "Medical Coder", "employer": "", "location": "", "description": description})
+    out = io.StringIO()
+    assert run(io.StringIO(line + "\n"), out) == 0
+    record = json.loads(out.getvalue())
+    assert record["certifications"] == {code: strength for code, (strength, _, _) in expected.items()}
+    assert record["certification_evidence"] == {
+        code: {"strength": strength, "evidence": evidence, **extra} for code, (strength, evidence, extra) in expected.items()}
