@@ -214,3 +214,45 @@ def test_normalize_command_gives_each_certification_its_evidence(description, ex
     assert record["certifications"] == {code: strength for code, (strength, _, _) in expected.items()}
     assert record["certification_evidence"] == {
         code: {"strength": strength, "evidence": evidence, **extra} for code, (strength, evidence, extra) in expected.items()}
+
+
+# Issue 11, precision class: schedule and shift in short status phrases (per diem, PRN, weekends, evenings,
+# nights), from the description alone. Examples written for these tests.
+# (title, description, schedule, shift, a piece of the shift evidence or None)
+@pytest.mark.parametrize(
+    ("title", "description", "schedule", "shift", "evidence"),
+    [
+        ("Release of Information Specialist", "Per diem, weekends\n\nProcess record requests on site.",
+         "per_diem", "weekend", "Per diem, weekends"),
+        ("HIM Technician", "Department: HIM\nSchedule: Per diem\nScan and index records.", "per_diem", None, None),
+        ("Medical Records Clerk", "PRN / As needed\nAssemble and file charts.", "per_diem", None, None),
+        ("Health Information Technician", "Status: PRN | Shift: Evenings\nRecord analysis.", "per_diem", "evening",
+         "Shift: Evenings"),
+        ("HIM Specialist", "Full Time | Days | On-site\n\nAbout the role: release of information.", "full_time", "day",
+         "Full Time | Days"),
+        ("Coder", "Requirements: CPC.\nSchedule: Full-time, days", "full_time", "day", "Schedule: Full-time, days"),
+        ("HIM Assistant", "Duties: scanning.\nFull-time, Mon-Fri days; on site.", "full_time", "day", "Mon-Fri days"),
+        ("Document Imaging Specialist", "Document Imaging Specialist\nNights (10:00 PM - 6:30 AM)\nFull Time",
+         "full_time", "night", "Nights"),
+        ("Coding Specialist", "Remote position.\nFull Time / Day", "full_time", "day", "Full Time / Day"),
+        ("CDI Specialist", "Work from home. Full time, day schedule.", "full_time", "day", "day schedule"),
+        ("ROI Specialist - Evenings", "Part time, 4 pm to 9 pm.", "part_time", "evening", "Evenings"),
+        ("Coding Trainee", "No experience required.\nFull time, days. Onsite at Cedar Valley Hospital.", "full_time",
+         "day", "Full time, days"),
+        # not a status or a shift
+        ("Medical Records Specialist", "Travel is reimbursed at $250 per diem.\nWe are closed on weekends.", None, None,
+         None),
+        ("Coder", "Full-time. Days / Nights rotation by seniority.", "full_time", None, None),
+        ("HIM Clerk", "Requirements\n- 30 days of onboarding\n- Knowledge of night deposit procedures", None, None,
+         None),
+    ],
+)
+def test_short_status_phrases_give_schedule_and_shift(title, description, schedule, shift, evidence):
+    raw = {"title": title}
+    assert schedule_of(normalize_employment_type(raw, description))[0] == schedule
+    result = normalize_shift(raw, description)
+    assert result.shift == shift
+    if evidence is None:
+        assert result.evidence is None
+    else:
+        assert evidence in result.evidence
