@@ -256,3 +256,54 @@ def test_short_status_phrases_give_schedule_and_shift(title, description, schedu
         assert result.evidence is None
     else:
         assert evidence in result.evidence
+
+
+# Issue 11, precision class: years of a line of work without the word "experience" count when they are asked
+# for (minimum / at least / N+ / the item's opening figure); company age, awards and streaks never count.
+# Examples written for these tests. (text, years_min, years_max, a piece of the evidence or None)
+@pytest.mark.parametrize(
+    ("text", "low", "high", "evidence"),
+    [
+        ("Minimum 5 years HIM leadership", 5, None, "5 years HIM leadership"),
+        ("Minimum three years outpatient coding (ED, observation, same-day surgery)", 3, None,
+         "three years outpatient coding"),
+        ("Minimum of 1 year ED facility and pro-fee coding.", 1, None, "1 year ED facility and pro-fee coding"),
+        ("Requirements\n- 2 years of HCC risk adjustment coding\n- CRC", 2, None, "2 years of HCC risk adjustment coding"),
+        ("3+ years of multispecialty professional fee coding", 3, None, "3+ years of multispecialty"),
+        ("At least 4 years of inpatient coding in a Level I trauma center", 4, None, "4 years of inpatient coding"),
+        ("Requires 2 years release of information", 2, None, "2 years release of information"),
+        ("1-2 years of trauma registry or health information management experience.", 1, 2, "1-2 years of trauma"),
+        ("- 3-5 years of HL7/FHIR interface experience", 3, 5, "3-5 years of HL7/FHIR"),
+        ("2 years of long-term care nursing experience", 2, None, "long-term care nursing experience"),
+        # not experience
+        ("Pinecrest Pediatrics was founded 5 years ago by two physicians.", None, None, None),
+        ("The hospital received a 5 years of service award from the state association.", None, None, None),
+        ("We've been recognized as a top workplace 5 years in a row.", None, None, None),
+        ("Our coding team has 5 years of coding awards.", None, None, None),
+        ("We have served hospitals with coding and billing for 20 years.", None, None, None),
+        ("Must be at least 18 years of age.", None, None, None),
+        ("CCS within 2 years of hire.", None, None, None),
+    ],
+)
+def test_years_of_a_line_of_work_without_the_word_experience(text, low, high, evidence):
+    result = normalize_experience(text)
+    assert (result.years_min, result.years_max) == (low, high)
+    if evidence is None:
+        assert result.evidence is None
+    else:
+        assert evidence in result.evidence
+
+
+# entry level follows: experience preferred but not required accepts a beginner; six months asked for does not
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Previous medical records experience is a plus but not required.", True),
+        ("Experience in healthcare preferred but not required.", True),
+        ("Requirements: high school diploma; 6 months of office experience.", False),
+        ("Minimum 5 years HIM leadership", False),
+        ("Certification is not required. Two years of coding experience required.", False),
+    ],
+)
+def test_entry_level_from_optional_or_short_experience(text, expected):
+    assert normalize_entry_level(text).entry_level is expected
