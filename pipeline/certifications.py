@@ -43,6 +43,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from pipeline.posting import CertMention
@@ -436,6 +437,97 @@ def _eligible_with_deadline(block: str, next_block: str) -> bool:
                 or ("within" in next_block.lower() and _HIRE_WINDOW_RE.search(next_block)))
 
 
+# What one candidate line says: ("decision", key) and ("unmapped", key) events, and ("mention", CertMention,
+# eligible-with-deadline) events, in the order the posting-level loop replays them.
+_LineEvents = tuple[tuple, ...]
+
+# Codes whose reading depends on the whole posting (_DocContext): a line holding one of these literals is
+# keyed by the context flags it needs as well.
+_CONTEXT_LITERALS = (("CCA", "coding"), ("ODS", "registry"), ("CIC", "CIC"), ("CRC", "CRC"))
+
+
+def _context_key(line: str, context: _DocContext) -> tuple[bool | None, ...]:
+    if not any(literal in line for literal, _ in _CONTEXT_LITERALS):
+        return ()
+    return tuple(
+        None if literal not in line else (context.coding if need == "coding" else context.registry
+                                          if need == "registry" else context.lookalike(need))
+        for literal, need in _CONTEXT_LITERALS)
+
+
+class _FixedContext:
+    """A _DocContext stand-in answering from the flags of a _context_key (what a cached line needs)."""
+
+    def __init__(self, key: tuple[bool | None, ...]) -> None:
+        flags = dict(zip((need for _, need in _CONTEXT_LITERALS), key or (None,) * len(_CONTEXT_LITERALS),
+                         strict=True))
+        self.coding, self.registry, self._flags = flags["coding"], flags["registry"], flags
+
+    def lookalike(self, code: str) -> bool:
+        return bool(self._flags[code])
+
+
+def _line_events(line: str, kind: str, next_text: str, context_key: tuple[bool | None, ...]) -> _LineEvents:
+    """The events of one candidate line (see _LineEvents): a pure function of the line, its section kind,
+    the next line and the document context flags it needs, cached (_line_events_cached)."""
+    context = _FixedContext(context_key)
+    events: list[tuple] = []
+    eligible_here = _eligible_with_deadline(line, next_text)
+    inline_kind = None
+    header_match = _INLINE_HEADER_RE.match(line)
+    if header_match:
+        head = header_match.group("head").lower()
+        if _PREFERRED_HEAD_RE.search(head):
+            inline_kind = "preferred"
+        elif _REQUIRED_HEAD_RE.search(head):
+            inline_kind = "required"
+    for sentence in sentences(line):
+        for unmapped in _UNMAPPED_RE.finditer(sentence):
+            if _left_boundary(sentence, unmapped.start()):
+                events.append(("unmapped", f"emr/cert/unmapped/{unmapped.group(1)}"))
+        clauses = sentence.split(";")
+        for clause_number, clause in enumerate(clauses):
+            hits = _hits(clause, context)  # type: ignore[arg-type]
+            cues = list(_CUE_RE.finditer(clause)) if hits else []
+            any_of = _any_of_groups(clause, hits) if len(hits) > 1 else {}
+            for number, hit in enumerate(hits):
+                if _perk(clause, hit):
+                    if not _MUST_OBTAIN_RE.search(clause):
+                        events.append(("decision", "emr/cert/skipped/benefit"))
+                        continue
+                    mention = CertMention(hit.code, "obtain_after_hire", clause.strip()[:300], _within_months(clause))
+                    events.append(("mention", mention, False))
+                    continue
+                strength = _strength_from_cues(clause, hit, hits, cues)
+                if strength is None:
+                    strength = inline_kind
+                if strength in (None, "required") and (_alternative_to_education(clause, hit, hits, sentence)
+                                                       or _or_education_next(clauses, clause_number)):
+                    strength = "preferred"
+                if strength is None:
+                    if kind == "preferred":
+                        strength = "preferred"
+                    elif kind in NO_STRENGTH:
+                        events.append(("decision", "emr/cert/skipped/no_strength"))
+                        continue
+                    else:
+                        strength = "required"
+                if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
+                                               or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
+                    strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
+                within = _within_months(clause) if strength == "obtain_after_hire" else None
+                mention = CertMention(hit.code, strength, clause.strip()[:300], within, any_of.get(number, ()))
+                events.append(("mention", mention, eligible_here and strength != "preferred"))
+    return tuple(events)
+
+
+# Requirement lines repeat across an employer's postings and across crawls of the same posting: a line
+# read once is not read again (the events are immutable; CertMention is frozen).
+_line_events_cached = lru_cache(maxsize=8192)(_line_events)
+_PREFERRED_HEAD_RE = re.compile(r"prefer|desired|nice|plus|bonus")
+_REQUIRED_HEAD_RE = re.compile(r"requir|minimum|must|mandatory")
+
+
 def normalize_certifications(description_text: str, title: str = "") -> CertResult:
     """Catalog credentials (code, strength, evidence) asked for in a posting."""
     text = _prepare(description_text)
@@ -451,62 +543,18 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
         if block.kind in BOILERPLATE:
             decisions.append("emr/cert/skipped/boilerplate")
             continue
-        next_text = parsed.next_line(index)
-        eligible_here = _eligible_with_deadline(block.text, next_text)
-        inline_kind = None
-        header_match = _INLINE_HEADER_RE.match(block.text)
-        if header_match:
-            head = header_match.group("head").lower()
-            if re.search(r"prefer|desired|nice|plus|bonus", head):
-                inline_kind = "preferred"
-            elif re.search(r"requir|minimum|must|mandatory", head):
-                inline_kind = "required"
-        for sentence in sentences(block.text):
-            for unmapped in _UNMAPPED_RE.finditer(sentence):
-                if not _left_boundary(sentence, unmapped.start()):
-                    continue
-                decision = f"emr/cert/unmapped/{unmapped.group(1)}"
-                if decision not in decisions:
-                    decisions.append(decision)
-            clauses = sentence.split(";")
-            for clause_number, clause in enumerate(clauses):
-                hits = _hits(clause, context)
-                cues = list(_CUE_RE.finditer(clause)) if hits else []
-                any_of = _any_of_groups(clause, hits) if len(hits) > 1 else {}
-                for number, hit in enumerate(hits):
-                    if _perk(clause, hit):
-                        if not _MUST_OBTAIN_RE.search(clause):
-                            decisions.append("emr/cert/skipped/benefit")
-                            continue
-                        mention = CertMention(hit.code, "obtain_after_hire", clause.strip()[:300], _within_months(clause))
-                        current = best.get(hit.code)
-                        if current is None or _STRENGTH_RANK["obtain_after_hire"] > _STRENGTH_RANK[current.strength]:
-                            best[hit.code] = mention
-                        continue
-                    strength = _strength_from_cues(clause, hit, hits, cues)
-                    if strength is None:
-                        strength = inline_kind
-                    if strength in (None, "required") and (_alternative_to_education(clause, hit, hits, sentence)
-                                                           or _or_education_next(clauses, clause_number)):
-                        strength = "preferred"
-                    if strength is None:
-                        if block.kind == "preferred":
-                            strength = "preferred"
-                        elif block.kind in NO_STRENGTH:
-                            decisions.append("emr/cert/skipped/no_strength")
-                            continue
-                        else:
-                            strength = "required"
-                    if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
-                                                   or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
-                        strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
-                    if eligible_here and strength != "preferred":
-                        eligible_deadline.add(hit.code)
-                    within = _within_months(clause) if strength == "obtain_after_hire" else None
-                    mention = CertMention(hit.code, strength, clause.strip()[:300], within, any_of.get(number, ()))
-                    current = best.get(hit.code)
-                    if current is None or _STRENGTH_RANK[strength] > _STRENGTH_RANK[current.strength]:
-                        best[hit.code] = mention
+        events = _line_events_cached(block.text, block.kind, parsed.next_line(index),
+                                     _context_key(block.text, context))
+        for event in events:
+            if event[0] == "mention":
+                mention = event[1]
+                if event[2]:
+                    eligible_deadline.add(mention.code)
+                current = best.get(mention.code)
+                if current is None or _STRENGTH_RANK[mention.strength] > _STRENGTH_RANK[current.strength]:
+                    best[mention.code] = mention
+            elif event[0] == "decision" or event[1] not in decisions:
+                decisions.append(event[1])
     for code in eligible_deadline & best.keys():
         # eligible at hire, held within a stated time: obtain_after_hire even where a sentence says "required"
         if best[code].strength == "required":
