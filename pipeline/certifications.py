@@ -467,12 +467,12 @@ class _FixedContext:
         return bool(self._flags[code])
 
 
-def _line_events(line: str, kind: str, next_text: str, context_key: tuple[bool | None, ...]) -> _LineEvents:
+def _line_events(line: str, kind: str, eligible_here: bool, context_key: tuple[bool | None, ...]) -> _LineEvents:
     """The events of one candidate line (see _LineEvents): a pure function of the line, its section kind,
-    the next line and the document context flags it needs, cached (_line_events_cached)."""
+    whether it is eligible-with-deadline (with the next line) and the document context flags it needs,
+    cached (_line_events_cached)."""
     context = _FixedContext(context_key)
     events: list[tuple] = []
-    eligible_here = _eligible_with_deadline(line, next_text)
     inline_kind = None
     header_match = _INLINE_HEADER_RE.match(line)
     if header_match:
@@ -543,8 +543,8 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
         if block.kind in BOILERPLATE:
             decisions.append("emr/cert/skipped/boilerplate")
             continue
-        events = _line_events_cached(block.text, block.kind, parsed.next_line(index),
-                                     _context_key(block.text, context))
+        eligible_here = _eligible_with_deadline(block.text, parsed.next_line(index))
+        events = _line_events_cached(block.text, block.kind, eligible_here, _context_key(block.text, context))
         for event in events:
             if event[0] == "mention":
                 mention = event[1]
