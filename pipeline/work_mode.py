@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from pipeline.sections import job_lines_containing, job_text
@@ -270,8 +271,10 @@ def _onsite_cadence(text: str) -> re.Match[str] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _from_text(text: str) -> tuple[str, str] | None:
-    """The work mode stated in `text` (the lines that can state one)."""
+    """The work mode stated in `text` (the lines that can state one). A pure function of those lines,
+    cached: the same work-mode lines recur across an employer's postings and across crawls."""
     fed = _FED_REMOTE_RE.search(text)
     if fed:
         if fed.group("value").lower() == "yes":
