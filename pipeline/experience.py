@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from pipeline.sections import blocks_containing
 from pipeline.text import keyword_line_starts
@@ -131,6 +132,16 @@ def _asked_for(block_text: str, match: re.Match[str]) -> bool:
     return bool(_REQUIREMENT_CUE_RE.search(block_text[max(line_start, match.start() - 40) : match.start()]))
 
 
+@lru_cache(maxsize=8192)
+def _block_statements(text: str, preferred_section: bool) -> tuple[str | None, tuple[tuple, ...]]:
+    """(the "no experience required" text or None, the block's statements): a pure function of the block,
+    cached (requirement lines recur across an employer's postings and across crawls)."""
+    none = _NONE_RE.search(text) if "experience" in text or "Experience" in text else None
+    if none:
+        return none.group(0), ()
+    return None, tuple(_statements(text, preferred_section))
+
+
 def _holds_hint(description_text: str) -> bool:
     """Any of _HINTS in the lower-cased description (from its one-pass keyword index when it can answer)."""
     line_starts = keyword_line_starts(description_text, _HINTS)
@@ -148,11 +159,10 @@ def normalize_experience(description_text: str) -> ExperienceResult:
         return ExperienceResult(None, decisions=["emr/experience/none"])
     best: tuple[float, float | None, str, bool] | None = None
     for block in blocks_containing(description_text, _HINTS):
-        text = block.text
-        none = _NONE_RE.search(text) if "experience" in text or "Experience" in text else None
-        if none:
-            return ExperienceResult(0.0, None, none.group(0), True, ["emr/experience/none_required"])
-        for low, high, evidence, required in _statements(text, block.kind == "preferred"):
+        none, statements = _block_statements(block.text, block.kind == "preferred")
+        if none is not None:
+            return ExperienceResult(0.0, None, none, True, ["emr/experience/none_required"])
+        for low, high, evidence, required in statements:
             if low is None or low > MAX_YEARS or (high is not None and high > MAX_YEARS):
                 continue
             candidate = (low, high, evidence, required)
