@@ -309,6 +309,15 @@ def _from_text(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _label_signals(value: str) -> tuple[str | None, str | None]:
+    """(hybrid text, remote text not negated) of a title or location field: cached (they recur)."""
+    hybrid = _HYBRID_RE.search(value)
+    remote = _REMOTE_RE.search(value)
+    return (hybrid.group(0) if hybrid else None,
+            remote.group(0) if remote and not _NEGATION_RE.search(value) else None)
+
+
 def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkModeResult:
     """Work mode from structured fields, then title/location, then the description."""
     found = _structured(raw)
@@ -325,15 +334,15 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
     for source, value in (("title", title), ("location", location)):
         if not value:
             continue
-        hybrid = _HYBRID_RE.search(value)
+        hybrid = _label_signals(value)[0]
         if hybrid:
-            return WorkModeResult("hybrid", hybrid.group(0), [f"emr/work_mode/{source}/hybrid"])
+            return WorkModeResult("hybrid", hybrid, [f"emr/work_mode/{source}/hybrid"])
     if found_text and found_text[0] == "onsite" and _NEGATION_RE.search(found_text[1]):
         return WorkModeResult("onsite", found_text[1], ["emr/work_mode/text/onsite"])
     for source, value in (("title", title), ("location", location)):
-        remote = _REMOTE_RE.search(value) if value else None
-        if remote and not _NEGATION_RE.search(value):
-            return WorkModeResult("remote", remote.group(0), [f"emr/work_mode/{source}/remote"])
+        remote = _label_signals(value)[1] if value else None
+        if remote:
+            return WorkModeResult("remote", remote, [f"emr/work_mode/{source}/remote"])
     if found_text:
         return WorkModeResult(found_text[0], found_text[1], [f"emr/work_mode/text/{found_text[0]}"])
     telework = raw.get("telework")
