@@ -3,7 +3,10 @@
 postings labelled by a second author from the field definitions in the README beside the set, before
 reading the normalizers. Not a test: it prints per-field accuracy and every mismatch.
 
-usage: python3 bench/holdout.py .venv/bin/emr-jobs [postings.jsonl] [--show-all]
+usage: python3 bench/holdout.py .venv/bin/emr-jobs [postings.jsonl | set directory] [--show-all]
+
+The second argument may be a postings file or a directory holding `postings.jsonl`, e.g.
+tests/fixtures/holdout2 (64 postings written for issue 11's precision classes).
 
 For every field present in a posting's `labels`:
   * if the normalizer's output line has the field, the value is compared (scored);
@@ -108,11 +111,14 @@ def main(argv):
         print(__doc__)
         return 2
     exe = argv[1]
-    path = next((a for a in argv[2:] if not a.startswith("--")), os.path.join(HERE, "postings.jsonl"))
+    path = next((a for a in argv[2:] if not a.startswith("--")), HERE)
+    if os.path.isdir(path):
+        path = os.path.join(path, "postings.jsonl")
     postings = load(path)
     rc, stderr, out = run_normalizer(exe, postings)
 
     print(f"normalizer: {exe}")
+    print(f"set: {os.path.relpath(path)}")
     print(f"postings: {len(postings)}  output lines matched by id: {len(out)}  exit status: {rc}")
     if stderr.strip():
         print("stderr (first 5 lines):")

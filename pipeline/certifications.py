@@ -23,12 +23,27 @@ Strength of a mention, in order:
    sections are skipped (decision emr/cert/skipped/no_strength): they describe the work, not the
    candidate.
 One credential with several strengths keeps the strongest (required > obtain_after_hire > preferred).
+
+A credential named as a perk is not asked for: tuition or exam-fee reimbursement, support to earn or
+sit for it, holders elsewhere in the organization ("tuition reimbursement for RHIT", "exam fee
+reimbursement when you earn your CCS", "RHIT holders in our HIM department enjoy remote work") is skipped
+(decision emr/cert/skipped/benefit), unless the same clause says the hire must obtain it ("must earn the
+CCS within 9 months; we reimburse the exam fee"): then it is obtain_after_hire, never required.
+"Candidates with an RHIT will receive additional consideration" is preferred.
+
+Any-of lists ("RHIT, RHIA, CCS or CPC required", "one of the following: CPC, CCS"): each alternative
+keeps the list's strength, as the labelling schema (SCHEMA.md: "each item of an any-of list of required
+credentials is `required`") and the development set say, and CertMention.any_of names the other
+credentials of its list: a reader who needs "individually mandatory" reads `required` with an empty
+any_of. Only items joined within one clause by "or", "/" or "one of"/"any of"/"either" form a list;
+"CPC and CPMA" are each asked for.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from emr_jobs.pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from emr_jobs.pipeline.posting import CertMention
@@ -112,10 +127,29 @@ _CUE_RE = re.compile(
     r"|\beligib(?:le|ility)\b|\bupon\s+hire\b|\bafter\s+hire\b|\bby\s+the\s+end\s+of\s+(?:the\s+)?(?:probation|introductory))"
     r"|(?P<preferred>\bpreferred\b|\bpreferably\b|\bprefer\b|\bdesired\b|\bdesirable\b|\ba\s+plus\b|\bplus\b"
     r"|\bnice[- ]to[- ]have\b|\bhelpful\b|\bbonus\b|\badvantage(?:ous)?\b|\bideal(?:ly)?\b|\bwelcome[d]?\b"
-    r"|\bencouraged\b|\bnot\s+required\b|\boptional\b)"
+    r"|\bencouraged\b|\bnot\s+required\b|\boptional\b|\b(?:additional|special|extra)\s+consideration\b"
+    r"|\bgiven\s+(?:preference|priority)\b|\bpreference\s+(?:will\s+be\s+|is\s+)?given\b)"
     r"|(?P<required>\brequired\b|\brequires?\b|\bmust\b|\bmandatory\b|\bneeded\b|\bessential\b|\bneed\b)",
     re.I,
 )
+# A credential as a perk (see the module docstring): the cue stands before the mention in its clause ...
+_PERK_BEFORE_RE = re.compile(
+    r"\btuition\b|\breimburs\w*|\bexam(?:ination)?\s+fees?\b|\b(?:paid|free|covered)\s+(?:\w+\s+)?(?:exam|membership|"
+    r"credential\w*|certification\w*|renewals?)\b|\bsupport(?:ed|s)?\s+(?:(?:for\s+)?(?:you|employees|staff)\s+)?"
+    r"(?:to|in)\s+(?:earn|earning|obtain|obtaining|achieve|pursue|pursuing|get|sit\s+for)\b|\bscholarships?\b|"
+    r"\bsponsor(?:s|ed|ship)?\b|\b(?:we|employer)\s+(?:will\s+)?(?:pay|cover|reimburse)\b|"
+    r"\bbonus\s+(?:for|upon|when|after)\s+(?:earning|obtaining|passing|achieving|you)\b|\bstipend\b|\ballowance\b",
+    re.I,
+)
+# ... or the mention names people who hold it elsewhere ("RHIT holders in our HIM department enjoy ...")
+_PERK_AFTER_RE = re.compile(r"^[\s,/&\w-]{0,30}?\bholders?\b[^.;]{0,50}\b(?:enjoy|receive|get|earn)\b", re.I)
+# the hire must obtain it (then a perk mention is obtain_after_hire)
+_MUST_OBTAIN_RE = re.compile(
+    r"\b(?:must|required to|will need to|expected to|need to)\s+(?:\w+\s+){0,2}?(?:obtain|earn|achieve|acquire|"
+    r"attain|pass|become|hold)\w*|\bwithin\s+(?:the\s+first\s+)?(?:\d+|[a-z]+)\s*(?:\(\d+\)\s*)?(?:months?|years?|days?)\b",
+    re.I,
+)
+_ANY_OF_RE = re.compile(r"\bor\b|/|\bone of\b|\bany of\b|\beither\b", re.I)
 _LIST_FILLER_RE = re.compile(
     r"\b(?:or|and|either|one of|the|a|an|active|current|valid|certifications?|credentials?|certified|"
     r"is|are|also|accepted|formerly|AHIMA|AAPC|NCRA|ACDIS|HFMA|NHA|license|licensure|from|through|by|"
@@ -359,6 +393,42 @@ def _alternative_to_education(clause: str, hit: _Hit, hits: list[_Hit], sentence
     return False
 
 
+def _or_education_next(clauses: list[str], number: int) -> bool:
+    """The next clause of the sentence is another way to qualify by education or experience
+    ("Associate degree and RHIT; or high school diploma and 3 years of HIM experience")."""
+    if number + 1 >= len(clauses):
+        return False
+    following = clauses[number + 1]
+    return bool(re.match(r"\s*or\b", following, re.I) and _EDU_EXP_RE.search(following))
+
+
+def _perk(clause: str, hit: _Hit) -> bool:
+    """The credential is named as a perk (see the module docstring), not asked of the candidate."""
+    before = clause[max(0, hit.start - 80) : hit.start]
+    return bool(_PERK_BEFORE_RE.search(before) or _PERK_AFTER_RE.search(clause[hit.end :]))
+
+
+def _any_of_groups(clause: str, hits: list[_Hit]) -> dict[int, tuple[str, ...]]:
+    """hit index -> the codes of the any-of list it belongs to (only for lists of two or more codes
+    joined by "or", "/", "one of", "any of", "either")."""
+    groups: dict[int, tuple[str, ...]] = {}
+    run = [0] if hits else []
+    gaps: list[str] = []
+    for i in range(1, len(hits) + 1):
+        gap = clause[hits[i - 1].end : hits[i].start] if i < len(hits) else ""
+        if i < len(hits) and hits[i].start >= hits[i - 1].end and _is_list_gap(gap, hits, hits[i - 1].end):
+            run.append(i)
+            gaps.append(gap)
+            continue
+        codes = tuple(dict.fromkeys(hits[j].code for j in run))
+        lead = clause[: hits[run[0]].start] if run else ""
+        if len(codes) > 1 and (any(_ANY_OF_RE.search(g) for g in gaps) or re.search(r"\b(?:one|any) of\b", lead, re.I)):
+            for j in run:
+                groups[j] = tuple(c for c in codes if c != hits[j].code)
+        run, gaps = [i], []
+    return groups
+
+
 def _eligible_with_deadline(block: str, next_block: str) -> bool:
     """'Eligible' for the credential at hire and a stated time to hold it (here or in the next item)."""
     lowered = block.lower()
@@ -366,6 +436,97 @@ def _eligible_with_deadline(block: str, next_block: str) -> bool:
         return False
     return bool(_WITHIN_RE.search(block) or _AFTER_HIRE_DEADLINE_RE.search(block)
                 or ("within" in next_block.lower() and _HIRE_WINDOW_RE.search(next_block)))
+
+
+# What one candidate line says: ("decision", key) and ("unmapped", key) events, and ("mention", CertMention,
+# eligible-with-deadline) events, in the order the posting-level loop replays them.
+_LineEvents = tuple[tuple, ...]
+
+# Codes whose reading depends on the whole posting (_DocContext): a line holding one of these literals is
+# keyed by the context flags it needs as well.
+_CONTEXT_LITERALS = (("CCA", "coding"), ("ODS", "registry"), ("CIC", "CIC"), ("CRC", "CRC"))
+
+
+def _context_key(line: str, context: _DocContext) -> tuple[bool | None, ...]:
+    if not any(literal in line for literal, _ in _CONTEXT_LITERALS):
+        return ()
+    return tuple(
+        None if literal not in line else (context.coding if need == "coding" else context.registry
+                                          if need == "registry" else context.lookalike(need))
+        for literal, need in _CONTEXT_LITERALS)
+
+
+class _FixedContext:
+    """A _DocContext stand-in answering from the flags of a _context_key (what a cached line needs)."""
+
+    def __init__(self, key: tuple[bool | None, ...]) -> None:
+        flags = dict(zip((need for _, need in _CONTEXT_LITERALS), key or (None,) * len(_CONTEXT_LITERALS),
+                         strict=True))
+        self.coding, self.registry, self._flags = flags["coding"], flags["registry"], flags
+
+    def lookalike(self, code: str) -> bool:
+        return bool(self._flags[code])
+
+
+def _line_events(line: str, kind: str, eligible_here: bool, context_key: tuple[bool | None, ...]) -> _LineEvents:
+    """The events of one candidate line (see _LineEvents): a pure function of the line, its section kind,
+    whether it is eligible-with-deadline (with the next line) and the document context flags it needs,
+    cached (_line_events_cached)."""
+    context = _FixedContext(context_key)
+    events: list[tuple] = []
+    inline_kind = None
+    header_match = _INLINE_HEADER_RE.match(line)
+    if header_match:
+        head = header_match.group("head").lower()
+        if _PREFERRED_HEAD_RE.search(head):
+            inline_kind = "preferred"
+        elif _REQUIRED_HEAD_RE.search(head):
+            inline_kind = "required"
+    for sentence in sentences(line):
+        for unmapped in _UNMAPPED_RE.finditer(sentence):
+            if _left_boundary(sentence, unmapped.start()):
+                events.append(("unmapped", f"emr/cert/unmapped/{unmapped.group(1)}"))
+        clauses = sentence.split(";")
+        for clause_number, clause in enumerate(clauses):
+            hits = _hits(clause, context)  # type: ignore[arg-type]
+            cues = list(_CUE_RE.finditer(clause)) if hits else []
+            any_of = _any_of_groups(clause, hits) if len(hits) > 1 else {}
+            for number, hit in enumerate(hits):
+                if _perk(clause, hit):
+                    if not _MUST_OBTAIN_RE.search(clause):
+                        events.append(("decision", "emr/cert/skipped/benefit"))
+                        continue
+                    mention = CertMention(hit.code, "obtain_after_hire", clause.strip()[:300], _within_months(clause))
+                    events.append(("mention", mention, False))
+                    continue
+                strength = _strength_from_cues(clause, hit, hits, cues)
+                if strength is None:
+                    strength = inline_kind
+                if strength in (None, "required") and (_alternative_to_education(clause, hit, hits, sentence)
+                                                       or _or_education_next(clauses, clause_number)):
+                    strength = "preferred"
+                if strength is None:
+                    if kind == "preferred":
+                        strength = "preferred"
+                    elif kind in NO_STRENGTH:
+                        events.append(("decision", "emr/cert/skipped/no_strength"))
+                        continue
+                    else:
+                        strength = "required"
+                if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
+                                               or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
+                    strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
+                within = _within_months(clause) if strength == "obtain_after_hire" else None
+                mention = CertMention(hit.code, strength, clause.strip()[:300], within, any_of.get(number, ()))
+                events.append(("mention", mention, eligible_here and strength != "preferred"))
+    return tuple(events)
+
+
+# Requirement lines repeat across an employer's postings and across crawls of the same posting: a line
+# read once is not read again (the events are immutable; CertMention is frozen).
+_line_events_cached = lru_cache(maxsize=8192)(_line_events)
+_PREFERRED_HEAD_RE = re.compile(r"prefer|desired|nice|plus|bonus")
+_REQUIRED_HEAD_RE = re.compile(r"requir|minimum|must|mandatory")
 
 
 def normalize_certifications(description_text: str, title: str = "") -> CertResult:
@@ -383,56 +544,24 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
         if block.kind in BOILERPLATE:
             decisions.append("emr/cert/skipped/boilerplate")
             continue
-        next_text = parsed.next_line(index)
-        eligible_here = _eligible_with_deadline(block.text, next_text)
-        inline_kind = None
-        header_match = _INLINE_HEADER_RE.match(block.text)
-        if header_match:
-            head = header_match.group("head").lower()
-            if re.search(r"prefer|desired|nice|plus|bonus", head):
-                inline_kind = "preferred"
-            elif re.search(r"requir|minimum|must|mandatory", head):
-                inline_kind = "required"
-        for sentence in sentences(block.text):
-            for unmapped in _UNMAPPED_RE.finditer(sentence):
-                if not _left_boundary(sentence, unmapped.start()):
-                    continue
-                decision = f"emr/cert/unmapped/{unmapped.group(1)}"
-                if decision not in decisions:
-                    decisions.append(decision)
-            for clause in sentence.split(";"):
-                hits = _hits(clause, context)
-                cues = list(_CUE_RE.finditer(clause)) if hits else []
-                for hit in hits:
-                    strength = _strength_from_cues(clause, hit, hits, cues)
-                    if strength is None:
-                        strength = inline_kind
-                    if strength in (None, "required") and _alternative_to_education(clause, hit, hits, sentence):
-                        strength = "preferred"
-                    if strength is None:
-                        if block.kind == "preferred":
-                            strength = "preferred"
-                        elif block.kind in NO_STRENGTH:
-                            decisions.append("emr/cert/skipped/no_strength")
-                            continue
-                        else:
-                            strength = "required"
-                    if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
-                                                   or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
-                        strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
-                    if eligible_here and strength != "preferred":
-                        eligible_deadline.add(hit.code)
-                    within = _within_months(clause) if strength == "obtain_after_hire" else None
-                    mention = CertMention(hit.code, strength, clause.strip()[:300], within)
-                    current = best.get(hit.code)
-                    if current is None or _STRENGTH_RANK[strength] > _STRENGTH_RANK[current.strength]:
-                        best[hit.code] = mention
+        eligible_here = _eligible_with_deadline(block.text, parsed.next_line(index))
+        events = _line_events_cached(block.text, block.kind, eligible_here, _context_key(block.text, context))
+        for event in events:
+            if event[0] == "mention":
+                mention = event[1]
+                if event[2]:
+                    eligible_deadline.add(mention.code)
+                current = best.get(mention.code)
+                if current is None or _STRENGTH_RANK[mention.strength] > _STRENGTH_RANK[current.strength]:
+                    best[mention.code] = mention
+            elif event[0] == "decision" or event[1] not in decisions:
+                decisions.append(event[1])
     for code in eligible_deadline & best.keys():
         # eligible at hire, held within a stated time: obtain_after_hire even where a sentence says "required"
         if best[code].strength == "required":
             current = best[code]
             best[code] = CertMention(code, "obtain_after_hire", current.evidence,
-                                     current.within_months or _within_months(current.evidence))
+                                     current.within_months or _within_months(current.evidence), current.any_of)
     for code in best:
         decisions.append(f"emr/cert/{code}/{best[code].strength}")
     return CertResult(list(best.values()), decisions)

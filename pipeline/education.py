@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from emr_jobs.pipeline.posting import EDUCATION_LEVELS
 from emr_jobs.pipeline.sections import blocks_containing
@@ -77,6 +78,21 @@ def _sentence_level(sentence: str) -> tuple[str, str] | None:
     return found
 
 
+@lru_cache(maxsize=8192)
+def _block_levels(text: str, preferred_section: bool) -> tuple[tuple[tuple[str, str], bool, bool], ...]:
+    """((level, evidence), says "or equivalent", preferred) for each sentence of a block naming a level:
+    a pure function of the block, cached (requirement lines recur across postings and crawls)."""
+    levels = []
+    for sentence in sentences(text):
+        found = _sentence_level(sentence)
+        if found is None:
+            continue
+        is_preferred = preferred_section or bool(
+            _PREFERRED_RE.search(sentence) and not re.search(r"\brequired\b", sentence, _I))
+        levels.append(((found[0], sentence.strip()[:300]), bool(_EQUIVALENT_RE.search(sentence)), is_preferred))
+    return tuple(levels)
+
+
 def normalize_education(description_text: str) -> EducationResult:
     """Education asked for (see the module docstring)."""
     if not description_text:
@@ -85,17 +101,11 @@ def normalize_education(description_text: str) -> EducationResult:
     preferred_only: tuple[str, str] | None = None
     equivalent = False
     for block in blocks_containing(description_text, _HINTS):
-        for sentence in sentences(block.text):
-            found = _sentence_level(sentence)
-            if found is None:
-                continue
-            equivalent = equivalent or bool(_EQUIVALENT_RE.search(sentence))
-            is_preferred = block.kind == "preferred" or (
-                _PREFERRED_RE.search(sentence) and not re.search(r"\brequired\b", sentence, _I))
-            evidence = (found[0], sentence.strip()[:300])
+        for evidence, sentence_equivalent, is_preferred in _block_levels(block.text, block.kind == "preferred"):
+            equivalent = equivalent or sentence_equivalent
             if is_preferred:
                 preferred_only = preferred_only or evidence
-            elif required is None or _RANK[found[0]] > _RANK[required[0]]:
+            elif required is None or _RANK[evidence[0]] > _RANK[required[0]]:
                 required = evidence
     if required is None:
         decision = "emr/education/preferred_only" if preferred_only else "emr/education/none_stated"

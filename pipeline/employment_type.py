@@ -4,6 +4,11 @@ The structured field wins; then the title ("Per Diem Coder", "PRN", "Contract ..
 first employment-status phrase in the job's own text (boilerplate such as "benefits for full-time
 staff" left out). "Per diem" here is a status, never a pay unit.
 
+Short status phrases count too, where a status word is a whole item of a short line: "Per diem,
+weekends", "Schedule: Per diem", "PRN / As needed", "Full Time | Days | On-site" (status_items() splits
+such a line on "|", ",", ";", "/", "•", parentheses, a label's colon and a spaced dash). A figure or word
+before the status word ("$250 per diem") makes it no such item. This is read after the phrases above.
+
 `schedule_of()` gives the schedule users filter on (SCHEDULES: full time, part time, per diem,
 contract, temporary) from an employment type; an internship is not a schedule.
 """
@@ -40,6 +45,37 @@ _DESC_RE = re.compile(
     r"|\b(?P<full_time>full[- ]time)\b",
     _I,
 )
+
+
+# a short line and its items: "Per diem, weekends" -> ["Per diem", "weekends"]
+STATUS_LINE_CHARS = 80
+_ITEM_SPLIT_RE = re.compile(r"\s*(?:[|,;/()\u2022\u00b7:]|\.\s|\s[-\u2013\u2014]\s|^[-\u2013\u2014*]\s)\s*")
+_STATUS_ITEMS = {
+    "per diem": "per_diem", "prn": "per_diem", "as needed": "per_diem", "per diem prn": "per_diem",
+    "prn as needed": "per_diem", "on call": "per_diem", "casual": "per_diem",
+    "full time": "full_time", "part time": "part_time", "contract": "contract", "contractor": "contract",
+    "contract to hire": "contract", "temporary": "temporary", "temp": "temporary",
+}
+_STATUS_HINTS = ("diem", "prn", "as needed", "on call", "on-call", "casual", "full", "part", "contract", "temp")
+
+
+def status_items(line: str) -> list[str]:
+    """The items of a short line, lower-cased, hyphens as spaces, end punctuation dropped ([] for a
+    line longer than STATUS_LINE_CHARS)."""
+    if len(line) > STATUS_LINE_CHARS:
+        return []
+    items = (item.strip(" .!*-\t").lower().replace("-", " ") for item in _ITEM_SPLIT_RE.split(line))
+    return [" ".join(item.split()) for item in items if item]
+
+
+def _status_item(description_text: str) -> tuple[str, str] | None:
+    """(kind, line) for the first short line of the job text with a status word as a whole item."""
+    for line in job_lines_containing(description_text, _STATUS_HINTS).split("\n"):
+        for item in status_items(line):
+            kind = _STATUS_ITEMS.get(item)
+            if kind:
+                return kind, line.strip()
+    return None
 
 
 _DESC_CHARS = 6000  # only the start of a long job text is read for a status phrase
@@ -80,6 +116,9 @@ def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> 
     match = _DESC_RE.search(lines) if lines else None
     if match and match.lastgroup:
         return EmploymentTypeResult(match.lastgroup, match.group(0), [f"emr/employment_type/text/{match.lastgroup}"])
+    item = _status_item(description_text) if description_text else None
+    if item:
+        return EmploymentTypeResult(item[0], item[1], [f"emr/employment_type/item/{item[0]}"])
     return EmploymentTypeResult(None, None, ["emr/employment_type/none"])
 
 

@@ -3,8 +3,8 @@ the evidence.
 
 Ordered steps, the first decision wins:
 1. an explicit statement: "not an entry-level position" -> False; "entry-level", "no experience
-   required", "new graduates welcome", "we will train" -> True;
-2. required experience of a year or more -> False;
+   required", "experience preferred but not required", "new graduates welcome", "we will train" -> True;
+2. required experience (six months or more) -> False;
 3. experience of zero ("0-1 years") -> True;
 4. an apprentice credential (CPC-A, COC-A, CCA) or an "eligible" credential ("RHIT eligible") -> True;
 5. experience asked for without a figure ("coding experience required") -> False;
@@ -29,6 +29,7 @@ _ENTRY_RE = re.compile(
     r"|\b(?:new|recent) (?:grad(?:uate)?s?|(?:coding |HIM )?program graduates)\b[^.\n]{0,40}?\b(?:welcome|encouraged|"
     r"considered|may apply|are invited|eligible)"
     r"|\b(?:welcome|encourage|consider)s? (?:new|recent) grad(?:uate)?s?\b"
+    r"|\bexperience\b[^.;\n]{0,50}?\b(?:but|is|are)\s+not\s+(?:required|necessary|needed)\b"
     r"|\b(?:we|will) (?:will )?train\b|\bon[- ]the[- ]job training (?:is )?provided\b|\bwithout (?:prior )?experience\b",
     _I,
 )
@@ -64,7 +65,7 @@ def _explicit(text: str, experience: ExperienceResult, certs: Sequence[CertMenti
 
 
 def _years_required(text: str, experience: ExperienceResult, certs: Sequence[CertMention]) -> tuple[bool, str] | None:
-    if experience.years_min is not None and experience.years_min >= 1 and experience.required:
+    if experience.years_min is not None and experience.years_min > 0 and experience.required:
         return False, experience.evidence or ""
     return None
 

@@ -3,7 +3,11 @@
 "1-2 years of experience" -> min 1, max 2; "one year of specialized experience equivalent to GS-5"
 -> 1; "six months of experience" -> 0.5; "no experience required" -> 0; none stated -> None.
 Several statements: the smallest minimum wins (its range gives the maximum). Boilerplate blocks
-(company history, benefits, EEO) are not read; deadlines ("within 2 years of hire"), company age and
+(company history, benefits, EEO) are not read. Without the word "experience" a figure counts only for a line
+of work ("coding", "HIM leadership", "release of information") and only when it is asked for: "minimum",
+"at least", "requires" before it, "N+", or the figure opening a list item ("Minimum 5 years HIM leadership",
+"- 2 years of HCC risk adjustment coding"); "founded 5 years ago", "5 years of service award" and "a top
+workplace 5 years in a row" stay null. Deadlines ("within 2 years of hire"), company age and
 figures over 15 years are not experience. `required` tells whether the winning statement is asked
 for (a requirement or a neutral statement) rather than preferred.
 """
@@ -12,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from emr_jobs.pipeline.sections import blocks_containing
 from emr_jobs.pipeline.text import keyword_line_starts
@@ -28,10 +33,25 @@ _SPAN_RE = re.compile(
 # what follows the figure must make it experience
 _TAIL_RE = re.compile(
     r"^(?:of\s+|in\s+|as\s+|working\s+|progressive\s+|recent\s+|related\s+|relevant\s+|prior\s+|previous\s+|"
-    r"specialized\s+|professional\s+|hands-on\s+|paid\s+|full-time\s+|\w+\s+){0,6}?(?:experience|exp\b|work history)"
+    r"specialized\s+|professional\s+|hands-on\s+|paid\s+|full-time\s+|[\w/&+,'’-]+\s+){0,8}?(?:experience|exp\b|work history)"
     r"|^(?:of\s+)?(?:work(?:ing)?|coding|employment)\s+(?:in|as|at|with)\b"
     r"|^(?:as\s+an?|in\s+an?|in\s+the)\s+[\w /-]{0,40}?(?:coder|clerk|specialist|technician|registrar|role|position|"
     r"setting|department|environment|office|hospital|clinic)\b",
+    re.I,
+)
+# Years of a line of work without the word "experience" ("Minimum 5 years HIM leadership", "3+ years of
+# multispecialty professional fee coding"): only with a requirement cue (see _REQUIREMENT_CUE_RE).
+_WORK_TAIL_RE = re.compile(
+    r"^(?:of\s+|in\s+)?(?:[\w/&+,'’-]+\s+){0,5}?(?:coding|auditing|abstracting|leadership|management|supervision|"
+    r"supervisory|registry|HIM|health information(?: management)?|medical records|release of information|ROI|CDI|"
+    r"clinical documentation(?: integrity| improvement)?|billing|revenue cycle)\b"
+    r"(?!\s*(?:awards?|excellence|history|recognition|in a row|program|team has|department has)\b)",
+    re.I,
+)
+# the figure is asked for: "minimum (of)", "at least", "requires", "must have" before it, "N+" or "N plus",
+# or the figure starts its list item ("- 2 years of HCC risk adjustment coding")
+_REQUIREMENT_CUE_RE = re.compile(
+    r"(?:\b(?:minimum|min\.?|at least|requires?|required|must have|must possess)\s*(?:of\s+)?|^[\s\-*\u2022\u25cf\u00b7\d.)]*)$",
     re.I,
 )
 _LABELLED_RE = re.compile(
@@ -86,19 +106,40 @@ def _statements(block_text: str, preferred_section: bool):
         yield low, high, match.group(0), not preferred_section and not _PREFERRED_RE.search(block_text)
     for match in _SPAN_RE.finditer(block_text):
         tail = match.group("tail")
-        if not _TAIL_RE.search(tail):
-            continue
+        tail_match = _TAIL_RE.search(tail)
+        if not tail_match:
+            tail_match = _WORK_TAIL_RE.search(tail)
+            if not tail_match or not _asked_for(block_text, match):
+                continue
         if _NOT_EXPERIENCE_BEFORE_RE.search(block_text[max(0, match.start() - 40) : match.start()]):
             continue
         unit = match.group("unit")
         low, high = _years(match.group("min"), unit), _years(match.group("max"), unit)
         if match.group("max") and low is not None and high is not None and high < low:
             continue  # "2 or 1 years" is not a range
-        end = match.start("tail") + min(len(tail), (_TAIL_RE.search(tail).end() if _TAIL_RE.search(tail) else 0) + 40)
+        end = match.start("tail") + min(len(tail), tail_match.end() + 40)
         evidence = block_text[match.start() : end].strip()
         ends = [i for i in (block_text.find(".", match.end("unit")), block_text.find(";", match.end("unit"))) if i > 0]
         clause = block_text[match.start() : min(ends) if ends else len(block_text)]
         yield low, high, evidence, not preferred_section and not _PREFERRED_RE.search(clause)
+
+
+def _asked_for(block_text: str, match: re.Match[str]) -> bool:
+    """A requirement cue before the figure, or "N+" / "N plus" (see _REQUIREMENT_CUE_RE)."""
+    if re.search(r"\+|\bplus\b", block_text[match.start() : match.start("unit")]):
+        return True
+    line_start = block_text.rfind("\n", 0, match.start()) + 1
+    return bool(_REQUIREMENT_CUE_RE.search(block_text[max(line_start, match.start() - 40) : match.start()]))
+
+
+@lru_cache(maxsize=8192)
+def _block_statements(text: str, preferred_section: bool) -> tuple[str | None, tuple[tuple, ...]]:
+    """(the "no experience required" text or None, the block's statements): a pure function of the block,
+    cached (requirement lines recur across an employer's postings and across crawls)."""
+    none = _NONE_RE.search(text) if "experience" in text or "Experience" in text else None
+    if none:
+        return none.group(0), ()
+    return None, tuple(_statements(text, preferred_section))
 
 
 def _holds_hint(description_text: str) -> bool:
@@ -118,11 +159,10 @@ def normalize_experience(description_text: str) -> ExperienceResult:
         return ExperienceResult(None, decisions=["emr/experience/none"])
     best: tuple[float, float | None, str, bool] | None = None
     for block in blocks_containing(description_text, _HINTS):
-        text = block.text
-        none = _NONE_RE.search(text) if "experience" in text or "Experience" in text else None
-        if none:
-            return ExperienceResult(0.0, None, none.group(0), True, ["emr/experience/none_required"])
-        for low, high, evidence, required in _statements(text, block.kind == "preferred"):
+        none, statements = _block_statements(block.text, block.kind == "preferred")
+        if none is not None:
+            return ExperienceResult(0.0, None, none, True, ["emr/experience/none_required"])
+        for low, high, evidence, required in statements:
             if low is None or low > MAX_YEARS or (high is not None and high > MAX_YEARS):
                 continue
             candidate = (low, high, evidence, required)

@@ -68,6 +68,9 @@ class CertMention:
     strength: str  # one of CERT_STRENGTHS
     evidence: str
     within_months: int | None = None  # "must obtain within 12 months" -> 12
+    # the other credentials of an any-of list this one belongs to ("RHIT, RHIA, CCS or CPC required": any one
+    # of them qualifies); empty when it is asked for on its own. See emr_jobs.pipeline.certifications.
+    any_of: tuple[str, ...] = ()
 
 
 @dataclass

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _I = re.I
 
@@ -239,7 +240,13 @@ def title_decision(title: str) -> TitleDecision:
     """The title's decision: the first step that decides; a title naming no known work is another occupation."""
     if not isinstance(title, str) or not title.strip():
         return TitleDecision(None)
-    text = title.strip()
+    return _title_decision(title.strip())
+
+
+@lru_cache(maxsize=8192)
+def _title_decision(text: str) -> TitleDecision:
+    """title_decision of a stripped, non-empty title: cached (titles recur across employers and crawls;
+    TitleDecision is frozen)."""
     for step in TITLE_STEPS:
         decision = step(text)
         if decision is not None:

@@ -10,6 +10,9 @@ What real career pages and PDFs do to a list, undone here:
   that "RHIT, OR" / "Three years of ROI experience" reads as one alternative;
 - cells of one table row are one line (emr_jobs.pipeline.text.html_to_text joins them with " | ").
 Lines of equal-opportunity boilerplate are marked "eeo" wherever they stand.
+A line about this job that stands under a benefits or about-the-company heading (career sites put the
+job's details after the perks: "Work location: On-site", "Status: Full Time | Shift: Days", "This role is
+onsite.", "Full-time.") is a job line: its kind is "other", so it is read like the job's own text.
 
 `structure(text)` is built once per posting (cached) and shared: normalizers ask for the blocks
 holding some words (`blocks_containing`), the kind of a line's section, or the job's own text without
@@ -39,6 +42,16 @@ _NUMBERED_RE = re.compile(r"^(?:\d{1,2}|[a-zA-Z])[.)]$")
 _BULLET_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\u27a2]\s+|\d{1,2}[.)]\s+)")
 _CODE_TOKEN_RE = re.compile(r"\b[A-Z]{2,6}(?:-[A-Z]{1,2})?\b")
 _EEO_HINTS = ("opportunit", "eeo", "affirmative", "regard", "accommodat", "e-verify")
+# A line under a benefits/about heading that still states this job's details (see the module docstring).
+_JOB_FIELD_LINE_RE = re.compile(
+    r"^\s*(?:[-*\u2022]\s*)?(?:(?:work|job|position|employment)\s+(?:location|mode|setting|arrangement|schedule|type|"
+    r"model|status|shift|hours)|location|status|schedule|shift|hours|fte|remote|on-?site|telework)\s*[:|]"
+    r"|^\s*(?:this|the)\s+(?:[\w-]+\s+){0,2}?(?:position|role|job|opening)\b(?!\s+(?:of|at|in|for)\b)(?!s)"
+    r"|^\s*this\s+is\s+an?\s+(?:[\w-]+\s+){0,3}?(?:role|position|job|opportunity)\b"
+    r"|^\s*(?:(?:full|part)[- ]?time|per[- ]diem|prn)\b(?![^\n]*\b(?:employees|staff|benefits?|eligib\w*|receive|"
+    r"members|associates|workers|offer\w*|colleagues)\b)[^\n]{0,45}$",
+    re.I,
+)
 _HEADING_ONLY_RE = re.compile(r"^(?:required|requirements|preferred|desired|minimum|nice to have|qualifications)"
                               r"(?: qualifications| requirements)?:?$", re.I)
 
@@ -189,7 +202,7 @@ class Structure:
     """One description's lines (layout undone) with the section of each: headings, kinds, EEO lines."""
 
     __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "_has_boilerplate",
-                 "_job_text", "_line_index")
+                 "_job_text", "_line_index", "job_lines")
 
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
@@ -220,6 +233,17 @@ class Structure:
         self._line_index: dict[int, int] | None = None
         self.eeo = self._eeo_lines()
         self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
+        self.job_lines = self._job_lines_in_boilerplate() if self._has_boilerplate else frozenset()
+
+    def _job_lines_in_boilerplate(self) -> frozenset[int]:
+        """Lines of benefits/about sections that state this job's details (_JOB_FIELD_LINE_RE)."""
+        bounds = [*self.section_starts, len(self.lines)]
+        found: set[int] = set()
+        for (_, kind), first, end in zip(self.sections, bounds, bounds[1:], strict=False):
+            if kind in ("benefits", "about"):
+                found.update(i for i in range(first + 1, end)
+                             if self.lines[i] and i not in self.eeo and _JOB_FIELD_LINE_RE.search(self.lines[i]))
+        return frozenset(found)
 
     def _eeo_lines(self) -> frozenset[int]:
         if not self.lowered:
@@ -242,6 +266,8 @@ class Structure:
         heading, kind = self.section_of(index)
         if index in self.eeo and index not in self.headings:
             kind = "eeo"
+        elif index in self.job_lines:
+            kind = "other"
         return Block(self.lines[index], heading, kind, index in self.headings)
 
     def blocks(self) -> tuple[Block, ...]:
@@ -270,6 +296,8 @@ class Structure:
         for (_, kind), first, end in zip(self.sections, bounds, bounds[1:], strict=False):
             if kind not in BOILERPLATE:
                 parts.append(self._range_text(first, end))
+            elif self.job_lines:
+                parts.extend(self.lines[i] for i in range(first, end) if i in self.job_lines)
         return "\n".join(part for part in parts if part)
 
     def _range_text(self, first: int, end: int) -> str:
@@ -313,6 +341,8 @@ class Structure:
     def _in_job_text(self, index: int) -> bool:
         """Line `index` is kept by job_text() (see _without_boilerplate and _range_text)."""
         if not self._has_boilerplate:
+            return True
+        if index in self.job_lines:
             return True
         return self.section_of(index)[1] not in BOILERPLATE and (index not in self.eeo or index in self.headings)
 

@@ -2,7 +2,12 @@
 variable), with the evidence; None when none is named.
 
 A labelled field first ("Shift: Nights", "Work Shift: Day (United States of America)"), then the
-first "<kind> shift" phrase of the job's own text. Differentials and premiums ("night shift
+first "<kind> shift" (or "day/night/evening schedule") phrase of the job's own text, then a shift word that
+is a whole item of a short status line ("Per diem, weekends", "Full Time | Days | On-site", "Schedule:
+Full-time, days", "Full-time, Mon-Fri days"; see emr_jobs.pipeline.employment_type.status_items): the line must also
+hold a status word or a Schedule/Shift/Hours label, or be one of the first lines of the text ("Nights (10 PM
+- 6:30 AM)" under the title). The title is read the same way ("ROI Specialist - Evenings"). Two different
+shift items on one line ("Days / Nights") name no one shift. Differentials and premiums ("night shift
 differential") describe pay, not this job's shift; boilerplate blocks are not read.
 """
 
@@ -13,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from emr_jobs.pipeline.employment_type import status_items
 from emr_jobs.pipeline.posting import SHIFTS
 from emr_jobs.pipeline.sections import job_lines_containing
 from emr_jobs.pipeline.text import keyword_line_starts
@@ -29,6 +35,68 @@ _WORDS = "|".join(sorted(_WORD_TO_SHIFT, key=len, reverse=True))
 _LABEL_RE = re.compile(rf"\b(?:work )?shifts?\s*(?:worked|type)?\s*[:\-–]\s*(?P<word>{_WORDS})\b", re.I)
 _PHRASE_RE = re.compile(rf"\b(?P<word>{_WORDS})\s+shifts?\b(?!\s*(?:differential|premium|pay|bonus|incentive|rate))"
                         rf"|\b(?P<only>days|nights|evenings|weekends)\s+only\b", re.I)
+
+
+_SCHEDULE_PHRASE_RE = re.compile(r"\b(?P<word>day|night|evening|weekend)s?\s+schedule\b", re.I)
+# a shift word as a whole item of a status line, after an optional weekday range ("mon fri days")
+_ITEM_RE = re.compile(
+    r"^(?:(?:mon(?:day)?|m|sun(?:day)?|sat(?:urday)?)\s*(?:to|through|thru|\s)?\s*(?:fri(?:day)?|f|thu(?:rsday)?|"
+    r"sat(?:urday)?|sun(?:day)?)\s+)?(?P<word>days?|daytime|nights?|overnights?|evenings?|weekends?|"
+    r"(?:1st|2nd|3rd|first|second|third|day|night|evening|weekend|swing|graveyard) shift|days only|nights only|"
+    r"evenings only|weekends only)$"
+)
+_ITEM_WORD = {"days": "day", "day": "day", "daytime": "day", "nights": "night", "night": "night", "overnight": "night",
+              "overnights": "night", "evenings": "evening", "evening": "evening", "weekends": "weekend",
+              "weekend": "weekend"}
+_LABEL_ITEMS = frozenset({"schedule", "work schedule", "shift", "shifts", "hours", "work hours", "status",
+                          "employment type", "job type", "position type"})
+_STATUS_WORD_ITEMS = frozenset({"per diem", "prn", "as needed", "full time", "part time", "contract", "temporary",
+                                "temp", "per diem prn", "prn as needed", "on site", "onsite", "remote", "hybrid"})
+_ITEM_HINTS = ("day", "night", "evening", "weekend")
+_ANY_SHIFT_WORD_RE = re.compile(r"\b(days?|daytime|nights?|overnights?|evenings?|weekends?)\b")
+_HEAD_LINES = 4  # a shift item alone on a line counts within the first lines (under the title)
+
+
+def _item_shift(item: str) -> str | None:
+    match = _ITEM_RE.match(item)
+    if not match:
+        return None
+    word = match.group("word").split(" ")[0]
+    return _ITEM_WORD.get(word) or _WORD_TO_SHIFT.get(word)
+
+
+def _from_items(line: str, head: bool) -> str | None:
+    """The shift a short status line names as a whole item (see the module docstring)."""
+    items = status_items(line)
+    shifts = {shift for shift in map(_item_shift, items) if shift}
+    if len(shifts) != 1:
+        return None
+    named = {_ITEM_WORD[word] for word in _ANY_SHIFT_WORD_RE.findall(line.lower())}
+    if len(named) > 1:  # "Days / Nights rotation": more than one shift named on the line
+        return None
+    if head or any(item in _LABEL_ITEMS or item in _STATUS_WORD_ITEMS for item in items):
+        return shifts.pop()
+    return None
+
+
+def _status_line_shift(raw: Mapping[str, Any], description_text: str) -> tuple[str, str] | None:
+    title = raw.get("title") if isinstance(raw, Mapping) and isinstance(raw.get("title"), str) else ""
+    if title and any(hint in title.lower() for hint in _ITEM_HINTS):
+        parts = re.split(r"\s[-\u2013\u2014|]\s|[(),]", title)
+        for part in parts[1:]:  # "ROI Specialist - Evenings": an item after the job's name
+            shift = _item_shift(" ".join(part.strip(" .").lower().split()))
+            if shift:
+                return shift, title.strip()
+    if not description_text or keyword_line_starts(description_text, _ITEM_HINTS) == set():
+        return None
+    lines = description_text.split("\n")
+    head = {line.strip() for line in lines[:_HEAD_LINES + 1] if line.strip()}
+    for line in job_lines_containing(description_text, _ITEM_HINTS).split("\n"):
+        line = line.strip()
+        shift = _from_items(line, line in head) if line else None
+        if shift:
+            return shift, line
+    return None
 
 
 @dataclass
@@ -53,12 +121,18 @@ def normalize_shift(raw: Mapping[str, Any], description_text: str) -> ShiftResul
         word = structured.strip().lower().split(" ")[0] if structured.strip() else ""
         if word in _WORD_TO_SHIFT:
             return ShiftResult(_WORD_TO_SHIFT[word], f"shift: {structured.strip()[:40]}", ["emr/shift/structured"])
-    if not description_text or not _may_name_shift(description_text):
-        return ShiftResult(None, None, ["emr/shift/none"])
-    text = job_lines_containing(description_text, ("shift", " only"))  # the regexes read these lines only
-    for source, pattern in (("label", _LABEL_RE), ("text", _PHRASE_RE)):
-        match = pattern.search(text)
+    if description_text and _may_name_shift(description_text):
+        text = job_lines_containing(description_text, ("shift", " only"))  # the regexes read these lines only
+        for source, pattern in (("label", _LABEL_RE), ("text", _PHRASE_RE)):
+            match = pattern.search(text)
+            if match:
+                word = (match.group("word") or match.groupdict().get("only") or "").lower()
+                return ShiftResult(_WORD_TO_SHIFT[word], match.group(0), [f"emr/shift/{source}"])
+    if description_text and "chedule" in description_text:
+        match = _SCHEDULE_PHRASE_RE.search(job_lines_containing(description_text, ("schedule",)))
         if match:
-            word = (match.group("word") or match.groupdict().get("only") or "").lower()
-            return ShiftResult(_WORD_TO_SHIFT[word], match.group(0), [f"emr/shift/{source}"])
+            return ShiftResult(_WORD_TO_SHIFT[match.group("word").lower()], match.group(0), ["emr/shift/schedule"])
+    found = _status_line_shift(raw, description_text)
+    if found:
+        return ShiftResult(found[0], found[1], ["emr/shift/item"])
     return ShiftResult(None, None, ["emr/shift/none"])

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from emr_jobs.pipeline.sections import job_lines_containing, job_text
@@ -26,8 +27,11 @@ _FED_TELEWORK_RE = re.compile(r"\btelework(?: eligible)?\s*[:\-]\s*(?P<value>[^\
 _HYBRID_RE = re.compile(
     r"(?<!not a )(?<!not )(?<!no )\bhybrid\b(?!\s*(?:title\s*38|T38|appointment|records?|medical records?|"
     r"health records?|charts?|EHR|EMR|paper|electronic|environment of paper|coding))"
-    r"|\b(?:remote(?:ly)?|work(?:ing)? from home|telework\w*)\b[^.\n]{0,60}\bafter\s+(?:[\w-]+\s+){0,5}"
+    r"|\b(?:remote(?:ly)?|work(?:ing)? from home|telework\w*)\b[^.\n]{0,60}\bafter\s+(?:[\w-]+\s+){0,7}?"
     r"(?:training|orientation|onboarding|probation\w*|\d+\s+(?:days|weeks|months))"
+    r"|\b(?:on[- ]?site|in[- ]office|in[- ]person|in the office)\s+(?:for\s+)?(?:the\s+)?(?:first|initial)\s+"
+    r"(?:[\w-]+\s+){0,3}?(?:days?|weeks?|months?|year|training|orientation)\b[^.\n]{0,30}?"
+    r"\b(?:then|after which|before (?:moving|transitioning|going))\b[^.\n]{0,20}?\b(?:remote|from home|home-based|telework)"
     r"|\bafter\s+(?:[\w-]+\s+){0,3}(?:training|orientation|onboarding|probation\w*)\b[^.\n]{0,80}"
     r"\b(?:remote(?:ly)?|from home|telework\w*)\b"
     rf"|\b{_NUM_WORD}\s+days?\s+(?:a|per|each)\s+week\s+(?:on[- ]?site|in\s+(?:the|our|an?)\s+(?:\w+\s+)?office|"
@@ -53,7 +57,8 @@ _NEGATION_RE = re.compile(
     _I,
 )
 _REMOTE_RE = re.compile(
-    r"\bremote(?:ly)?\b(?!\s*(?:access|desktop|monitoring|patient monitoring|connection|login|log-in|server|"
+    r"\bremote(?:ly)?\b(?![- ]?(?:work\s+|office\s+)?(?:stipends?|allowances?|reimbursements?|perks?|equipment "
+    r"stipend))(?!\s*(?:access|desktop|monitoring|patient monitoring|connection|login|log-in|server|"
     r"areas?|communities|villages|sites? access|type\s*:?\s*n/?a|coding (?:software|platform|tool)))"
     r"|\bwork(?:s|ing)?[- ]from[- ]home\b|\bWFH\b|\btelecommut\w*|\bhome[- ]based\b|\bwork from anywhere\b"
     r"|\bvirtual (?:position|role|job|opportunity)\b|\bfrom (?:their|your|a) home office\b",
@@ -62,6 +67,15 @@ _REMOTE_RE = re.compile(
 _ADHOC_RE = re.compile(
     r"\b(?:ad[- ]?hoc|occasional|situational|episodic|as needed)\b[^.\n]{0,30}\btelework|\btelework\w*[^.\n]{0,30}"
     r"\b(?:ad[- ]?hoc|occasional|situational|episodic)\b",
+    _I,
+)
+# This job stated to be on site ("This role is onsite.", "This is an in-person position"): beats a remote
+# mention that does not say it is this job's (a perk, other teams), not a hybrid statement.
+_THIS_JOB_ONSITE_RE = re.compile(
+    r"\b(?:this|the)\s+(?:[\w-]+\s+){0,2}?(?:position|role|job)\s+(?:is|will be|works|must be worked)\s+"
+    r"(?:(?:fully|100%|entirely|completely|based|located|performed|worked|primarily)\s+)*"
+    r"(?:on[- ]?site|in[- ]person|in[- ]office|in the office)\b(?!\s+(?:for|during|until)\b)"
+    r"|\bthis\s+is\s+an?\s+(?:on[- ]?site|in[- ]person|in[- ]office)\s+(?:role|position|job)\b",
     _I,
 )
 _ONSITE_RE = re.compile(
@@ -204,7 +218,13 @@ _OTHERS_RE = re.compile(
     r"|\b(?:our|the)\s+(?:clinicians|nurses|therapists|caregivers|providers|physicians)\s+(?:may|can|often|also)\b"
     r"|\bremote (?:and hybrid )?(?:work )?(?:opportunities|options|positions|roles)\s+(?:are\s+)?(?:available\s+)?"
     r"(?:in|for|across|throughout)\s+(?:other|many|select|eligible|some|our)\b"
-    r"|\bthroughout (?:the|our) (?:organization|company|system)\b",
+    r"|\bthroughout (?:the|our) (?:organization|company|system)\b"
+    # other staff by their unit ("for corporate staff", "our billing department", "RHIT holders in our HIM department")
+    r"|\b(?:for|to)\s+(?:our\s+|all\s+)?(?:corporate|office|business office|billing|accounting|administrative|support|"
+    r"non-clinical|finance|hr|it|revenue cycle|coding)\s+(?:[\w-]+\s+){0,2}?(?:staff|teams?|employees|departments?|"
+    r"colleagues|associates|team members|positions|roles)\b"
+    r"|\b(?:in|for|across)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?(?:department|team|office)s?\b[^.\n]{0,30}?\benjoy\b"
+    r"|\bholders\b[^.\n]{0,40}\b(?:enjoy|receive|have|get)\b",
     _I,
 )
 _THIS_JOB_RE = re.compile(r"\b(?:this|the) (?:position|role|job|opening)\b|\byou(?:r|'ll| will)?\b", _I)
@@ -251,8 +271,10 @@ def _onsite_cadence(text: str) -> re.Match[str] | None:
     return None
 
 
+@lru_cache(maxsize=4096)
 def _from_text(text: str) -> tuple[str, str] | None:
-    """The work mode stated in `text` (the lines that can state one)."""
+    """The work mode stated in `text` (the lines that can state one). A pure function of those lines,
+    cached: the same work-mode lines recur across an employer's postings and across crawls."""
     fed = _FED_REMOTE_RE.search(text)
     if fed:
         if fed.group("value").lower() == "yes":
@@ -262,9 +284,12 @@ def _from_text(text: str) -> tuple[str, str] | None:
         if mode == "hybrid":
             return "hybrid", tele.group(0).strip() if tele else fed.group(0)
         return "onsite", fed.group(0)
-    for mode, pattern in (("hybrid", _HYBRID_RE), ("onsite", _NEGATION_RE), ("remote", _REMOTE_RE),
+    for mode, pattern in (("hybrid", _HYBRID_RE), ("onsite", _NEGATION_RE), ("onsite", _THIS_JOB_ONSITE_RE),
+                          ("remote", _REMOTE_RE),
                           ("onsite", _ADHOC_RE), ("onsite", _ONSITE_RE)):
         match = pattern.search(text)
+        if match and mode == "hybrid" and _about_others(text, match):  # "hybrid schedules for our billing team"
+            match = next((m for m in pattern.finditer(text) if not _about_others(text, m)), None)
         if match and mode == "hybrid" and _adhoc_after_training(text, match):
             match = _ADHOC_RE.search(text)
             mode = "onsite"
@@ -284,6 +309,15 @@ def _from_text(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=8192)
+def _label_signals(value: str) -> tuple[str | None, str | None]:
+    """(hybrid text, remote text not negated) of a title or location field: cached (they recur)."""
+    hybrid = _HYBRID_RE.search(value)
+    remote = _REMOTE_RE.search(value)
+    return (hybrid.group(0) if hybrid else None,
+            remote.group(0) if remote and not _NEGATION_RE.search(value) else None)
+
+
 def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkModeResult:
     """Work mode from structured fields, then title/location, then the description."""
     found = _structured(raw)
@@ -300,15 +334,15 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
     for source, value in (("title", title), ("location", location)):
         if not value:
             continue
-        hybrid = _HYBRID_RE.search(value)
+        hybrid = _label_signals(value)[0]
         if hybrid:
-            return WorkModeResult("hybrid", hybrid.group(0), [f"emr/work_mode/{source}/hybrid"])
+            return WorkModeResult("hybrid", hybrid, [f"emr/work_mode/{source}/hybrid"])
     if found_text and found_text[0] == "onsite" and _NEGATION_RE.search(found_text[1]):
         return WorkModeResult("onsite", found_text[1], ["emr/work_mode/text/onsite"])
     for source, value in (("title", title), ("location", location)):
-        remote = _REMOTE_RE.search(value) if value else None
-        if remote and not _NEGATION_RE.search(value):
-            return WorkModeResult("remote", remote.group(0), [f"emr/work_mode/{source}/remote"])
+        remote = _label_signals(value)[1] if value else None
+        if remote:
+            return WorkModeResult("remote", remote, [f"emr/work_mode/{source}/remote"])
     if found_text:
         return WorkModeResult(found_text[0], found_text[1], [f"emr/work_mode/text/{found_text[0]}"])
     telework = raw.get("telework")

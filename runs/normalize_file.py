@@ -1,5 +1,8 @@
 """`emr-jobs normalize`: JSON lines of raw postings in, JSON lines of normalized fields out.
 
+Each credential in `certifications` (code -> strength) also appears in `certification_evidence`
+(code -> {strength, evidence, within_months?, any_of?}) with the text it was read from.
+
 Streams one line at a time. Each non-blank input line gives one output line: the normalized
 fields, or `{"id", "line", "error"}` for a line that is not JSON, not an object, or has no
 description. The run goes on after a bad line; run() returns how many lines failed.
@@ -11,7 +14,7 @@ import json
 from typing import Any, TextIO
 
 from emr_jobs.pipeline.normalize import normalize
-from emr_jobs.pipeline.posting import NormalizedPosting
+from emr_jobs.pipeline.posting import CertMention, NormalizedPosting
 
 
 def posting_to_record(posting_id: Any, posting: NormalizedPosting) -> dict[str, Any]:
@@ -34,6 +37,8 @@ def posting_to_record(posting_id: Any, posting: NormalizedPosting) -> dict[str, 
         "pay_annual": annual,
         "work_mode": posting.work_mode,
         "certifications": {cert.code: cert.strength for cert in posting.certifications},
+        # each credential with the text it was read from (the map above stays code -> strength)
+        "certification_evidence": {cert.code: _cert_detail(cert) for cert in posting.certifications},
         "employer_type": posting.employer_type,
         "state": posting.state,
         "city": posting.city,
@@ -41,6 +46,15 @@ def posting_to_record(posting_id: Any, posting: NormalizedPosting) -> dict[str, 
         **posting.career_fields(),
         "evidence": posting.evidence,
     }
+
+
+def _cert_detail(cert: CertMention) -> dict[str, Any]:
+    detail: dict[str, Any] = {"strength": cert.strength, "evidence": cert.evidence}
+    if cert.within_months is not None:
+        detail["within_months"] = cert.within_months
+    if cert.any_of:
+        detail["any_of"] = list(cert.any_of)
+    return detail
 
 
 def _error(posting_id: Any, line_number: int, reason: str) -> dict[str, Any]:

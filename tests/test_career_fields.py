@@ -174,3 +174,136 @@ def test_normalize_command_emits_the_career_fields():
         "experience_years_min": 0.0, "experience_years_max": None, "education_min": "high_school",
         "education_or_equivalent": True, "entry_level": True, "schedule": "part_time", "shift": "evening"}
     assert record["evidence"]["entry_level"] == "Entry-level"
+
+
+# Issue 11: `emr-jobs normalize` gives each credential its evidence (certification_evidence), beside the
+# code -> strength map. (description, {code: (strength, evidence, extra keys)})
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Requirements:\nCCS required", {"CCS": ("required", "CCS required", {})}),
+        ("Preferred:\n- CDIP", {"CDIP": ("preferred", "- CDIP", {})}),
+        ("CPC within 12 months of hire", {"CPC": ("obtain_after_hire", "CPC within 12 months of hire",
+                                                  {"within_months": 12})}),
+        ("RHIT or RHIA required", {"RHIT": ("required", "RHIT or RHIA required", {"any_of": ["RHIA"]}),
+                                   "RHIA": ("required", "RHIT or RHIA required", {"any_of": ["RHIT"]})}),
+        ("RHIT eligible", {"RHIT": ("obtain_after_hire", "RHIT eligible", {})}),
+        ("Benefits include tuition reimbursement for RHIT.", {}),
+        ("Must have: CPC. Nice to have: CRC.", {"CPC": ("required", "Must have: CPC.", {}),
+                                               "CRC": ("preferred", "Nice to have: CRC.", {})}),
+        ("Certified Tumor Registrar (CTR) required for this cancer registry role.",
+         {"CTR": ("required", "Certified Tumor Registrar (CTR) required for this cancer registry role.", {})}),
+        ("Qualifications\nCPC-A or CPC", {"CPC": ("required", "CPC-A or CPC", {})}),
+        ("Epic certification preferred", {"EPIC": ("preferred", "Epic certification preferred", {})}),
+        ("CCS, CPC or RHIT; CPMA a plus", {"CCS": ("required", "CCS, CPC or RHIT", {"any_of": ["CPC", "RHIT"]}),
+                                          "CPC": ("required", "CCS, CPC or RHIT", {"any_of": ["CCS", "RHIT"]}),
+                                          "RHIT": ("required", "CCS, CPC or RHIT", {"any_of": ["CCS", "CPC"]}),
+                                          "CPMA": ("preferred", "CPMA a plus", {})}),
+    ],
+)
+def test_normalize_command_gives_each_certification_its_evidence(description, expected):
+    import io
+    import json
+
+    from emr_jobs.runs.normalize_file import run
+
+    line = json.dumps({"id": "e-1", "title": "Medical Coder", "employer": "", "location": "", "description": description})
+    out = io.StringIO()
+    assert run(io.StringIO(line + "\n"), out) == 0
+    record = json.loads(out.getvalue())
+    assert record["certifications"] == {code: strength for code, (strength, _, _) in expected.items()}
+    assert record["certification_evidence"] == {
+        code: {"strength": strength, "evidence": evidence, **extra} for code, (strength, evidence, extra) in expected.items()}
+
+
+# Issue 11, precision class: schedule and shift in short status phrases (per diem, PRN, weekends, evenings,
+# nights), from the description alone. Examples written for these tests.
+# (title, description, schedule, shift, a piece of the shift evidence or None)
+@pytest.mark.parametrize(
+    ("title", "description", "schedule", "shift", "evidence"),
+    [
+        ("Release of Information Specialist", "Per diem, weekends\n\nProcess record requests on site.",
+         "per_diem", "weekend", "Per diem, weekends"),
+        ("HIM Technician", "Department: HIM\nSchedule: Per diem\nScan and index records.", "per_diem", None, None),
+        ("Medical Records Clerk", "PRN / As needed\nAssemble and file charts.", "per_diem", None, None),
+        ("Health Information Technician", "Status: PRN | Shift: Evenings\nRecord analysis.", "per_diem", "evening",
+         "Shift: Evenings"),
+        ("HIM Specialist", "Full Time | Days | On-site\n\nAbout the role: release of information.", "full_time", "day",
+         "Full Time | Days"),
+        ("Coder", "Requirements: CPC.\nSchedule: Full-time, days", "full_time", "day", "Schedule: Full-time, days"),
+        ("HIM Assistant", "Duties: scanning.\nFull-time, Mon-Fri days; on site.", "full_time", "day", "Mon-Fri days"),
+        ("Document Imaging Specialist", "Document Imaging Specialist\nNights (10:00 PM - 6:30 AM)\nFull Time",
+         "full_time", "night", "Nights"),
+        ("Coding Specialist", "Remote position.\nFull Time / Day", "full_time", "day", "Full Time / Day"),
+        ("CDI Specialist", "Work from home. Full time, day schedule.", "full_time", "day", "day schedule"),
+        ("ROI Specialist - Evenings", "Part time, 4 pm to 9 pm.", "part_time", "evening", "Evenings"),
+        ("Coding Trainee", "No experience required.\nFull time, days. Onsite at Cedar Valley Hospital.", "full_time",
+         "day", "Full time, days"),
+        # not a status or a shift
+        ("Medical Records Specialist", "Travel is reimbursed at $250 per diem.\nWe are closed on weekends.", None, None,
+         None),
+        ("Coder", "Full-time. Days / Nights rotation by seniority.", "full_time", None, None),
+        ("HIM Clerk", "Requirements\n- 30 days of onboarding\n- Knowledge of night deposit procedures", None, None,
+         None),
+    ],
+)
+def test_short_status_phrases_give_schedule_and_shift(title, description, schedule, shift, evidence):
+    raw = {"title": title}
+    assert schedule_of(normalize_employment_type(raw, description))[0] == schedule
+    result = normalize_shift(raw, description)
+    assert result.shift == shift
+    if evidence is None:
+        assert result.evidence is None
+    else:
+        assert evidence in result.evidence
+
+
+# Issue 11, precision class: years of a line of work without the word "experience" count when they are asked
+# for (minimum / at least / N+ / the item's opening figure); company age, awards and streaks never count.
+# Examples written for these tests. (text, years_min, years_max, a piece of the evidence or None)
+@pytest.mark.parametrize(
+    ("text", "low", "high", "evidence"),
+    [
+        ("Minimum 5 years HIM leadership", 5, None, "5 years HIM leadership"),
+        ("Minimum three years outpatient coding (ED, observation, same-day surgery)", 3, None,
+         "three years outpatient coding"),
+        ("Minimum of 1 year ED facility and pro-fee coding.", 1, None, "1 year ED facility and pro-fee coding"),
+        ("Requirements\n- 2 years of HCC risk adjustment coding\n- CRC", 2, None, "2 years of HCC risk adjustment coding"),
+        ("3+ years of multispecialty professional fee coding", 3, None, "3+ years of multispecialty"),
+        ("At least 4 years of inpatient coding in a Level I trauma center", 4, None, "4 years of inpatient coding"),
+        ("Requires 2 years release of information", 2, None, "2 years release of information"),
+        ("1-2 years of trauma registry or health information management experience.", 1, 2, "1-2 years of trauma"),
+        ("- 3-5 years of HL7/FHIR interface experience", 3, 5, "3-5 years of HL7/FHIR"),
+        ("2 years of long-term care nursing experience", 2, None, "long-term care nursing experience"),
+        # not experience
+        ("Pinecrest Pediatrics was founded 5 years ago by two physicians.", None, None, None),
+        ("The hospital received a 5 years of service award from the state association.", None, None, None),
+        ("We've been recognized as a top workplace 5 years in a row.", None, None, None),
+        ("Our coding team has 5 years of coding awards.", None, None, None),
+        ("We have served hospitals with coding and billing for 20 years.", None, None, None),
+        ("Must be at least 18 years of age.", None, None, None),
+        ("CCS within 2 years of hire.", None, None, None),
+    ],
+)
+def test_years_of_a_line_of_work_without_the_word_experience(text, low, high, evidence):
+    result = normalize_experience(text)
+    assert (result.years_min, result.years_max) == (low, high)
+    if evidence is None:
+        assert result.evidence is None
+    else:
+        assert evidence in result.evidence
+
+
+# entry level follows: experience preferred but not required accepts a beginner; six months asked for does not
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Previous medical records experience is a plus but not required.", True),
+        ("Experience in healthcare preferred but not required.", True),
+        ("Requirements: high school diploma; 6 months of office experience.", False),
+        ("Minimum 5 years HIM leadership", False),
+        ("Certification is not required. Two years of coding experience required.", False),
+    ],
+)
+def test_entry_level_from_optional_or_short_experience(text, expected):
+    assert normalize_entry_level(text).entry_level is expected

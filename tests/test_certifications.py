@@ -177,3 +177,68 @@ def test_credential_or_experience_is_preferred(text, expected):
 )
 def test_eligible_at_hire_with_deadline(text, expected):
     assert _from_html(text) == expected
+
+
+# Issue 11, precision class: a credential named as a perk (tuition, exam fees, support to earn it, holders
+# elsewhere) is not asked for; obtain_after_hire only when the hire must obtain it. Examples written for these
+# tests. (text, {code: strength}, a piece of each mention's evidence)
+@pytest.mark.parametrize(
+    ("text", "expected", "evidence"),
+    [
+        ("Benefits: medical, dental, tuition reimbursement for RHIT.", {}, None),
+        ("We offer tuition reimbursement for RHIT and RHIA programs.", {}, None),
+        ("Exam fee reimbursement when you earn your CCS.", {}, None),
+        ("Paid AAPC membership and CEU reimbursement for CPC holders.", {}, None),
+        ("Tuition reimbursement, including support to earn your RHIA.", {}, None),
+        ("The trainee will be supported to sit for the CCS exam; exam fees are reimbursed.", {}, None),
+        ("RHIT and CPC holders in our HIM department enjoy remote work.", {}, None),
+        ("Tri-County offers a tuition reimbursement program for associates pursuing an RHIT or RHIA credential.",
+         {}, None),
+        ("We sponsor the CDIP exam for our CDI team.", {}, None),
+        ("$1,000 bonus for earning your CRC after six months.", {}, None),
+        # the hire must obtain it: obtain_after_hire, never required
+        ("We will reimburse the exam fee for the CCS, which must be earned within 9 months of hire.",
+         {"CCS": "obtain_after_hire"}, "within 9 months"),
+        ("Must earn the CPC within 12 months of hire; we reimburse the exam fee.", {"CPC": "obtain_after_hire"},
+         "within 12 months"),
+        # a perk beside a requirement leaves the requirement alone
+        ("CCS required; exam fee reimbursement for the CRC.", {"CCS": "required"}, "CCS required"),
+        ("RHIT required. Tuition reimbursement for an RHIA.", {"RHIT": "required"}, "RHIT required"),
+        ("Candidates with an RHIT or CCA will receive additional consideration.",
+         {"RHIT": "preferred", "CCA": "preferred"}, "additional consideration"),
+    ],
+)
+def test_credentials_named_as_perks_are_not_asked_for(text, expected, evidence):
+    mentions = normalize_certifications(text).mentions
+    assert {m.code: m.strength for m in mentions} == expected
+    for mention in mentions:
+        assert evidence in mention.evidence
+
+
+# Issue 11, precision class: an any-of list keeps the list's strength for each alternative (SCHEMA.md) and
+# says which credentials it is one of (CertMention.any_of); "and" lists are not alternatives.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("RHIT, RHIA, CCS or CPC required", {"RHIT": ("required", ("RHIA", "CCS", "CPC")),
+                                             "RHIA": ("required", ("RHIT", "CCS", "CPC")),
+                                             "CCS": ("required", ("RHIT", "RHIA", "CPC")),
+                                             "CPC": ("required", ("RHIT", "RHIA", "CCS"))}),
+        ("CPC or CCS-P certification", {"CPC": ("required", ("CCS-P",)), "CCS-P": ("required", ("CPC",))}),
+        ("One of the following certifications required: CPC, CCS, RHIT",
+         {"CPC": ("required", ("CCS", "RHIT")), "CCS": ("required", ("CPC", "RHIT")),
+          "RHIT": ("required", ("CPC", "CCS"))}),
+        ("Must hold one of: CCS, RHIA", {"CCS": ("required", ("RHIA",)), "RHIA": ("required", ("CCS",))}),
+        ("CCS/RHIT required", {"CCS": ("required", ("RHIT",)), "RHIT": ("required", ("CCS",))}),
+        ("Either CTR or ODS eligible for our cancer registry", {"CTR": ("obtain_after_hire", ())}),
+        ("CCDS or CDIP preferred", {"CCDS": ("preferred", ("CDIP",)), "CDIP": ("preferred", ("CCDS",))}),
+        ("CPC and CPMA required", {"CPC": ("required", ()), "CPMA": ("required", ())}),
+        ("CPC required. CPMA preferred.", {"CPC": ("required", ()), "CPMA": ("preferred", ())}),
+        ("RHIA required; CCS or CDIP a plus", {"RHIA": ("required", ()), "CCS": ("preferred", ("CDIP",)),
+                                              "CDIP": ("preferred", ("CCS",))}),
+        ("CRC or CPC (active)", {"CRC": ("required", ("CPC",)), "CPC": ("required", ("CRC",))}),
+    ],
+)
+def test_any_of_lists_name_their_alternatives(text, expected):
+    mentions = normalize_certifications(text).mentions
+    assert {m.code: (m.strength, m.any_of) for m in mentions} == expected

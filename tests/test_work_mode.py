@@ -152,3 +152,46 @@ def test_remote_work_of_others_does_not_decide(text, expected):
 )
 def test_home_based_with_regular_onsite_days_is_hybrid(text, expected):
     assert normalize_work_mode({}, text).work_mode == expected
+
+
+# Issue 11, precision class: remote or hybrid wording that is a perk, or belongs to other staff or teams,
+# never decides this job's mode; a plain statement about this job (or nothing) does. Examples written for
+# these tests. (text, expected mode, a piece the evidence must hold; None = no evidence)
+@pytest.mark.parametrize(
+    ("text", "expected", "evidence"),
+    [
+        ("Benefits include a remote work stipend for corporate staff. This role is onsite.", "onsite",
+         "This role is onsite"),
+        ("We provide a home office allowance and remote-work reimbursement to eligible colleagues.\n"
+         "Schedule: Monday-Friday.", "unknown", None),
+        ("Perks: remote work stipend, gym membership, free parking.\nThe position is based on site in Boise.",
+         "onsite", "based on site"),
+        ("RHIT and CPC holders in our HIM department enjoy remote work.\nAll work is performed on site.", "onsite",
+         "on site"),
+        ("Hybrid schedule available for our billing department. This coder position works on site.", "onsite",
+         "position works on site"),
+        ("Our corporate office offers hybrid schedules to accounting and HR staff.\nThis is an in-person role.",
+         "onsite", "in-person role"),
+        ("Remote options are available for our coding staff and many of our revenue cycle teams.\n"
+         "The registrar reports to the cancer center daily.", "unknown", None),
+        ("Field clinicians may chart remotely from patients' homes; this supervisor position is based in our "
+         "Billings office and is on site daily.", "onsite", "on site"),
+        ("We offer remote work for coding and billing staff.", "unknown", None),
+        # still remote / hybrid when the statement is this job's
+        ("This is a fully remote role with a home office stipend.", "remote", "remote"),
+        ("Work from home! You will receive a remote work stipend.", "remote", "Work from home"),
+        ("Hybrid: two days per week in the office, three from home. Remote work stipend included.", "hybrid",
+         "Hybrid"),
+        ("On-site for the first 90 days, then remote.", "hybrid", "then remote"),
+        ("This position may work remotely after successful completion of a 6-month onsite training period.",
+         "hybrid", "after successful completion"),
+        ("Remote: Yes - fully remote after the first two weeks of onsite orientation", "hybrid", "orientation"),
+    ],
+)
+def test_perks_and_other_teams_do_not_decide_work_mode(text, expected, evidence):
+    result = normalize_work_mode({}, text)
+    assert result.work_mode == expected
+    if evidence is None:
+        assert result.evidence is None
+    else:
+        assert evidence in result.evidence
