@@ -7,7 +7,11 @@ from __future__ import annotations
 from emr_jobs.vocabulary import Dimension
 
 DIMENSION_COLUMNS: dict[str, str] = {dimension.value: dimension.column for dimension in Dimension}
-# The dimensions whose `stats --by` rows the snapshot computes and caches (text columns its frame
-# holds, market/frame.py); the others are always answered by the live query.
-CACHED_DIMENSIONS: dict[str, str] = {name: DIMENSION_COLUMNS[name] for name in
-                                     ("state", "role", "employer-type", "work-mode")}
+# The dimensions a snapshot stores figures for (market_snapshot_values), as postings columns.
+SNAPSHOT_COLUMNS = tuple(DIMENSION_COLUMNS[name] for name in ("state", "role", "employer-type", "work-mode"))
+# The dimensions whose `stats --by` rows the snapshot computes and caches: all of them. Its frame
+# (market/frame.py) reads them as groups of labels joined in one text column each, the snapshot's
+# own dimensions in one, the career fields in another (few combinations per group).
+CACHED_DIMENSIONS: dict[str, str] = dict(DIMENSION_COLUMNS)
+LABEL_GROUPS: tuple[tuple[str, ...], ...] = (
+    SNAPSHOT_COLUMNS, tuple(column for column in DIMENSION_COLUMNS.values() if column not in SNAPSHOT_COLUMNS))

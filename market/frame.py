@@ -22,16 +22,17 @@ from typing import Any
 import numpy as np
 from sqlalchemy import Connection, Select
 
-from emr_jobs.market.dimensions import CACHED_DIMENSIONS
+from emr_jobs.market.dimensions import LABEL_GROUPS
 
-DIMENSIONS = tuple(CACHED_DIMENSIONS.values())  # posting columns, in the order of the joined labels
+DIMENSIONS = tuple(column for group in LABEL_GROUPS for column in group)  # posting columns the frame groups by
 FLAGS = ("active", "unique", "new", "closed", "paid", "stated")  # bit 0, 1, 2, ... of the flags column
 MEASURES = ("annual", "hourly", "days_open")
 LABEL_SEPARATOR = "\x1f"  # joins the dimension labels into one column (ASCII unit separator)
-# The scope select's columns, in order: id, the dimension labels joined by LABEL_SEPARATOR, the
-# flags as bits of one integer, then the measures (or NULL). Few columns: fetching a million rows
-# costs one Python object per value.
-SCOPE_COLUMNS = ("id", "labels", "flags", *MEASURES)
+# The scope select's columns, in order: id, per group of LABEL_GROUPS its dimension labels joined by
+# LABEL_SEPARATOR, the flags as bits of one integer, then the measures (or NULL). Few columns:
+# fetching a million rows costs one Python object per value.
+LABEL_COLUMNS = tuple(f"labels_{position}" for position in range(len(LABEL_GROUPS)))
+SCOPE_COLUMNS = ("id", *LABEL_COLUMNS, "flags", *MEASURES)
 CHUNK_ROWS = 50_000
 OVERALL = "all"  # the one group of the "overall" dimension
 
@@ -114,20 +115,23 @@ def _encode(values: Sequence[Any], index: dict[Any, int]) -> np.ndarray:
 
 def read_frame(connection: Connection, scope: Select, certifications: Select) -> Frame:
     """Columns of `scope` (SCOPE_COLUMNS) and of `certifications` (posting id, code, strength)."""
-    combination_index: dict[Any, int] = {}
+    combination_indexes: dict[str, dict[Any, int]] = {name: {} for name in LABEL_COLUMNS}
     parts: dict[str, list[np.ndarray]] = {name: [] for name in SCOPE_COLUMNS}
     for chunk in _raw_chunks(connection, scope):
         column = {name: map(itemgetter(position), chunk) for position, name in enumerate(SCOPE_COLUMNS)}
         parts["id"].append(np.fromiter(column["id"], dtype=np.int64, count=len(chunk)))
-        parts["labels"].append(_encode(list(column["labels"]), combination_index))
+        for name in LABEL_COLUMNS:
+            parts[name].append(_encode(list(column[name]), combination_indexes[name]))
         parts["flags"].append(np.fromiter(column["flags"], dtype=np.int16, count=len(chunk)))
         for name in MEASURES:
             parts[name].append(np.array(list(column[name]), dtype=np.float64))  # NULL -> NaN
     joined = {name: np.concatenate(chunks) if chunks else np.zeros(0) for name, chunks in parts.items()}
     order = np.argsort(joined["id"], kind="stable")
     ids = joined["id"].astype(np.int64)[order]
-    combinations = joined["labels"].astype(np.int32)[order]
-    dimensions = _split_combinations(combinations, _labels(combination_index))
+    dimensions: dict[str, Codes] = {}
+    for name, group in zip(LABEL_COLUMNS, LABEL_GROUPS, strict=True):
+        dimensions |= _split_combinations(joined[name].astype(np.int32)[order], _labels(combination_indexes[name]),
+                                          group)
     bits = joined["flags"].astype(np.int16)[order]
     flags = {name: (bits & (1 << bit)) != 0 for bit, name in enumerate(FLAGS)}
     measures = {name: joined[name].astype(np.float64)[order] for name in MEASURES}
@@ -152,10 +156,11 @@ def read_frame(connection: Connection, scope: Select, certifications: Select) ->
                              _labels(strength_index)))
 
 
-def _split_combinations(combinations: np.ndarray, joined_labels: list[str]) -> dict[str, Codes]:
-    """Per dimension, the codes of its labels, from the codes of the joined label combinations."""
+def _split_combinations(combinations: np.ndarray, joined_labels: list[str], group: Sequence[str]
+                        ) -> dict[str, Codes]:
+    """Per dimension of `group`, the codes of its labels, from the codes of the joined label combinations."""
     dimensions = {}
-    for position, name in enumerate(DIMENSIONS):
+    for position, name in enumerate(group):
         index: dict[str, int] = {}
         lookup = np.array([index.setdefault(joined.split(LABEL_SEPARATOR)[position], len(index))
                            for joined in joined_labels], dtype=np.int32)

@@ -38,8 +38,8 @@ from sqlalchemy import (
 )
 
 from emr_jobs.market.bls import BLS_OEWS_2024
+from emr_jobs.market.dimensions import DIMENSION_COLUMNS, LABEL_GROUPS, SNAPSHOT_COLUMNS
 from emr_jobs.market.frame import (
-    DIMENSIONS,
     FLAGS,
     LABEL_SEPARATOR,
     Codes,
@@ -47,7 +47,15 @@ from emr_jobs.market.frame import (
     pair_counts,
     read_frame,
 )
-from emr_jobs.market.queries import ANNUAL_MID, HOURLY_MID, QUARTILES, UNKNOWN, not_duplicate, pay_usd
+from emr_jobs.market.queries import (
+    ANNUAL_MID,
+    DIMENSIONS,
+    HOURLY_MID,
+    QUARTILES,
+    group_label,
+    not_duplicate,
+    pay_usd,
+)
 from emr_jobs.market.stats_cache import begin_reading, store_frame_stats
 from emr_jobs.store.models import (
     Certification,
@@ -60,7 +68,9 @@ from emr_jobs.store.models import (
 )
 
 METHOD_VERSION = "2026.1"  # bump when a figure's definition changes
-SNAPSHOT_DIMENSIONS = ("overall", *DIMENSIONS)
+SNAPSHOT_DIMENSIONS = ("overall", *SNAPSHOT_COLUMNS)
+# posting column -> the label it groups by (as `stats --by` groups: entry_level as a text label)
+COLUMN_LABELS = {DIMENSION_COLUMNS[name]: label for name, label in DIMENSIONS.items()}
 
 @dataclass
 class SnapshotResult:
@@ -89,16 +99,19 @@ def scope_select(connection: Connection, as_of: datetime, window_start: datetime
     columns of emr_jobs.market.frame.SCOPE_COLUMNS."""
     after_window = (lambda column: column > window_start) if window_start else (lambda column: true())
     priced = pay_usd()
-    labels = [func.coalesce(getattr(Posting, name), literal(UNKNOWN)) for name in DIMENSIONS]
-    joined_labels = labels[0]
-    for label in labels[1:]:
-        joined_labels = joined_labels.concat(LABEL_SEPARATOR).concat(label)
+    joined_labels = []
+    for group in LABEL_GROUPS:
+        labels = [group_label(COLUMN_LABELS[column]) for column in group]
+        joined = labels[0]
+        for label in labels[1:]:
+            joined = joined.concat(LABEL_SEPARATOR).concat(label)
+        joined_labels.append(joined)
     conditions = {"active": Posting.closed_at.is_(None), "unique": not_duplicate(),
                   "new": after_window(Posting.first_seen), "closed": Posting.closed_at.is_not(None), "paid": priced,
                   "stated": Posting.pay_period.is_not(None)}
     flags = sum(_flag(conditions[name]) * (1 << bit) for bit, name in enumerate(FLAGS))
     return select(
-        Posting.id, joined_labels, flags,
+        Posting.id, *joined_labels, flags,
         case((priced, ANNUAL_MID)), case((priced, HOURLY_MID)),
         case((Posting.closed_at.is_(None),
               days_since(connection, func.coalesce(Posting.posted_at, Posting.first_seen), as_of))),

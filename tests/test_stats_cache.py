@@ -35,9 +35,12 @@ def engine(sqlite_url):
     CAD (stated but not priced) and none, unknown state and role, every certification strength."""
     engine = market_engine(sqlite_url)
     with Session(engine) as session, session.begin():
-        add_posting(session, "oh1", hourly=(20, 22), certs=(("RHIT", "required"), ("CCS", "preferred")))
-        add_posting(session, "oh2", hourly=(24, 26), work_mode="remote", certs=(("RHIT", "preferred"),))
-        add_posting(session, "oh3", annual=(48000, 52000), role="coding", certs=(("CCS", "obtain_after_hire"),))
+        add_posting(session, "oh1", hourly=(20, 22), certs=(("RHIT", "required"), ("CCS", "preferred")),
+                    entry_level=True, education_min="high_school", schedule="full_time")
+        add_posting(session, "oh2", hourly=(24, 26), work_mode="remote", certs=(("RHIT", "preferred"),),
+                    entry_level=False, education_min="associate", schedule="part_time")
+        add_posting(session, "oh3", annual=(48000, 52000), role="coding", certs=(("CCS", "obtain_after_hire"),),
+                    entry_level=False, education_min="associate", schedule="full_time")
         add_posting(session, "nowhere", hourly=(18, 18), state=None, role=None, work_mode="unknown")
         add_posting(session, "cad", state="WA", pay_min=60000, pay_max=60000, pay_period="year", pay_currency="CAD",
                     pay_annual_min=60000, pay_annual_max=60000)
