@@ -1,6 +1,6 @@
 """Employer-type normalizer: what kind of organisation is hiring.
 
-Precedence (domain.md §3): a valid registry value; the platform (USAJOBS -> government); then cues
+Precedence (the ordered STEPS at the end of this module): a valid registry value; the platform (USAJOBS -> government); then cues
 on the employer name, strongest first: named vendors/outsourcers/insurers, government (VA, IHS,
 tribal, military, state/county/city, or a hospital calling itself county/state/city owned), staffing and ROI/coding/RCM outsourcers, "our client"
 postings, insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
@@ -16,8 +16,9 @@ community describing itself -> long_term_care; inpatient coding in the hospital'
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from emr_jobs.pipeline.posting import EMPLOYER_TYPES
@@ -276,72 +277,167 @@ def _self_description(employer: str, description_text: str) -> str | None:
     return None
 
 
-def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> EmployerTypeResult:
-    """Employer type with evidence, following the documented precedence."""
-    registry_value = raw.get("employer_type")
-    if isinstance(registry_value, str) and registry_value.strip().lower() in EMPLOYER_TYPES:
-        value = registry_value.strip().lower()
-        return EmployerTypeResult(value, f"registry: {value}", [f"emr/employer_type/registry/{value}"])
-    platform = raw.get("platform")
+class _Posting:
+    """What the steps read, each piece computed once when a step first asks for it."""
+
+    def __init__(self, raw: Mapping[str, Any], description_text: str) -> None:
+        self.raw = raw
+        self.description_text = description_text
+        employer = raw.get("employer") if isinstance(raw.get("employer"), str) else ""
+        self.employer = employer.strip()[:300]
+
+    @cached_property
+    def named(self) -> tuple[str, str] | None:
+        """The strongest cue of the employer's name ("St. Mary's Hospital Coding Department" is the
+        hospital, not an outsourcer)."""
+        found = _first_rule(self.employer, _NAME_RULES) if self.employer else None
+        if found and found[0] == "staffing_outsourcing" and _HOSPITAL_RE.search(self.employer) \
+                and not _VENDOR_OUTSOURCE_RE.search(self.employer):
+            return None
+        return found
+
+    @cached_property
+    def predicate(self) -> str | None:
+        """The description's self-description of the employer ("X is a ...", "X provides ...")."""
+        return _self_description(self.employer, self.description_text) if self.description_text else None
+
+    @cached_property
+    def head(self) -> str:
+        return self.description_text[:3000] if self.description_text else ""
+
+    @cached_property
+    def facility(self) -> tuple[str, str] | None:
+        """The kind of facility the employer's name says."""
+        return _first_rule(self.employer, _FACILITY_RULES) if self.employer else None
+
+    @cached_property
+    def facility_is_weak(self) -> bool:
+        """A facility cue from a word many kinds of employer use ("Medicine", "Associates", "AI")."""
+        return self.facility is not None and self.facility[0] in ("health_tech", "other", "physician_practice") \
+            and self.facility[1].lower() in _WEAK_NAME_WORDS
+
+    @cached_property
+    def readable(self) -> str:
+        """The text without boilerplate, when the employer field is empty (else "")."""
+        return _readable_text(self.description_text) if not self.employer and self.description_text else ""
+
+
+_WEAK_NAME_WORDS = ("medicine", "practice", "specialists", "associates", "ai", "platform", "labs", "technology",
+                    "foundation", "association", "institute")
+
+
+def _result(kind: str, evidence: str | None, source: str) -> EmployerTypeResult:
+    return EmployerTypeResult(kind, evidence, [f"emr/employer_type/{source}/{kind}"])
+
+
+# --- the steps, in order: each decides with its evidence, or passes (None) ---------------------------------
+def _registry_value(posting: _Posting) -> EmployerTypeResult | None:
+    """A valid employer type given by the registry."""
+    value = posting.raw.get("employer_type")
+    if isinstance(value, str) and value.strip().lower() in EMPLOYER_TYPES:
+        kind = value.strip().lower()
+        return EmployerTypeResult(kind, f"registry: {kind}", [f"emr/employer_type/registry/{kind}"])
+    return None
+
+
+def _usajobs_platform(posting: _Posting) -> EmployerTypeResult | None:
+    """USAJOBS lists federal jobs only."""
+    platform = posting.raw.get("platform")
     if isinstance(platform, str) and platform.strip().lower() == "usajobs":
         return EmployerTypeResult("government", "platform: usajobs", ["emr/employer_type/platform/government"])
-    employer = raw.get("employer") if isinstance(raw.get("employer"), str) else ""
-    employer = employer.strip()[:300]
+    return None
 
-    found = _first_rule(employer, _NAME_RULES) if employer else None
-    if found and found[0] == "staffing_outsourcing" and _HOSPITAL_RE.search(employer) and not _VENDOR_OUTSOURCE_RE.search(employer):
-        found = None  # "St. Mary's Hospital Coding Department" is the hospital, not an outsourcer
-    if found and found[0] != "hospital":
-        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
-    predicate = _self_description(employer, description_text) if description_text else None
+
+def _name_other_than_hospital(posting: _Posting) -> EmployerTypeResult | None:
+    """The name names a vendor, outsourcer, insurer, government body, ... (not a hospital)."""
+    found = posting.named
+    return _result(found[0], found[1], "name") if found and found[0] != "hospital" else None
+
+
+def _publicly_owned_hospital(posting: _Posting) -> EmployerTypeResult | None:
+    """A hospital describing itself as county, state or city owned is government."""
+    predicate = posting.predicate
     owner = _PUBLIC_OWNER_RE.search(_PREDICATE_CUT_RE.split(predicate, maxsplit=1)[0]) if predicate else None
-    if owner and (found or _HOSPITAL_RE.search(employer) or _HOSPITAL_RE.search(predicate)):
-        return EmployerTypeResult("government", owner.group(0), ["emr/employer_type/description/government"])
-    if found:
-        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
-    head = description_text[:3000] if description_text else ""
-    found = _first_rule(employer, _FACILITY_RULES) if employer else None
-    weak = found is not None and found[0] in ("health_tech", "other", "physician_practice") and found[1].lower() in (
-        "medicine", "practice", "specialists", "associates", "ai", "platform", "labs", "technology", "foundation",
-        "association", "institute",
-    )
-    # A software vendor's "our clients" are its customers, not placements: a tech name wins here.
-    client = _OUR_CLIENT_RE.search(head) if "client" in head.lower() else None
-    if client and not (found and found[0] == "health_tech" and not weak):
-        return EmployerTypeResult(
-            "staffing_outsourcing", client.group(0), ["emr/employer_type/description/staffing_outsourcing"]
-        )
-    # the text speaks for an employer field that says nothing (boilerplate of other kinds left out)
-    readable = _readable_text(description_text) if not employer and description_text else ""
-    if readable:
-        from_text = _from_steps(_TEXT_STEPS_FIRST, description_text)
-        if from_text:
-            return from_text
-    federal = _FEDERAL_DESC_RE.search(head)
-    if federal:
-        return EmployerTypeResult("government", federal.group(0), ["emr/employer_type/description/government"])
-    if found and not weak:
-        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
-    if predicate:
-        short = _PREDICATE_CUT_RE.split(predicate, maxsplit=1)[0]
-        for text in (short, predicate[:200]):
-            if _DESC_TECH_RE.search(text):
-                return EmployerTypeResult("health_tech", text.strip(), ["emr/employer_type/description/health_tech"])
-            if _DESC_OUTSOURCE_RE.search(text):
-                return EmployerTypeResult("staffing_outsourcing", text.strip(), ["emr/employer_type/description/staffing_outsourcing"])
-            if _GOVERNMENT_RE.search(text):
-                return EmployerTypeResult("government", text.strip(), ["emr/employer_type/description/government"])
-            desc_found = _earliest_rule(text, _FACILITY_RULES)
-            if desc_found:
-                kind = desc_found[0]
-                return EmployerTypeResult(kind, text.strip(), [f"emr/employer_type/description/{kind}"])
-    if found:
-        return EmployerTypeResult(found[0], found[1], [f"emr/employer_type/name/{found[0]}"])
-    if readable:
-        from_text = _from_steps(_TEXT_STEPS_LAST, readable)
-        if from_text:
-            return from_text
-    generic = _GENERIC_HEALTH_RE.search(employer)
-    if generic:  # "Wasatch Valley Health", "Summit Healthcare": most such names are health systems
-        return EmployerTypeResult("hospital", generic.group(0), ["emr/employer_type/name/hospital"])
+    if owner and (posting.named or _HOSPITAL_RE.search(posting.employer) or _HOSPITAL_RE.search(predicate)):
+        return _result("government", owner.group(0), "description")
+    return None
+
+
+def _health_system_name(posting: _Posting) -> EmployerTypeResult | None:
+    """A health system's name (after a publicly owned one has had its say)."""
+    found = posting.named
+    return _result(found[0], found[1], "name") if found else None
+
+
+def _our_client(posting: _Posting) -> EmployerTypeResult | None:
+    """"Our client" postings are placements, unless the name is a software vendor's (its clients
+    are customers)."""
+    client = _OUR_CLIENT_RE.search(posting.head) if "client" in posting.head.lower() else None
+    facility = posting.facility
+    if client and not (facility and facility[0] == "health_tech" and not posting.facility_is_weak):
+        return _result("staffing_outsourcing", client.group(0), "description")
+    return None
+
+
+def _text_first(posting: _Posting) -> EmployerTypeResult | None:
+    """An empty employer field: federal agency names and policy boilerplate in the text."""
+    return _from_steps(_TEXT_STEPS_FIRST, posting.description_text) if posting.readable else None
+
+
+def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
+    federal = _FEDERAL_DESC_RE.search(posting.head)
+    return _result("government", federal.group(0), "description") if federal else None
+
+
+def _strong_facility_name(posting: _Posting) -> EmployerTypeResult | None:
+    facility = posting.facility
+    return _result(facility[0], facility[1], "name") if facility and not posting.facility_is_weak else None
+
+
+def _self_described(posting: _Posting) -> EmployerTypeResult | None:
+    """What the description says the employer is, first in its first clause, then in its opening."""
+    predicate = posting.predicate
+    if not predicate:
+        return None
+    for text in (_PREDICATE_CUT_RE.split(predicate, maxsplit=1)[0], predicate[:200]):
+        for kind, pattern in (("health_tech", _DESC_TECH_RE), ("staffing_outsourcing", _DESC_OUTSOURCE_RE),
+                              ("government", _GOVERNMENT_RE)):
+            if pattern.search(text):
+                return _result(kind, text.strip(), "description")
+        found = _earliest_rule(text, _FACILITY_RULES)
+        if found:
+            return _result(found[0], text.strip(), "description")
+    return None
+
+
+def _weak_facility_name(posting: _Posting) -> EmployerTypeResult | None:
+    facility = posting.facility
+    return _result(facility[0], facility[1], "name") if facility else None
+
+
+def _text_last(posting: _Posting) -> EmployerTypeResult | None:
+    """An empty employer field: a senior-living community, or inpatient coding in the hospital's HIM."""
+    return _from_steps(_TEXT_STEPS_LAST, posting.readable) if posting.readable else None
+
+
+def _generic_health_name(posting: _Posting) -> EmployerTypeResult | None:
+    """"Wasatch Valley Health", "Summit Healthcare": most such names are health systems."""
+    generic = _GENERIC_HEALTH_RE.search(posting.employer)
+    return _result("hospital", generic.group(0), "name") if generic else None
+
+
+STEPS: tuple[Callable[[_Posting], EmployerTypeResult | None], ...] = (
+    _registry_value, _usajobs_platform, _name_other_than_hospital, _publicly_owned_hospital, _health_system_name,
+    _our_client, _text_first, _federal_description, _strong_facility_name, _self_described, _weak_facility_name,
+    _text_last, _generic_health_name,
+)
+
+
+def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> EmployerTypeResult:
+    """Employer type with evidence: the first of STEPS that decides, else "other"."""
+    posting = _Posting(raw, description_text)
+    for step in STEPS:
+        decided = step(posting)
+        if decided is not None:
+            return decided
     return EmployerTypeResult("other", None, ["emr/employer_type/none/other"])

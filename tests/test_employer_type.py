@@ -110,3 +110,39 @@ def test_registry_value_is_the_evidence():
 )
 def test_type_from_text_when_employer_is_empty(description, expected):
     assert normalize_employer_type({"employer": ""}, description).employer_type == expected
+
+
+# --- each step of the engine alone: (step, employer field, other raw fields, text) -> (type, evidence) or None
+from emr_jobs.pipeline import employer_type as engine  # noqa: E402
+
+STEP_CASES = [
+    ("_registry_value", "", {"employer_type": " Hospital "}, "", ("hospital", "registry: hospital")),
+    ("_registry_value", "", {"employer_type": "clinic"}, "", None),
+    ("_usajobs_platform", "", {"platform": "USAJOBS"}, "", ("government", "platform: usajobs")),
+    ("_usajobs_platform", "", {"platform": "workday"}, "", None),
+    ("_name_other_than_hospital", "Datavant", {}, "", ("staffing_outsourcing", "Datavant")),
+    ("_name_other_than_hospital", "Mercy General Hospital", {}, "", None),
+    ("_health_system_name", "Sutter Health", {}, "", ("hospital", "Sutter Health")),
+    ("_health_system_name", "Mercy General Hospital", {}, "", None),  # a facility name: a later step
+    ("_our_client", "Northstar Talent", {}, "Our client, a 300-bed hospital, seeks a coder.",
+     ("staffing_outsourcing", "Our client")),
+    ("_our_client", "", {}, "Our team supports physicians across the region.", None),
+    ("_text_first", "", {}, "The Department of Veterans Affairs is hiring a Medical Records Technician.",
+     ("government", "Department of Veterans Affairs")),
+    ("_text_first", "Mercy Clinic", {}, "The Department of Veterans Affairs is hiring.", None),
+    ("_generic_health_name", "Summit Healthcare", {}, "", ("hospital", "Healthcare")),
+    ("_generic_health_name", "Summit Widgets", {}, "", None),
+]
+
+
+@pytest.mark.parametrize(("step", "employer", "fields", "text", "expected"), STEP_CASES)
+def test_each_step_decides_with_its_evidence_or_passes(step, employer, fields, text, expected):
+    decided = getattr(engine, step)(engine._Posting({"employer": employer, **fields}, text))
+    assert (None if decided is None else (decided.employer_type, decided.evidence)) == expected
+
+
+def test_the_steps_run_in_their_documented_order():
+    assert [step.__name__ for step in engine.STEPS] == [
+        "_registry_value", "_usajobs_platform", "_name_other_than_hospital", "_publicly_owned_hospital",
+        "_health_system_name", "_our_client", "_text_first", "_federal_description", "_strong_facility_name",
+        "_self_described", "_weak_facility_name", "_text_last", "_generic_health_name"]
