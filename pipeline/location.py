@@ -1,6 +1,6 @@
 """Location normalizer: city, two-letter US state and country of the job.
 
-Structured `locations` first, then the free-text location ("Riverton, WY", "Houston, Texas, US",
+Structured `locations` first, then the free-text location (read by the ordered TEXT_STEPS) ("Riverton, WY", "Houston, Texas, US",
 "Salem VA Medical Center, Salem, VA", "Remote - United States"), then (cautiously, only when no
 location is given at all) a "City, ST" phrase in the description. A state code counts only as a
 comma-separated part or inside "Remote - TX"-style labels, so "VA" in "Salem VA Medical Center" and
@@ -11,8 +11,9 @@ without its state gets one when the city name belongs to one state only.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 STATE_NAMES: dict[str, str] = {
@@ -118,55 +119,126 @@ def _from_structured(locations: Any) -> LocationResult | None:
     return None
 
 
-def parse_location_text(location: str) -> LocationResult | None:
-    """City/state/country from a free-text location field."""
-    text = location.strip()[:300]
-    if not text:
+class _LocationText:
+    """A free-text location as the steps read it, each piece computed once when first asked for."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    @cached_property
+    def remote(self) -> bool:
+        return bool(_REMOTE_RE.search(self.text))
+
+    @cached_property
+    def parts(self) -> list[str]:
+        """The comma-, semicolon- or bar-separated parts."""
+        return [p for p in _PART_SPLIT_RE.split(self.text) if p and p.strip()]
+
+    @cached_property
+    def country(self) -> str | None:
+        """The country the last part names ("..., United States"), unless it is a state."""
+        if not self.parts:
+            return None
+        part = self.parts[-1].strip()
+        return _COUNTRY_ALIASES.get(part.lower()) if _part_state(part) is None else None
+
+
+def _part_state(part: str) -> str | None:
+    """The state a whole part names: a code ("TX"), a name ("Texas"), or a code with its ZIP ("TX 78701")."""
+    if len(part) == 2 and part.isupper() and part in STATE_CODES:
+        return part
+    if len(part) > 2 and part.lower() in STATE_NAMES:
+        return STATE_NAMES[part.lower()]
+    return None
+
+
+# --- the steps, in order: each decides with its evidence, or passes (None) ---------------------------------
+def _remote_in_one_state(location: _LocationText) -> LocationResult | None:
+    """"Remote - TX", "Remote in Georgia": remote work limited to one state."""
+    if not location.remote:
         return None
-    remote = bool(_REMOTE_RE.search(text))
-    if remote:
-        limited = _REMOTE_STATE_RE.search(text)
-        if limited and limited.group(1) in STATE_CODES:
-            return LocationResult(None, limited.group(1), "US", limited.group(0), ["emr/location/text/remote_state"])
-        named = _REMOTE_IN_STATE_RE.search(text)  # "Remote in Georgia"
-        if named and named.group(1).lower() in STATE_NAMES:
-            return LocationResult(None, STATE_NAMES[named.group(1).lower()], "US", named.group(0),
-                                  ["emr/location/text/remote_state"])
-    dashed = _DASHED_RE.match(text)  # iCIMS style "US-TX-Houston"
+    limited = _REMOTE_STATE_RE.search(location.text)
+    if limited and limited.group(1) in STATE_CODES:
+        return LocationResult(None, limited.group(1), "US", limited.group(0), ["emr/location/text/remote_state"])
+    named = _REMOTE_IN_STATE_RE.search(location.text)
+    if named and named.group(1).lower() in STATE_NAMES:
+        return LocationResult(None, STATE_NAMES[named.group(1).lower()], "US", named.group(0),
+                              ["emr/location/text/remote_state"])
+    return None
+
+
+def _dashed(location: _LocationText) -> LocationResult | None:
+    """iCIMS style "US-TX-Houston"."""
+    dashed = _DASHED_RE.match(location.text)
     if dashed and dashed.group(1) in STATE_CODES:
-        return LocationResult(dashed.group(2).strip() or None, dashed.group(1), "US", text, ["emr/location/text"])
-    parts = [p for p in _PART_SPLIT_RE.split(text) if p and p.strip()]
-    country = None
+        return LocationResult(dashed.group(2).strip() or None, dashed.group(1), "US", location.text, ["emr/location/text"])
+    return None
+
+
+def _state_part(location: _LocationText) -> LocationResult | None:
+    """The last part that is a state, with the part before it as the city ("Houston, Texas, US");
+    a foreign country named last keeps the city and drops the "state" ("Toronto, ON, Canada")."""
+    parts = location.parts
     for index in range(len(parts) - 1, -1, -1):
         part = parts[index].strip()
-        code = part if len(part) == 2 and part.isupper() and part in STATE_CODES else None
-        full = STATE_NAMES.get(part.lower()) if len(part) > 2 else None
-        if code is None and full is None:
-            maybe_country = _COUNTRY_ALIASES.get(part.lower())
-            if maybe_country and country is None and index == len(parts) - 1:
-                country = maybe_country
+        state = _part_state(part)
+        if state is None:
+            if index == len(parts) - 1 and location.country:
                 continue
-            if re.fullmatch(r"[A-Z]{2} \d{5}(?:-\d{4})?", part) and part[:2] in STATE_CODES:
-                code = part[:2]
-            else:
+            if not (_ZIP_STATE_RE.fullmatch(part) and part[:2] in STATE_CODES):
                 continue
-        state = code or full
+            state = part[:2]
         city = None
         if index > 0 and not _REMOTE_RE.search(parts[index - 1]):
             city = parts[index - 1].strip() or None
         if city and city.lower() in _US_NAMES:  # "US, CA, Santa Clara" (Workday): the city comes last
             city = (parts[index + 1].strip() or None) if index + 1 < len(parts) else None
-        if country not in (None, "US"):
-            return LocationResult(city, None, country, text, ["emr/location/text/foreign"])
-        return LocationResult(city, state, "US", text, ["emr/location/text"])
-    if remote:
-        return LocationResult(None, None, country or ("US" if re.search(r"\bU\.?S\.?A?\b|United States", text) else None),
-                              text, ["emr/location/text/remote_no_state"])
-    first = parts[0].strip() if parts else ""
-    if first.lower() in UNIQUE_CITIES and country in (None, "US"):
-        return LocationResult(first, UNIQUE_CITIES[first.lower()], "US", text, ["emr/location/text/unique_city"])
-    if country:
-        return LocationResult(first if len(parts) > 1 else None, None, country, text, ["emr/location/text/country"])
+        if location.country not in (None, "US"):
+            return LocationResult(city, None, location.country, location.text, ["emr/location/text/foreign"])
+        return LocationResult(city, state, "US", location.text, ["emr/location/text"])
+    return None
+
+
+def _remote_without_state(location: _LocationText) -> LocationResult | None:
+    """Remote, no state: the country only ("Remote - United States")."""
+    if not location.remote:
+        return None
+    us = "US" if _US_IN_TEXT_RE.search(location.text) else None
+    return LocationResult(None, None, location.country or us, location.text, ["emr/location/text/remote_no_state"])
+
+
+def _unique_city(location: _LocationText) -> LocationResult | None:
+    """A large US city whose name belongs to one state only ("Phoenix")."""
+    first = location.parts[0].strip() if location.parts else ""
+    if first.lower() in UNIQUE_CITIES and location.country in (None, "US"):
+        return LocationResult(first, UNIQUE_CITIES[first.lower()], "US", location.text, ["emr/location/text/unique_city"])
+    return None
+
+
+def _country_only(location: _LocationText) -> LocationResult | None:
+    if not location.country:
+        return None
+    first = location.parts[0].strip() if len(location.parts) > 1 else None
+    return LocationResult(first, None, location.country, location.text, ["emr/location/text/country"])
+
+
+TEXT_STEPS: tuple[Callable[[_LocationText], LocationResult | None], ...] = (
+    _remote_in_one_state, _dashed, _state_part, _remote_without_state, _unique_city, _country_only,
+)
+_ZIP_STATE_RE = re.compile(r"[A-Z]{2} \d{5}(?:-\d{4})?")
+_US_IN_TEXT_RE = re.compile(r"\bU\.?S\.?A?\b|United States")
+
+
+def parse_location_text(location: str) -> LocationResult | None:
+    """City/state/country from a free-text location field: the first of TEXT_STEPS that decides."""
+    text = location.strip()[:300]
+    if not text:
+        return None
+    parsed = _LocationText(text)
+    for step in TEXT_STEPS:
+        decided = step(parsed)
+        if decided is not None:
+            return decided
     return None
 
 
