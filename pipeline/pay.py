@@ -8,8 +8,9 @@ outside this occupation's plausibility band is not returned (a wrong pay is wors
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from emr_jobs.pipeline.posting import Pay
@@ -155,74 +156,170 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return text.rfind("\n", 0, start) + 1, (len(text) if line_end < 0 else line_end)
 
 
-def _candidates(text: str, *, need_context: bool):
-    """Yield (Pay | None, reason, start offset) for every money-looking figure in text, in order."""
-    for match in _MONEY_RE.finditer(text):
-        has_currency = bool(match.group("c1") or match.group("c2") or match.group("c1b") or match.group("c2b"))
-        if not has_currency and not (match.group("n2") or match.group("k1") or "," in match.group("n1")
-                                     or "." in match.group("n1")):
-            continue
-        line_start, line_end = _line_bounds(text, match.start(), match.end())
-        before = text[max(line_start, match.start() - 60) : match.start()]
-        sentence_before = _CLAUSE_SPLIT_RE.split(before)[-1]
-        if not has_currency and need_context and not _PAY_KEYWORD_RE.search(text[line_start : match.start()]):
-            continue
-        after_full = text[match.end() : line_end]
-        unit_match = _UNIT_AFTER_RE.match(after_full)
-        after_unit = after_full[unit_match.end() :] if unit_match else after_full
-        span_end = match.end() + (unit_match.end() if unit_match else 0)
-        span = text[match.start() : span_end].strip()
-        if _EXCLUDE_BEFORE_RE.search(sentence_before) or _EXCLUDE_AFTER_RE.match(after_unit):
-            yield None, "not_base_pay", match.start()
-            continue
-        if _PERCENT_RE.match(after_full):
-            continue
-        if _SITE_ESTIMATE_RE.search(text[line_start:line_end]):
-            yield None, "site_estimate", match.start()
-            continue
-        period = _unit_from(unit_match)
-        if period is None and match.group("u1"):
-            period = _unit_from(_UNIT_AFTER_RE.match(match.group("u1")))
-        if period is None:
-            period = _unit_from(_UNIT_BEFORE_RE.search(text[line_start : match.start()]))
-        low = _to_number(match.group("n1"))
-        high = _to_number(match.group("n2")) if match.group("n2") else None
-        k1, k2 = bool(match.group("k1")), bool(match.group("k2"))
-        if k1 or k2:
-            if high is None:
-                low *= 1000
-            else:
-                if k1 or low < 1000:
-                    low *= 1000
-                if k2 or high < 1000:
-                    high *= 1000
-        if period == "semimonth":
-            yield None, "unsupported_period", match.start()
-            continue
-        values = [v for v in (low, high) if v is not None]
-        if period is None:
-            if not has_currency and need_context:
-                continue
-            period = period_from_magnitude(values)
-            if period is None:
-                yield None, "ambiguous_period", match.start()
-                continue
-        if any(v <= 0 for v in values):
-            continue
-        if high is not None and high < low:
-            yield None, "inverted_range", match.start()
-            continue
-        if not in_band(values, period):
-            yield None, "out_of_band", match.start()
-            continue
-        pay_min, pay_max = low, (high if high is not None else low)
+class _Figure:
+    """One money-looking match in a text, and what the steps have learnt about it so far."""
+
+    def __init__(self, text: str, match: re.Match[str], need_context: bool) -> None:
+        self.text = text
+        self.match = match
+        self.need_context = need_context
+        self.has_currency = bool(match.group("c1") or match.group("c2") or match.group("c1b") or match.group("c2b"))
+        self.period: str | None = None
+        self.low = 0.0
+        self.high: float | None = None
+
+    @cached_property
+    def line(self) -> tuple[int, int]:
+        return _line_bounds(self.text, self.match.start(), self.match.end())
+
+    @cached_property
+    def before(self) -> str:
+        """Up to 60 characters before the figure on its line."""
+        return self.text[max(self.line[0], self.match.start() - 60) : self.match.start()]
+
+    @cached_property
+    def after(self) -> str:
+        """The rest of the figure's line."""
+        return self.text[self.match.end() : self.line[1]]
+
+    @cached_property
+    def unit(self) -> re.Match[str] | None:
+        """The unit right after the figure ("/hr", "per year")."""
+        return _UNIT_AFTER_RE.match(self.after)
+
+    @property
+    def values(self) -> list[float]:
+        return [value for value in (self.low, self.high) if value is not None]
+
+
+SKIP = "skip"  # a step's verdict for a figure that is not pay at all: dropped without a decision
+
+
+# --- the steps, in order: each drops the figure (SKIP, or the reason it is not base pay), learns
+# something about it, or passes (None) -----------------------------------------------------------
+def _looks_like_money(figure: _Figure) -> str | None:
+    """A bare number needs a currency, a range, a "k", a thousands comma or decimals to be money."""
+    match = figure.match
+    if figure.has_currency or match.group("n2") or match.group("k1") or "," in match.group("n1") \
+            or "." in match.group("n1"):
+        return None
+    return SKIP
+
+
+def _pay_words_on_the_line(figure: _Figure) -> str | None:
+    """Without a currency, a figure in running text counts only after a pay word on its line."""
+    if figure.has_currency or not figure.need_context:
+        return None
+    return None if _PAY_KEYWORD_RE.search(figure.text[figure.line[0] : figure.match.start()]) else SKIP
+
+
+def _bonus_or_differential(figure: _Figure) -> str | None:
+    """Next to a bonus, differential, stipend or other pay that is not the base."""
+    after_unit = figure.after[figure.unit.end() :] if figure.unit else figure.after
+    if _EXCLUDE_BEFORE_RE.search(_CLAUSE_SPLIT_RE.split(figure.before)[-1]) or _EXCLUDE_AFTER_RE.match(after_unit):
+        return "not_base_pay"
+    return None
+
+
+def _percentage(figure: _Figure) -> str | None:
+    return SKIP if _PERCENT_RE.match(figure.after) else None
+
+
+def _site_estimate(figure: _Figure) -> str | None:
+    """A job site's own estimate, not the employer's figure."""
+    return "site_estimate" if _SITE_ESTIMATE_RE.search(figure.text[figure.line[0] : figure.line[1]]) else None
+
+
+def _read_period(figure: _Figure) -> str | None:
+    """The period the text gives: a unit after the figure, inside the range, or before it on its line."""
+    period = _unit_from(figure.unit)
+    if period is None and figure.match.group("u1"):
+        period = _unit_from(_UNIT_AFTER_RE.match(figure.match.group("u1")))
+    if period is None:
+        period = _unit_from(_UNIT_BEFORE_RE.search(figure.text[figure.line[0] : figure.match.start()]))
+    figure.period = period
+    return None
+
+
+def _read_amounts(figure: _Figure) -> str | None:
+    """The numbers, "k" meaning thousands (on both ends of "45-55k", and of "45k-55" when the end is small)."""
+    match = figure.match
+    low = _to_number(match.group("n1"))
+    high = _to_number(match.group("n2")) if match.group("n2") else None
+    k1, k2 = bool(match.group("k1")), bool(match.group("k2"))
+    if k1 or k2:
         if high is None:
-            if _UP_TO_RE.search(before):
-                pay_min, pay_max = None, low
-            elif _FROM_RE.search(before) or match.group("plus"):
-                pay_max = None
-        currency = _currency(match.group("c1"), match.group("c1b"), match.group("c2"), match.group("c2b"))
-        yield Pay(pay_min, pay_max, period, currency, span, "text"), "ok", match.start()
+            low *= 1000
+        else:
+            if k1 or low < 1000:
+                low *= 1000
+            if k2 or high < 1000:
+                high *= 1000
+    figure.low, figure.high = low, high
+    return None
+
+
+def _semimonthly(figure: _Figure) -> str | None:
+    return "unsupported_period" if figure.period == "semimonth" else None
+
+
+def _period_from_magnitude(figure: _Figure) -> str | None:
+    """No period given: the size of the figure tells it, when only one period's band holds it."""
+    if figure.period is not None:
+        return None
+    if not figure.has_currency and figure.need_context:
+        return SKIP
+    figure.period = period_from_magnitude(figure.values)
+    return "ambiguous_period" if figure.period is None else None
+
+
+def _positive(figure: _Figure) -> str | None:
+    return SKIP if any(value <= 0 for value in figure.values) else None
+
+
+def _inverted_range(figure: _Figure) -> str | None:
+    return "inverted_range" if figure.high is not None and figure.high < figure.low else None
+
+
+def _out_of_band(figure: _Figure) -> str | None:
+    """Outside this occupation's plausibility band for the period (PAY_BANDS)."""
+    return None if in_band(figure.values, figure.period) else "out_of_band"
+
+
+FIGURE_STEPS: tuple[Callable[[_Figure], str | None], ...] = (
+    _looks_like_money, _pay_words_on_the_line, _bonus_or_differential, _percentage, _site_estimate, _read_period,
+    _read_amounts, _semimonthly, _period_from_magnitude, _positive, _inverted_range, _out_of_band,
+)
+
+
+def _pay_of(figure: _Figure) -> Pay:
+    """A figure that passed every step as pay: a lone figure after "up to" is a maximum, after "from"
+    or with a "+" a minimum."""
+    match = figure.match
+    pay_min, pay_max = figure.low, (figure.high if figure.high is not None else figure.low)
+    if figure.high is None:
+        if _UP_TO_RE.search(figure.before):
+            pay_min, pay_max = None, figure.low
+        elif _FROM_RE.search(figure.before) or match.group("plus"):
+            pay_max = None
+    span_end = match.end() + (figure.unit.end() if figure.unit else 0)
+    currency = _currency(match.group("c1"), match.group("c1b"), match.group("c2"), match.group("c2b"))
+    return Pay(pay_min, pay_max, figure.period, currency, figure.text[match.start() : span_end].strip(), "text")
+
+
+def _candidates(text: str, *, need_context: bool):
+    """Yield (Pay | None, reason, start offset) for every money-looking figure in text, in order:
+    each figure goes through FIGURE_STEPS until one drops it."""
+    for match in _MONEY_RE.finditer(text):
+        figure = _Figure(text, match, need_context)
+        for step in FIGURE_STEPS:
+            verdict = step(figure)
+            if verdict is not None:
+                break
+        if verdict is None:
+            yield _pay_of(figure), "ok", match.start()
+        elif verdict != SKIP:
+            yield None, verdict, match.start()
 
 
 # Words of a line that can carry a pay figure.

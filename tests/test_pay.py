@@ -167,3 +167,60 @@ _LEVELS = ("Pay by level:\nCoder I: $20.10 - $27.40 per hour\nCoder II: $22.60 -
 )
 def test_range_of_the_titles_level(title, description, expected):
     assert _tuple(normalize_pay({"title": title}, description).pay) == expected
+
+
+# --- each step of the figure engine alone: (step, text, need_context) -> verdict, and what it learnt
+from emr_jobs.pipeline import pay as engine  # noqa: E402
+
+
+def _figure(text: str, need_context: bool = True) -> engine._Figure:
+    return engine._Figure(text, engine._MONEY_RE.search(text), need_context)
+
+
+FIGURE_STEP_CASES = [
+    ("_looks_like_money", "call 2080 now", engine.SKIP),
+    ("_looks_like_money", "$18 per hour", None),
+    ("_looks_like_money", "45-55k", None),
+    ("_pay_words_on_the_line", "Suite 1,200 on the left", engine.SKIP),
+    ("_pay_words_on_the_line", "Pay range 45,000 - 55,000 a year", None),
+    ("_bonus_or_differential", "Sign-on bonus of $5,000", "not_base_pay"),
+    ("_bonus_or_differential", "Pay: $22.10 per hour", None),
+    ("_percentage", "Pay: $3 percent raise", engine.SKIP),
+    ("_percentage", "Pay: $18 per hour", None),
+    ("_site_estimate", "Glassdoor estimate: $45,000 a year", "site_estimate"),
+    ("_site_estimate", "Salary: $45,000 a year", None),
+    ("_semimonthly", "Pay: $2,000 semi-monthly", None),  # the period is read by a later step
+]
+
+
+@pytest.mark.parametrize(("step", "text", "expected"), FIGURE_STEP_CASES)
+def test_each_figure_step_drops_or_passes(step, text, expected):
+    assert getattr(engine, step)(_figure(text)) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Pay: $22.10 - $28.40 per hour", ("hour", 22.10, 28.40, None)),
+    ("Salary: $45-55k", ("year", 45_000.0, 55_000.0, None)),
+    ("Salary: 45-55k", (None, 45_000.0, 55_000.0, engine.SKIP)),  # no currency and no unit: not read as pay
+    ("Call 45-55k", (None, 0.0, None, engine.SKIP)),  # no currency, no pay word on its line
+    ("Salary $45k-55 DOE", ("year", 45_000.0, 55_000.0, None)),
+    ("Pay: $2,000 semi-monthly", ("semimonth", 2_000.0, None, "unsupported_period")),
+    ("Pay: $30 - $20 per hour", ("hour", 30.0, 20.0, "inverted_range")),
+    ("Pay: $999,999 per year", ("year", 999_999.0, None, "out_of_band")),
+    ("Pay: $250", (None, 250.0, None, "ambiguous_period")),
+])
+def test_the_steps_in_order_learn_the_period_and_amounts_then_judge_them(text, expected):
+    figure = _figure(text)
+    verdict = None
+    for step in engine.FIGURE_STEPS:
+        verdict = step(figure)
+        if verdict is not None:
+            break
+    assert (figure.period, figure.low, figure.high, verdict) == expected
+
+
+def test_the_figure_steps_run_in_their_documented_order():
+    assert [step.__name__ for step in engine.FIGURE_STEPS] == [
+        "_looks_like_money", "_pay_words_on_the_line", "_bonus_or_differential", "_percentage", "_site_estimate",
+        "_read_period", "_read_amounts", "_semimonthly", "_period_from_magnitude", "_positive", "_inverted_range",
+        "_out_of_band"]
