@@ -5,7 +5,7 @@ common questions the way `emr-jobs stats` does (tests/test_views.py checks them 
 queries):
 
 - `open_jobs`: unique open jobs (open, and not a non-canonical member of a duplicate group) with
-  employer, role, location, work mode, schedule and pay (as stated, and annual / hourly with the
+  employer, role, location, work mode, schedule, experience and education asked, and pay (as stated, and annual / hourly with the
   midpoint of the range, annual = hourly x 2,080);
 - `certification_demand`: per credential, the open unique jobs asking for it at each strength and
   its share of all open unique jobs;
@@ -39,6 +39,8 @@ SELECT p.id AS posting_id,
        p.schedule AS schedule,
        p.employment_type AS employment_type,
        p.entry_level AS entry_level,
+       p.experience_years_min AS experience_years_min,
+       p.education_min AS education_min,
        p.pay_min AS pay_min,
        p.pay_max AS pay_max,
        p.pay_period AS pay_period,
