@@ -220,8 +220,7 @@ def report_context(session: Session) -> dict[str, Any]:
         "by_state": by_state[:TOP_GROUPS], "states_note": top_note(min(TOP_GROUPS, len(by_state)), len(by_state), "states"),
         "by_role": by_role, "by_mode": by_mode, "certs": certs[:TOP_CERT_TABLE],
         "certs_note": top_note(min(TOP_CERT_TABLE, len(certs)), len(certs), "credentials"),
-        "cert_scope": certs[0].scope if certs else unique_jobs, "recent_note": top_note(
-            len(recent), unique_jobs, "open unique jobs, newest first"), "hours_per_year": PERIODS_PER_YEAR["hour"],
+        "cert_scope": certs[0].scope if certs else unique_jobs, "hours_per_year": PERIODS_PER_YEAR["hour"],
         "trend": trend, "recent": recent, "exports": [f"{name}.csv" for name in EXPORTS],
         "outlook": outlook(session), "min_cell": MIN_CELL,
     }
