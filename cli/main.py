@@ -11,6 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
+from emr_jobs.cli.byo import BYO_HANDLERS, add_byo_parsers
 from emr_jobs.cli.common import Parser, UsageError, settings_overrides
 from emr_jobs.cli.market import MARKET_HANDLERS, add_market_parsers
 from emr_jobs.runs.crawl import crawl_exit_code
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the whole pipeline offline on bundled sample boards")
     demo.add_argument("--out", metavar="DIR", default="emr-jobs-demo", help="where the demo database goes")
     _add_sources_parser(commands)
+    add_byo_parsers(commands)  # import jobspy, datasette-metadata
     return parser
 
 
@@ -264,6 +266,7 @@ HANDLERS = {
     **MARKET_HANDLERS,
     "normalize": cmd_normalize,
     "demo": cmd_demo,
+    **BYO_HANDLERS,
 }
 
 if __name__ == "__main__":

@@ -31,6 +31,11 @@ class CrawlStatus(StrEnum):
         return self in (CrawlStatus.FAILED, CrawlStatus.DRIFT, CrawlStatus.SUSPECT)
 
 
+# Sources filled by importing another tool's file (`emr-jobs import jobspy`), one per site: "jobspy:indeed".
+# An import is not a whole board, so the lifecycle never closes their postings for being missing.
+JOBSPY_PLATFORM = "jobspy"
+LIFECYCLE_OFF_PLATFORMS = (JOBSPY_PLATFORM,)
+
 STATUS_ORDER = tuple(CrawlStatus)
 CLOSING_STATUSES = tuple(status for status in CrawlStatus if status.closes_postings)
 FAILURE_STATUSES = tuple(status for status in CrawlStatus if status.is_failure)

@@ -42,6 +42,7 @@ from emr_jobs.store.models import (
     Source,
     UTCDateTime,
 )
+from emr_jobs.vocabulary import LIFECYCLE_OFF_PLATFORMS
 
 # Posting columns whose change makes a new content hash (and so a rewrite of the row).
 CONTENT_COLUMNS = (
@@ -397,10 +398,12 @@ def _pg_converter(column) -> Callable[[Any], Any] | None:
 
 
 def close_missing(session: Session, source_id: int, seen_at: datetime) -> int:
-    """Close the source's open postings that the crawl started at `seen_at` did not list."""
+    """Close the source's open postings that the crawl started at `seen_at` did not list. Never for a
+    source whose lifecycle is off (imported postings: LIFECYCLE_OFF_PLATFORMS)."""
+    lifecycle_on = select(Source.id).where(Source.id == source_id, Source.platform.not_in(LIFECYCLE_OFF_PLATFORMS))
     result = session.execute(
         update(Posting)
-        .where(Posting.source_id == source_id, Posting.closed_at.is_(None), Posting.last_seen < seen_at)
+        .where(Posting.source_id.in_(lifecycle_on), Posting.closed_at.is_(None), Posting.last_seen < seen_at)
         .values(closed_at=seen_at))
     return result.rowcount or 0
 

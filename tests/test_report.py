@@ -62,3 +62,88 @@ def test_posting_text_is_escaped(report, present, absent):
 def test_bls_benchmark_is_shown(report, figure):
     _, html = report
     assert figure in html
+
+
+# --- a report an analyst can hand on (issue 13) ---
+
+def test_every_vocabulary_value_has_a_label():
+    from emr_jobs.labels import LABELLED_ENUMS, LABELS, label
+
+    missing = [f"{enum.__name__}.{member.name}" for enum in LABELLED_ENUMS for member in enum if member not in LABELS]
+    assert missing == []
+    assert label("him_leadership") == "HIM leadership" and label("work_from_mars") == "work from mars"
+
+
+def test_labels_are_readable_not_stored_values(report):
+    _, html = report
+    cells = re.findall(r"<td>([^<]*)</td>", html)
+    assert "Medical records" in cells and "On site" in cells and "Remote" in cells
+    assert not {"medical_records", "onsite", "obtain_after_hire", "him_leadership", "entry_level"} & set(cells)
+
+
+def test_every_chart_and_table_gives_its_n(report):
+    _, html = report
+    alts = re.findall(r'<img[^>]+alt="([^"]+)"', html)
+    assert len(alts) == 6 and all(re.search(r"\(n = [\d,]+\)", alt) for alt in alts)
+    tables = re.findall(r"<table>(.*?)</table>", html, re.S)
+    assert tables and all(re.search(r"n\s?=\s?[\d,]+|\(n\)|n=\d", table) for table in tables)
+
+
+def test_the_trend_says_first_snapshot_until_there_are_two(report):
+    _, html = report
+    assert "First snapshot" in html
+
+
+def test_hourly_annualization_is_explained(report):
+    _, html = report
+    sentence = re.search(r'<p class="muted" id="annualized">(.*?)</p>', html, re.S).group(1)
+    assert "2,080 hours" in sentence and "part-time" in sentence and "per-diem" in sentence
+
+
+def test_bls_figures_beside_state_figures_are_labelled_national(report):
+    _, html = report
+    by_state = html[html.index("<h2>By state</h2>"):html.index("<h2>By role</h2>")]
+    assert "BLS national median" in by_state and "national figure, not the state" in by_state
+    assert "BLS OEWS (national)" in html
+
+
+@pytest.fixture(scope="module")
+def wide_report(tmp_path_factory):
+    """17 states and every credential of the catalog (20): the state table shows the top 15 and the
+    certification chart the top 12, and both say so."""
+    tmp_path = tmp_path_factory.mktemp("wide")
+    engine = market_engine(f"sqlite:///{tmp_path / 'wide.db'}")
+    states = ["AL", "AZ", "CA", "CO", "FL", "GA", "IL", "MA", "MI", "MN", "NC", "NY", "OH", "OR", "PA", "TX", "WA"]
+    with Session(engine) as session, session.begin():
+        from sqlalchemy import select
+
+        from emr_jobs.store.models import Certification
+        codes = session.scalars(select(Certification.code).order_by(Certification.code)).all()[:25]
+        for index, state in enumerate(states):
+            add_posting(session, f"s{index}", state=state, hourly=(18 + index, 20 + index),
+                        certs=tuple((code, "preferred") for code in codes[index % 5::5]))
+        add_posting(session, "all-certs", state="OH", certs=tuple((code, "required") for code in codes))
+    path = write_report(engine, tmp_path / "out")
+    engine.dispose()
+    return path.read_text(encoding="utf-8"), len(codes)
+
+
+def test_tables_say_when_they_show_the_top_rows(wide_report):
+    html, certs = wide_report
+    assert "Top 15 of 17 states." in html
+    assert certs > 12 and f"Top 12 of {certs} credentials." in html
+    assert "No snapshot yet" in html
+
+
+def test_a_report_over_no_data_says_no_open_postings(tmp_path):
+    engine = market_engine(f"sqlite:///{tmp_path / 'empty.db'}")
+    html = write_report(engine, tmp_path / "out").read_text(encoding="utf-8")
+    engine.dispose()
+    assert "No open postings" in html
+    assert "<img" not in html
+
+
+def test_pay_and_count_axes_are_formatted():
+    from emr_jobs.report.html import dollars, whole
+
+    assert dollars(52000.0) == "$52,000" and whole(1200.0) == "1,200"
