@@ -183,7 +183,13 @@ def _check_reachable(url: str) -> None:
 
 
 def cmd_worker(args) -> int:
-    from emr_jobs.runs.distributed import DistributedRefused, RedisUnavailable, require_postgres, run_worker
+    from emr_jobs.runs.distributed import (
+        DistributedRefused,
+        RedisUnavailable,
+        connect_redis,
+        require_postgres,
+        run_worker,
+    )
 
     if not args.idle > 0 or not args.heartbeat > 0:
         raise UsageError("--idle and --heartbeat must be positive")
@@ -192,6 +198,7 @@ def cmd_worker(args) -> int:
     settings = settings_overrides(args.set)
     try:
         require_postgres(url)
+        connect_redis(redis_url)
         _check_reachable(url)  # the coordinator brings the schema to head before it queues a run
         print(f"worker: taking sources from Redis; stops after {args.idle:g} s without one", file=sys.stderr,
               flush=True)
