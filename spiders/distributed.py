@@ -25,8 +25,10 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from scrapy import signals
 from scrapy.utils.misc import load_object
 from scrapy_redis.spiders import RedisMixin
+from twisted.internet import task
 
 from emr_jobs.spiders.base import PlatformSpider, SourceRun, source_adopted, sources_finished
 from emr_jobs.spiders.registry import SourceConfig
@@ -97,6 +99,29 @@ class DistributedMixin(RedisMixin):
         self.setup_redis(crawler)
         self.fetch_data = self.take_seeds
         self.count_size = self.seeds_waiting
+        # Scrapy calls spider_idle only every 5 s once idle; a free spider looks for seeds more often
+        self.poll_seconds = settings.getfloat("EMR_WORKER_POLL_SECONDS", 1.0)
+        self.poller = None
+        crawler.signals.connect(self._start_polling, signal=signals.spider_opened)
+        crawler.signals.connect(self._stop_polling, signal=signals.spider_closed)
+
+    def _start_polling(self, spider) -> None:
+        if spider is self and self.poll_seconds > 0:
+            self.poller = task.LoopingCall(self.poll_when_free)
+            self.poller.start(self.poll_seconds, now=False)
+
+    def _stop_polling(self, spider) -> None:
+        if spider is self and self.poller is not None and self.poller.running:
+            self.poller.stop()
+
+    def poll_when_free(self) -> None:
+        """Between two of Scrapy's idle calls: take seeds if this spider has no source in hand."""
+        if self.runs:
+            return
+        try:
+            self.schedule_next_requests()
+        except Exception as exc:  # Redis away for a moment: the next poll (or idle call) tries again
+            self.logger.warning("taking seeds failed: %s", exc)
 
     # --- taking seeds -----------------------------------------------------------------------
     def live_runs(self) -> list[str]:
