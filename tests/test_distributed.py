@@ -425,3 +425,53 @@ def test_heartbeat_thread_keeps_the_key_alive(redis_server, prefix):
     beat.stop()
     assert not redis_server.exists(f"{prefix}:worker:x")
     assert not [t for t in threading.enumerate() if t.name == "emr-heartbeat" and t.is_alive()]
+
+
+# --- a worker stopped politely; the distributed refresh -------------------------------------------
+
+def test_a_terminated_worker_records_its_sources_as_interrupted(boards, redis_url, redis_server, prefix, workers, pg):
+    """SIGTERM (a service manager stopping the machine): the worker records what it holds as failed
+    ("interrupted"), closes nothing, exits 130; the coordinator does not add a second row."""
+    server, registry = boards
+    sources = load_registry(registry).sources
+    server.delay = 0.3
+    worker = workers.start(pg, redis_url, prefix, heartbeat=3, settings={"CONCURRENT_REQUESTS_PER_DOMAIN": "1"})
+    wait_for_workers(redis_server, prefix, 1)
+    outcome: dict = {}
+    coordinator = threading.Thread(target=lambda: outcome.setdefault("runs", run_distributed_crawl(
+        sources, pg, redis_url, timeout=120, prefix=prefix, poll_seconds=0.3)))
+    coordinator.start()
+    deadline = time.time() + 60
+    while time.time() < deadline and not _taken_by(redis_server, prefix, worker.pid):
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGTERM)
+    assert worker.wait(timeout=60) == 130
+    survivor = workers.start(pg, redis_url, prefix, heartbeat=3)
+    server.delay = 0
+    coordinator.join(timeout=200)
+    assert not coordinator.is_alive()
+    rows = runs_of(pg)
+    assert sorted(r["key"] for r in rows) == sorted(s.key for s in sources)  # one row each
+    interrupted = [r for r in rows if r["status"] != "ok"]
+    assert interrupted and all(r["status"] == "failed" and "interrupted" in r["error"] for r in interrupted)
+    assert all(f":{worker.pid}:" in r["worker"] for r in interrupted)
+    assert all(f":{survivor.pid}:" in r["worker"] for r in rows if r["status"] == "ok")
+    assert all(posting["open"] for posting in postings_of(pg).values())
+    assert survivor.wait(timeout=90) == 0
+
+
+def test_distributed_refresh_snapshots_once(boards, redis_url, redis_server, prefix, workers, pg):
+    from emr_jobs.store.models import MarketSnapshot
+
+    server, registry = boards
+    workers.start(pg, redis_url, prefix)
+    wait_for_workers(redis_server, prefix, 1)
+    result = run_cli("--db", pg, "refresh", "--distributed", "--redis", redis_url, "--redis-prefix", prefix,
+                     "--sources", str(registry), "--timeout", "200", "--quiet", timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "Snapshot" in result.stdout and "Duplicates" in result.stdout
+    engine = create_engine(pg)
+    with Session(engine) as session:
+        assert session.query(MarketSnapshot).count() == 1
+        assert session.query(CrawlRun).count() == len(load_registry(registry).sources)
+    engine.dispose()
