@@ -259,6 +259,7 @@ def _wait(engine, server, keys: RedisKeys, tracker: _Tracker, deadline: float, p
             tracker.poll(session)
         if not tracker.missing():
             return
+        _record_unrecorded(engine, server, keys, tracker)
         _fail_dead_workers(engine, server, keys, tracker)
         if not tracker.missing() or time.time() >= deadline:
             return
@@ -294,6 +295,26 @@ def _fail_dead_workers(engine, server, keys: RedisKeys, tracker: _Tracker) -> No
                 tracker.rows[source_id] = row
             session.expunge_all()
         server.delete(taken_key)
+
+
+def _record_unrecorded(engine, server, keys: RedisKeys, tracker: _Tracker) -> None:
+    """A `failed` row for each source a worker crawled but could not record (its database writes
+    failed; it closed nothing)."""
+    by_key = {source.key: source_id for source_id, source in tracker.sources.items()}
+    while (data := server.lpop(keys.unrecorded(tracker.run_id))) is not None:
+        report = json.loads(data)
+        source_id = by_key.get(report.get("source"))
+        if source_id is None or source_id in tracker.rows:
+            continue
+        with Session(engine) as session, session.begin():
+            row = store.record_crawl_run(
+                session, source_id, started_at=utcnow(), finished_at=utcnow(), status=CrawlStatus.FAILED,
+                counters={"notes": {"distributed": {"run": tracker.run_id, "worker": report.get("worker")}}},
+                errors=[f"its worker {report.get('worker')} could not record this source", *report.get("errors", [])],
+                stats={})
+            session.flush()
+            session.expunge(row)
+            tracker.rows[source_id] = row
 
 
 def _seed_key(seed: dict[str, Any]) -> str:

@@ -70,6 +70,7 @@ class SourceRun:
     filtered_reasons: dict[str, int] = field(default_factory=dict)  # not in the family, by relevance reason
     notes: dict[str, Any] = field(default_factory=dict)  # platform facts of the crawl, e.g. a result cap
     accept_mass_close: bool = False  # this source's crawl may close more than the guard allows (a distributed seed)
+    recorded: bool = False  # its crawl_runs row is written
 
     @property
     def status(self) -> CrawlStatus:

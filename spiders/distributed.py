@@ -14,6 +14,8 @@ Redis keys (a prefix, `emr-jobs` by default, then):
   <prefix>:runs                         sorted set: live run ids, scored by their deadline (unix time)
   <prefix>:run:<run>:seeds:<platform>   list of JSON seeds (the source, the run's options)
   <prefix>:run:<run>:taken:<worker>     list of the seeds a worker took and has not recorded yet
+  <prefix>:run:<run>:unrecorded         list of sources a worker crawled but could not record (the
+                                        database refused), with their errors: the coordinator records them
   <prefix>:worker:<worker>              a worker's heartbeat (expires when the worker dies)
 Every key of a run carries its run id, so two runs never mix; a run past its deadline is ignored.
 """
@@ -53,6 +55,9 @@ class RedisKeys:
 
     def taken(self, run_id: str, worker: str) -> str:
         return f"{self.prefix}:run:{run_id}:taken:{worker}"
+
+    def unrecorded(self, run_id: str) -> str:
+        return f"{self.prefix}:run:{run_id}:unrecorded"
 
     def taken_pattern(self, run_id: str) -> str:
         return f"{self.prefix}:run:{run_id}:taken:*"
@@ -195,9 +200,14 @@ class DistributedMixin(RedisMixin):
             del self.runs[key]
             self.ledger.forget(key)
             self.sources = [source for source in self.sources if source.key != key]
+            self._allowed_hosts.pop(key, None)
             run_id, text = self.seeds.pop(key, (None, None))
-            if run_id is not None:
-                self.server.lrem(self.keys.taken(run_id, self.worker_id), 1, text)
+            if run_id is None:
+                continue
+            if not run.recorded:  # the database refused even the record: the coordinator writes it
+                self.server.rpush(self.keys.unrecorded(run_id), json.dumps(
+                    {"source": key, "worker": self.worker_id, "status": str(run.status), "errors": run.errors[:5]}))
+            self.server.lrem(self.keys.taken(run_id, self.worker_id), 1, text)
 
 
 def distributed_spider_class(path: str) -> type[PlatformSpider]:

@@ -325,6 +325,7 @@ class StorePipeline(_Stage):
                                    errors=run.errors, stats=crawl_stats)
             if holds:
                 lease.release(session, source_id, self.holder)
+        run.recorded = True
 
     def close_if_earned(self, session: Session, run, source_id: int) -> int:
         if run.staged_ids - run.stored_ids - run.rejected_ids:

@@ -475,3 +475,21 @@ def test_distributed_refresh_snapshots_once(boards, redis_url, redis_server, pre
         assert session.query(MarketSnapshot).count() == 1
         assert session.query(CrawlRun).count() == len(load_registry(registry).sources)
     engine.dispose()
+
+
+def test_a_source_the_worker_cannot_record_is_recorded_failed_by_the_coordinator(
+        boards, redis_url, redis_server, prefix, workers, pg):
+    """The worker's database refuses (here: a database without the schema): nothing is crawled or
+    closed, and the coordinator writes the failed rows with the worker's error, without waiting for
+    its limit."""
+    server, registry = boards
+    sources = load_registry(registry).sources[:3]
+    with fresh_postgres_database() as broken:  # reachable, but no tables
+        workers.start(broken, redis_url, prefix)
+        wait_for_workers(redis_server, prefix, 1)
+        started = time.time()
+        outcomes = run_distributed_crawl(sources, pg, redis_url, timeout=120, prefix=prefix, poll_seconds=0.3)
+        assert time.time() - started < 60
+    assert [o.status for o in outcomes] == ["failed"] * 3
+    assert all("could not record" in o.errors[0] and "database unavailable" in " ".join(o.errors) for o in outcomes)
+    assert postings_of(pg) == {}
