@@ -13,7 +13,8 @@ from pathlib import Path
 
 from emr_jobs.cli.byo import BYO_HANDLERS, add_byo_parsers
 from emr_jobs.cli.common import Parser, UsageError, settings_overrides
-from emr_jobs.cli.market import MARKET_HANDLERS, add_market_parsers
+from emr_jobs.cli.market import MARKET_HANDLERS, add_distributed_options, add_market_parsers, redis_options
+from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, WORKER_HEARTBEAT_SECONDS, WORKER_IDLE_SECONDS
 from emr_jobs.runs.crawl import crawl_exit_code
 from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
 from emr_jobs.store.db import DatabaseError, open_database, resolve_database_url, upgrade
@@ -46,7 +47,24 @@ def build_parser() -> argparse.ArgumentParser:
                        help="close what a complete crawl no longer lists even when that is more than the guard's "
                             "share of a source's open postings (after a run recorded 'suspect')")
 
+    add_distributed_options(crawl, "crawl")
+    crawl.add_argument("--timeout", type=float, default=CRAWL_TIMEOUT_SECONDS, metavar="SECONDS",
+                       help="with --distributed: the wall-clock limit of the run (default: 7200)")
+
     add_market_parsers(commands)  # stats, export, report, refresh, schedule
+
+    worker = commands.add_parser("worker", help="a crawl worker: crawl the sources that distributed runs queue in "
+                                 "Redis, into the shared PostgreSQL; stops when idle")
+    worker.add_argument("--redis", metavar="URL", help="Redis URL (default: $EMR_JOBS_REDIS_URL)")
+    worker.add_argument("--redis-prefix", metavar="PREFIX",
+                        help="first part of every Redis key (default: $EMR_JOBS_REDIS_PREFIX, else emr-jobs)")
+    worker.add_argument("--idle", type=float, default=WORKER_IDLE_SECONDS, metavar="SECONDS",
+                        help=f"stop when no source has come for this long (default: {WORKER_IDLE_SECONDS:g})")
+    worker.add_argument("--heartbeat", type=float, default=WORKER_HEARTBEAT_SECONDS, metavar="SECONDS",
+                        help="how long after this worker's last sign of life the coordinator counts it dead "
+                             f"(default: {WORKER_HEARTBEAT_SECONDS:g})")
+    worker.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
 
     normalize = commands.add_parser("normalize", help="normalize postings given as JSON lines")
     normalize.add_argument("-i", "--input", metavar="FILE", help="JSON lines in (default: stdin)")
@@ -108,6 +126,8 @@ def cmd_crawl(args) -> int:
     if not sources:
         raise UsageError("no enabled sources match the filters")
     url = resolve_database_url(args.db)
+    if args.distributed:
+        return _crawl_distributed(args, sources, url)
     upgrade(url)
     settings = {"EMR_PROGRESS": not args.quiet, **settings_overrides(args.set)}
     if args.accept_mass_close:
@@ -117,6 +137,83 @@ def cmd_crawl(args) -> int:
     return crawl_exit_code([outcome.status for outcome in outcomes])
 
 
+
+
+def _crawl_distributed(args, sources, url: str) -> int:
+    from emr_jobs.cli.run_tables import print_crawl_summary
+    from emr_jobs.runs.distributed import (
+        DistributedRefused,
+        RedisUnavailable,
+        connect_redis,
+        require_postgres,
+        run_distributed_crawl,
+    )
+
+    if args.set:
+        raise UsageError("-s settings of a distributed crawl belong to the workers (emr-jobs worker -s ...)")
+    if not args.timeout > 0:
+        raise UsageError(f"--timeout must be positive, got {args.timeout}")
+    redis_url, prefix = redis_options(args)
+    try:
+        require_postgres(url)
+        connect_redis(redis_url)
+        upgrade(url)
+        progress = None if args.quiet else (lambda line: print(line, file=sys.stderr, flush=True))
+        outcomes = run_distributed_crawl(sources, url, redis_url, timeout=args.timeout, prefix=prefix,
+                                         accept_mass_close=args.accept_mass_close, progress=progress)
+    except DistributedRefused as exc:
+        raise UsageError(str(exc)) from exc
+    except RedisUnavailable as exc:
+        return _fail(str(exc), 1)
+    print_crawl_summary(outcomes)
+    return crawl_exit_code([outcome.status for outcome in outcomes])
+
+
+def _check_reachable(url: str) -> None:
+    from sqlalchemy import text
+
+    from emr_jobs.store.db import first_line, make_engine
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:
+        raise DatabaseError(f"cannot reach the database {_safe_url(url)}: {first_line(exc)[:200]}") from exc
+    finally:
+        engine.dispose()
+
+
+def cmd_worker(args) -> int:
+    from emr_jobs.runs.distributed import (
+        DistributedRefused,
+        RedisUnavailable,
+        connect_redis,
+        require_postgres,
+        run_worker,
+    )
+
+    if not args.idle > 0 or not args.heartbeat > 0:
+        raise UsageError("--idle and --heartbeat must be positive")
+    redis_url, prefix = redis_options(args)
+    url = resolve_database_url(args.db)
+    settings = settings_overrides(args.set)
+    try:
+        require_postgres(url)
+        connect_redis(redis_url)
+        _check_reachable(url)  # the coordinator brings the schema to head before it queues a run
+        print(f"worker: taking sources from Redis; stops after {args.idle:g} s without one", file=sys.stderr,
+              flush=True)
+        result = run_worker(redis_url, url, idle_seconds=args.idle, heartbeat_seconds=args.heartbeat, prefix=prefix,
+                            overrides=settings)
+    except DistributedRefused as exc:
+        raise UsageError(str(exc)) from exc
+    except RedisUnavailable as exc:
+        return _fail(str(exc), 1)
+    print(f"worker {result.worker}: {result.sources} source(s) crawled and recorded", file=sys.stderr)
+    if result.interrupted:
+        raise KeyboardInterrupt
+    return 0
 
 
 def cmd_normalize(args) -> int:
@@ -263,6 +360,7 @@ HANDLERS = {
     "sources": cmd_sources,
     "db": cmd_db,
     "crawl": cmd_crawl,
+    "worker": cmd_worker,
     **MARKET_HANDLERS,
     "normalize": cmd_normalize,
     "demo": cmd_demo,

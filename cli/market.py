@@ -52,6 +52,25 @@ def _add_crawl_options(parser) -> None:
                         help="Scrapy setting for the crawls, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
 
 
+def add_distributed_options(parser, what: str) -> None:
+    parser.add_argument("--distributed", action="store_true",
+                        help=f"{what} by the `emr-jobs worker`s through Redis (PostgreSQL only); --timeout is then "
+                             "the wall-clock limit of the whole run")
+    parser.add_argument("--redis", metavar="URL", help="Redis URL (default: $EMR_JOBS_REDIS_URL)")
+    parser.add_argument("--redis-prefix", metavar="PREFIX",
+                        help="first part of every Redis key (default: $EMR_JOBS_REDIS_PREFIX, else emr-jobs)")
+
+
+def redis_options(args) -> tuple[str, str | None]:
+    """The Redis URL and key prefix of a distributed command (flags, else the environment)."""
+    from emr_jobs.defaults import REDIS_PREFIX_ENV, REDIS_URL_ENV
+
+    url = args.redis or os.environ.get(REDIS_URL_ENV)
+    if not url:
+        raise UsageError(f"give --redis URL or set {REDIS_URL_ENV}")
+    return url, args.redis_prefix or os.environ.get(REDIS_PREFIX_ENV) or None
+
+
 def add_market_parsers(commands) -> None:
     from emr_jobs.market.export import EXPORTS
     from emr_jobs.market.queries import BY_CHOICES
@@ -81,6 +100,7 @@ def add_market_parsers(commands) -> None:
     refresh.add_argument("--quiet", action="store_true", help="no progress lines")
     refresh.add_argument("--accept-mass-close", action="store_true",
                          help="close what complete crawls no longer list even beyond the mass-closure guard")
+    add_distributed_options(refresh, "crawl")
 
     schedule = commands.add_parser("schedule", help="run the scheduler: a refresh on a cron schedule (UTC)")
     _add_crawl_options(schedule)
@@ -88,6 +108,7 @@ def add_market_parsers(commands) -> None:
                           help=f"crontab expression in UTC (default: ${SCHEDULE_ENV}, else '{DEFAULT_CRON}')")
     schedule.add_argument("--misfire-grace-hours", type=float, default=MISFIRE_GRACE_HOURS, metavar="HOURS",
                           help="run a missed refresh if the scheduler was down at most this long (default: 6)")
+    add_distributed_options(schedule, "each refresh crawled")
 
 
 def _filters(args):
@@ -157,8 +178,28 @@ def cmd_refresh(args) -> int:
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     try:
         settings = settings_overrides(args.set) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
-        result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
-                             settings=settings, progress=progress)
+        if args.distributed:
+            from emr_jobs.runs.distributed import (
+                DistributedRefused,
+                RedisUnavailable,
+                run_distributed_refresh,
+            )
+
+            if args.set:
+                raise UsageError("-s settings of a distributed refresh belong to the workers (emr-jobs worker -s ...)")
+            redis_url, prefix = redis_options(args)
+            try:
+                result = run_distributed_refresh(url, redis_url, args.sources, platforms=args.platform,
+                                                 timeout=args.timeout, prefix=prefix,
+                                                 accept_mass_close=args.accept_mass_close, progress=progress)
+            except DistributedRefused as exc:
+                raise UsageError(str(exc)) from exc
+            except RedisUnavailable as exc:
+                print(f"emr-jobs: error: {exc}", file=sys.stderr)
+                return 1
+        else:
+            result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
+                                 settings=settings, progress=progress)
     except RefreshBusy as exc:
         print(f"emr-jobs: refresh refused: {exc}", file=sys.stderr)
         return REFRESH_BUSY_EXIT
@@ -170,9 +211,18 @@ def cmd_refresh(args) -> int:
 def cmd_schedule(args) -> int:
     from emr_jobs.runs.schedule import serve
 
+    options = {"platforms": args.platform, "timeout": args.timeout, "settings": settings_overrides(args.set)}
+    if args.distributed:
+        from emr_jobs.runs.distributed import DistributedRefused, require_postgres
+
+        options["redis_url"], options["redis_prefix"] = redis_options(args)
+        try:
+            require_postgres(resolve_database_url(args.db))
+        except DistributedRefused as exc:
+            raise UsageError(str(exc)) from exc
     try:
         return serve(resolve_database_url(args.db), cron=args.cron, registry_path=args.sources,
-                     options={"platforms": args.platform, "timeout": args.timeout, "settings": settings_overrides(args.set)},
+                     options=options,
                      misfire_grace_hours=args.misfire_grace_hours)
     except ValueError as exc:  # a malformed crontab expression
         raise UsageError(f"--cron: {exc}") from exc

@@ -13,6 +13,11 @@ from platformdirs import user_data_dir
 DATABASE_URL_ENV = "EMR_JOBS_DATABASE_URL"
 SCHEDULE_ENV = "EMR_JOBS_SCHEDULE"
 REDIS_URL_ENV = "EMR_JOBS_REDIS_URL"
+REDIS_PREFIX_ENV = "EMR_JOBS_REDIS_PREFIX"  # the first part of every Redis key (default "emr-jobs")
+
+# Scale-out (`emr-jobs worker`, `crawl --distributed`, `refresh --distributed`)
+WORKER_IDLE_SECONDS = 120.0  # a worker stops when no seed has come for this long
+WORKER_HEARTBEAT_SECONDS = 30.0  # a worker's heartbeat key expires this long after its last beat
 
 # The refresh and its scheduler
 DEFAULT_CRON = "0 2 * * *"  # 02:00 UTC every night

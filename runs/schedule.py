@@ -24,18 +24,28 @@ from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.cron import CronTrigger
 
 from emr_jobs.clock import utcnow
-from emr_jobs.defaults import DEFAULT_CRON, MISFIRE_GRACE_HOURS
+from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, DEFAULT_CRON, MISFIRE_GRACE_HOURS
 from emr_jobs.runs.refresh import RefreshBusy, run_refresh
 from emr_jobs.store.db import make_engine, upgrade
 
 JOB_ID = "emr-jobs-refresh"
+DEFAULT_DISTRIBUTED_TIMEOUT = CRAWL_TIMEOUT_SECONDS
 logger = logging.getLogger("emr_jobs.scheduler")
 
 
 def scheduled_refresh(db_url: str, registry_path: str | None, options: dict[str, Any]) -> None:
     """The job (stored by reference, so it stays a module-level function with picklable arguments)."""
+    options = dict(options)
+    redis_url, prefix = options.pop("redis_url", None), options.pop("redis_prefix", None)
     try:
-        result = run_refresh(db_url, registry_path, **options)
+        if redis_url:  # the crawl is the workers' (emr_jobs.runs.distributed)
+            from emr_jobs.runs.distributed import run_distributed_refresh
+
+            result = run_distributed_refresh(db_url, redis_url, registry_path, platforms=options.get("platforms"),
+                                             timeout=options.get("timeout") or DEFAULT_DISTRIBUTED_TIMEOUT,
+                                             prefix=prefix)
+        else:
+            result = run_refresh(db_url, registry_path, **options)
     except RefreshBusy as exc:
         logger.warning("refresh skipped: %s", exc)
         return

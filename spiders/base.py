@@ -29,6 +29,13 @@ __all__ = ["CLOSING_STATUSES", "STATUS_ORDER", "CrawlStatus", "PlatformSpider", 
 SHAPE_ERRORS = (KeyError, TypeError, AttributeError, ValueError)
 
 
+# Signals of a distributed worker's spider (emr_jobs.spiders.distributed), answered by the store pipeline:
+# a source taken from the shared queue mid-crawl (args: spider, run), and sources whose requests are
+# all done (args: spider, runs) to be recorded now, while the spider goes on with other sources.
+source_adopted = object()
+sources_finished = object()
+
+
 class ShapeError(Exception):
     """The response parsed, but no longer has the shape this spider expects."""
 
@@ -62,6 +69,8 @@ class SourceRun:
     rejected_ids: set[str] = field(default_factory=set)  # listed postings the database refused
     filtered_reasons: dict[str, int] = field(default_factory=dict)  # not in the family, by relevance reason
     notes: dict[str, Any] = field(default_factory=dict)  # platform facts of the crawl, e.g. a result cap
+    accept_mass_close: bool = False  # this source's crawl may close more than the guard allows (a distributed seed)
+    recorded: bool = False  # its crawl_runs row is written
 
     @property
     def status(self) -> CrawlStatus:
@@ -183,6 +192,14 @@ class ListingLedger:
                 listed.add(found)
             fresh.append(record)
         return fresh
+
+    def forget(self, source_key: str) -> None:
+        """Drop what a source listed (its crawl is recorded; a later crawl of it starts afresh)."""
+        self.by_source.pop(source_key, None)
+        for key in [key for key in self.by_search if key[0] == source_key]:
+            del self.by_search[key]
+        for key in [key for key in self.without_id if key[0] == source_key]:
+            del self.without_id[key]
 
 
 class PlatformSpider(scrapy.Spider):
@@ -372,22 +389,27 @@ class PlatformSpider(scrapy.Spider):
                 yield produced
 
     def finish_runs(self, reason: str) -> list[SourceRun]:
-        """Stamp every source's run as finished. An interrupted crawl (Ctrl-C, SIGTERM) failed; one
-        that ended early otherwise, or listed fewer postings than a total its board gave, is at
-        best partial."""
+        """Stamp every source's run as finished (see finish_run)."""
         finished = utcnow()
         for run in self.runs.values():
-            run.finished_at = finished
-            if reason == "shutdown":
-                if not run.failed:
-                    run.record_error("interrupted", kind=CrawlStatus.FAILED)
-                continue
-            if reason != "finished" and run.status in CLOSING_STATUSES:
-                run.record_error(f"crawl ended early: {reason}", kind=CrawlStatus.PARTIAL)
-            for search, total in run.expected_totals.items():
-                listed = self.ledger.listed(run.source.key, search)
-                listed = run.listed if listed is None else listed
-                if listed < total and run.status in CLOSING_STATUSES:
-                    label = f"search {search!r}" if search else "the board"
-                    run.record_error(f"{label} listed {listed} of the {total} postings it counts", kind=CrawlStatus.PARTIAL)
+            self.finish_run(run, reason, finished)
         return list(self.runs.values())
+
+    def finish_run(self, run: SourceRun, reason: str, finished: datetime | None = None) -> SourceRun:
+        """Stamp a source's run as finished. An interrupted crawl (Ctrl-C, SIGTERM) failed; one
+        that ended early otherwise, or listed fewer postings than a total its board gave, is at
+        best partial."""
+        run.finished_at = finished or utcnow()
+        if reason == "shutdown":
+            if not run.failed:
+                run.record_error("interrupted", kind=CrawlStatus.FAILED)
+            return run
+        if reason != "finished" and run.status in CLOSING_STATUSES:
+            run.record_error(f"crawl ended early: {reason}", kind=CrawlStatus.PARTIAL)
+        for search, total in run.expected_totals.items():
+            listed = self.ledger.listed(run.source.key, search)
+            listed = run.listed if listed is None else listed
+            if listed < total and run.status in CLOSING_STATUSES:
+                label = f"search {search!r}" if search else "the board"
+                run.record_error(f"{label} listed {listed} of the {total} postings it counts", kind=CrawlStatus.PARTIAL)
+        return run

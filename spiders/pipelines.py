@@ -20,6 +20,7 @@ from twisted.internet import task
 from emr_jobs.pipeline.normalize import normalize
 from emr_jobs.pipeline.posting import NormalizedPosting
 from emr_jobs.pipeline.roles import REASON_NO_SIGNAL, title_decision
+from emr_jobs.spiders.base import source_adopted, sources_finished
 from emr_jobs.store import lease
 from emr_jobs.store import writes as store
 from emr_jobs.store.db import first_line, make_engine
@@ -131,7 +132,8 @@ class StorePipeline(_Stage):
         self.guard = ClosingGuard(share=settings.getfloat("EMR_CLOSE_GUARD_SHARE", 0.5),
                                   minimum=settings.getint("EMR_CLOSE_GUARD_MIN", 5),
                                   accept=settings.getbool("EMR_ACCEPT_MASS_CLOSE", False))
-        self.holder = lease.new_holder()
+        # a distributed worker names itself (its holder is what the coordinator checks for life)
+        self.holder = settings.get("EMR_LEASE_HOLDER") or lease.new_holder()
         self.buffer: list[dict[str, Any]] = []
         self.ids: dict[str, store.SourceIds] = {}
         self.leased: set[str] = set()  # source keys whose lease this crawl holds
@@ -141,6 +143,8 @@ class StorePipeline(_Stage):
         self.in_flight: list[tuple[list[dict[str, Any]], Future]] = []
         self.heartbeat: task.LoopingCall | None = None
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(self.adopt_source, signal=source_adopted)
+        crawler.signals.connect(self.settle_finished, signal=sources_finished)
 
     # --- opening: registry rows and leases, before any request ------------------------------
     def open_spider(self) -> None:  # before the spider's first request
@@ -177,6 +181,49 @@ class StorePipeline(_Stage):
         for key in [key for key in self.leased if self.ids[key].source_id in lost]:
             self.leased.discard(key)
             spider.runs[key].record_error("lost its lease to another crawl", kind=CrawlStatus.FAILED)
+
+    # --- a distributed worker: sources taken mid-crawl, recorded when their requests are done ---
+    def adopt_source(self, spider, run) -> None:
+        """Registry row and lease for a source the spider took from the shared queue; a refusal
+        (lease held elsewhere, database down) fails the run before any of its requests."""
+        if spider is not self.crawler.spider:
+            return
+        source = run.source
+        if self.writer is None:
+            run.record_error("database unavailable", kind=CrawlStatus.FAILED)
+            return
+        try:
+            with Session(self.engine) as session, session.begin():
+                self.ids.update(store.sync_registry(session, [source]))
+            with Session(self.engine) as session, session.begin():
+                refusal = lease.acquire(session, self.ids[source.key].source_id, self.holder, self.lease_seconds)
+        except Exception as exc:
+            logger.error("store: cannot take %s: %s", source.key, exc)
+            run.record_error(f"database unavailable: {first_line(exc)[:300]}", kind=CrawlStatus.FAILED)
+            return
+        if refusal is None:
+            self.leased.add(source.key)
+        else:
+            self.stats.inc_value("emr/lease/refused")
+            run.record_error(refusal.message(), kind=CrawlStatus.FAILED)
+
+    def settle_finished(self, spider, runs) -> None:
+        """Record sources whose requests are all done (the spider is idle): every write committed
+        first, then each source's row, closing and lease exactly as at the end of a crawl."""
+        if spider is not self.crawler.spider:
+            return
+        self.flush(wait=True)
+        crawl_stats = self.stats.get_stats()
+        for run in runs:
+            spider.finish_run(run, "finished")
+            if run.source.key not in self.ids:
+                continue
+            try:
+                self.settle(run, crawl_stats)
+            except Exception as exc:
+                logger.error("store: recording %s failed: %s", run.source.key, exc)
+                run.record_error(f"could not record the crawl: {first_line(exc)[:300]}", kind=CrawlStatus.FAILED)
+            self.leased.discard(run.source.key)
 
     # --- items ------------------------------------------------------------------------------
     def process_item(self, staged: StagedPosting):
@@ -278,6 +325,7 @@ class StorePipeline(_Stage):
                                    errors=run.errors, stats=crawl_stats)
             if holds:
                 lease.release(session, source_id, self.holder)
+        run.recorded = True
 
     def close_if_earned(self, session: Session, run, source_id: int) -> int:
         if run.staged_ids - run.stored_ids - run.rejected_ids:
@@ -290,7 +338,7 @@ class StorePipeline(_Stage):
             run.record_error(f"the database holds {counts.seen} of the {len(run.stored_ids)} postings this crawl "
                              "wrote", kind=CrawlStatus.FAILED)
             return 0
-        verdict = self.guard.verdict(counts)
+        verdict = None if run.accept_mass_close else self.guard.verdict(counts)
         if verdict:
             self.stats.inc_value("emr/lifecycle/suspect")
             run.record_error(verdict, kind=CrawlStatus.SUSPECT)
