@@ -11,12 +11,19 @@ import sys
 import threading
 from pathlib import Path
 
-from emr_jobs.cli.common import Parser, UsageError, settings_overrides
+from emr_jobs import __version__
+from emr_jobs.cli.common import Parser, UsageError, settings_overrides, writable_dir, writable_file
 from emr_jobs.cli.market import MARKET_HANDLERS, add_market_parsers
-from emr_jobs.runs.crawl import crawl_exit_code
+from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
 from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
-from emr_jobs.store.db import DatabaseError, open_database, resolve_database_url, upgrade
+from emr_jobs.store.db import DatabaseError, open_database_readonly, resolve_database_url, upgrade
 
+# Exit codes (README "Exit codes"): 0 done; 1 a failure outside the command line (database, registry,
+# file, some normalize lines, every crawled source); 2 a command line that cannot be done (a flag or
+# a path); 3 some crawled sources failed; 70 a bug; 75 a refresh already running; 130 interrupted.
+FAILURE_EXIT = 1
+USAGE_EXIT = 2
+INTERNAL_EXIT = 70
 INTERRUPTED_EXIT = 130
 
 
@@ -24,7 +31,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="emr-jobs", description="Job-market intelligence for medical records and "
                      "health information specialists (SOC 29-2072).")
     parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: $EMR_JOBS_DATABASE_URL, "
-                        "else a SQLite file in your user data directory)")
+                        "else a SQLite file in your user data directory); also accepted after the command")
+    parser.add_argument("--verbose", action="store_true",
+                        help="on an unexpected error, the full traceback; the details of failed sources")
+    parser.add_argument("--version", action="version", version=f"emr-jobs {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
 
@@ -54,24 +64,49 @@ def build_parser() -> argparse.ArgumentParser:
     demo = commands.add_parser("demo", help="run the whole pipeline offline on bundled sample boards")
     demo.add_argument("--out", metavar="DIR", default="emr-jobs-demo", help="where the demo database goes")
     _add_sources_parser(commands)
+    _accept_global_options(commands)
     return parser
+
+
+def _accept_global_options(commands) -> None:
+    """`--db` and `--verbose` after the command too (`emr-jobs stats --db URL`), on every leaf parser;
+    SUPPRESS keeps the value given before the command when none is given after it."""
+    for parser in set(commands.choices.values()):
+        nested = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+        if nested:
+            _accept_global_options(nested[0])
+            continue
+        parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (as before the command)")
+        parser.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # a stop from a service manager is an interrupt too
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return HANDLERS[args.command](args)
     except UsageError as exc:
-        return _fail(str(exc), 2)
+        return _fail(str(exc), USAGE_EXIT)
     except (RegistryError, DatabaseError) as exc:
-        return _fail(str(exc), 1)
+        return _fail(str(exc), FAILURE_EXIT)
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM, or a crawl that a signal stopped
         return _fail("interrupted: the sources in flight were recorded as failed and nothing was closed",
                      INTERRUPTED_EXIT)
     except BrokenPipeError:
-        return 1
+        return FAILURE_EXIT
+    except OSError as exc:  # a file the command had to read or write
+        if getattr(args, "verbose", False):
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        return _fail(f"cannot use{where}: {exc.strerror or exc}", FAILURE_EXIT)
+    except Exception as exc:  # a bug: one line, the traceback with --verbose
+        if getattr(args, "verbose", False):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return _fail(f"unexpected {exc.__class__.__name__}: {first} (run again with --verbose for the details)",
+                     INTERNAL_EXIT)
 
 
 def _interrupt(signum, frame) -> None:
@@ -89,7 +124,7 @@ def _fail(message: str, code: int) -> int:
 def cmd_db(args) -> int:
     url = resolve_database_url(args.db)
     upgrade(url)
-    print(f"database at head: {_safe_url(url)}")
+    print(f"database at head: {_safe_url(url)}", file=sys.stderr)
     return 0
 
 
@@ -105,9 +140,13 @@ def cmd_crawl(args) -> int:
             raise UsageError(f"no employer {', '.join(missing)} in the registry")
     if not sources:
         raise UsageError("no enabled sources match the filters")
+    try:
+        overrides = check_overrides(settings_overrides(args.set))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     url = resolve_database_url(args.db)
     upgrade(url)
-    settings = {"EMR_PROGRESS": not args.quiet, **settings_overrides(args.set)}
+    settings = {"EMR_PROGRESS": not args.quiet, **overrides}
     if args.accept_mass_close:
         settings["EMR_ACCEPT_MASS_CLOSE"] = True
     outcomes = run_crawl(sources, url, settings)
@@ -120,10 +159,18 @@ def cmd_crawl(args) -> int:
 def cmd_normalize(args) -> int:
     from emr_jobs.runs.normalize_file import run
 
+    # bytes that are not UTF-8 reach run() as surrogates, so that line gets an 'error' field and
+    # the good lines' output is kept: the same from a file as from stdin
     try:
-        in_fp = open(args.input, encoding="utf-8") if args.input else sys.stdin
+        if args.input:
+            in_fp = open(args.input, encoding="utf-8", errors="surrogateescape")
+        else:
+            sys.stdin.reconfigure(errors="surrogateescape")
+            in_fp = sys.stdin
     except OSError as exc:
         raise UsageError(f"cannot read {args.input}: {exc.strerror}") from exc
+    if args.output:
+        writable_file(args.output)
     try:
         out_fp = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     except OSError as exc:
@@ -146,6 +193,9 @@ def cmd_demo(args) -> int:
     from emr_jobs.store.db import make_engine
     from emr_jobs.store.models import utcnow
 
+    if args.db is not None:
+        raise UsageError("demo always crawls into a fresh database in --out DIR; it does not take --db")
+    writable_dir(args.out)
     out = Path(args.out)
     url = fresh_sqlite_url(out / "demo.db")
     print(f"Serving the sample boards on 127.0.0.1 and crawling them into {out / 'demo.db'} ...", file=sys.stderr)
@@ -158,8 +208,8 @@ def cmd_demo(args) -> int:
         print()
         print_overview(overview(session), "table")
     report = write_report(engine, out / "report")
-    print(f"\nDatabase: {out / 'demo.db'}  (try: emr-jobs --db {url} stats --by state)")
-    print(f"Report: {report.resolve()}")
+    print(f"\nDatabase: {out / 'demo.db'}  (try: emr-jobs --db {url} stats --by state)", file=sys.stderr)
+    print(f"Report: {report.resolve()}", file=sys.stderr)
     return 0
 
 
@@ -219,7 +269,7 @@ def cmd_sources(args) -> int:
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
     registry = load_registry(args.sources) if args.sources else None
-    engine = open_database(args.db)
+    engine = open_database_readonly(args.db)
     with Session(engine) as session:
         keys = [source.key for source in registry.sources] if registry else None
         health = source_health(session, args.limit, keys)

@@ -9,11 +9,12 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from emr_jobs.cli.common import UsageError, settings_overrides
+from emr_jobs.cli.common import UsageError, settings_overrides, state_code, writable_dir, writable_file
 from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, DEFAULT_CRON, MISFIRE_GRACE_HOURS, SCHEDULE_ENV
-from emr_jobs.runs.crawl import crawl_exit_code
+from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
 from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS
-from emr_jobs.store.db import open_database, resolve_database_url
+from emr_jobs.store.db import open_database_readonly, resolve_database_url
+from emr_jobs.vocabulary import Role, values
 
 REFRESH_BUSY_EXIT = 75  # EX_TEMPFAIL: try again later
 
@@ -35,9 +36,21 @@ def _positive(text: str) -> float:
     return value
 
 
+def _positive_hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of hours: {text!r}")
+    return value
+
+
 def _add_filters(parser) -> None:
-    parser.add_argument("--state", metavar="XX", help="only postings in this state (two-letter code)")
-    parser.add_argument("--role", metavar="ROLE", help="only this role, e.g. coding, medical_records")
+    parser.add_argument("--state", type=state_code, metavar="XX",
+                        help="only postings in this state: a US state code in any case (AK ... WY, DC, PR)")
+    parser.add_argument("--role", choices=values(Role), metavar="ROLE",
+                        help=f"only this role, one of: {', '.join(values(Role))}")
     parser.add_argument("--since", type=_date, metavar="DATE",
                         help="postings open at any time since DATE (closed ones included); default: open now")
 
@@ -53,7 +66,7 @@ def _add_crawl_options(parser) -> None:
 
 
 def add_market_parsers(commands) -> None:
-    from emr_jobs.market.export import EXPORTS
+    from emr_jobs.market.export import EXPORT_FILTERS, EXPORTS
     from emr_jobs.market.queries import BY_CHOICES
 
     stats = commands.add_parser("stats", help="market statistics of open postings, overall or by a dimension")
@@ -67,8 +80,9 @@ def add_market_parsers(commands) -> None:
     outlook.add_argument("--format", choices=("table", "json"), default="table")
 
     export = commands.add_parser("export", help="write CSV (streamed; formula-like cells neutralized)")
-    export.add_argument("what", choices=EXPORTS)
-    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.add_argument("what", choices=EXPORTS, help="; ".join(f"{what}: {', '.join(sorted(flags)) or 'no filters'}"
+                                                              for what, flags in EXPORT_FILTERS.items()))
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the CSV file, or - for stdout")
     export.add_argument("--include-closed", action="store_true", help="postings: closed ones too")
     _add_filters(export)
 
@@ -86,7 +100,7 @@ def add_market_parsers(commands) -> None:
     _add_crawl_options(schedule)
     schedule.add_argument("--cron", default=os.environ.get(SCHEDULE_ENV, DEFAULT_CRON), metavar="EXPR",
                           help=f"crontab expression in UTC (default: ${SCHEDULE_ENV}, else '{DEFAULT_CRON}')")
-    schedule.add_argument("--misfire-grace-hours", type=float, default=MISFIRE_GRACE_HOURS, metavar="HOURS",
+    schedule.add_argument("--misfire-grace-hours", type=_positive_hours, default=MISFIRE_GRACE_HOURS, metavar="HOURS",
                           help="run a missed refresh if the scheduler was down at most this long (default: 6)")
 
 
@@ -96,6 +110,13 @@ def _filters(args):
     return Filters(state=args.state, role=args.role, since=args.since)
 
 
+def _overrides(args) -> dict:
+    try:
+        return check_overrides(settings_overrides(args.set))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def cmd_stats(args) -> int:
     from sqlalchemy.orm import Session
 
@@ -103,7 +124,7 @@ def cmd_stats(args) -> int:
     from emr_jobs.market.stats import overview
     from emr_jobs.market.stats_cache import stats_rows
 
-    engine = open_database(args.db)
+    engine = open_database_readonly(args.db)
     with Session(engine) as session:
         if args.by is None:
             print_overview(overview(session, _filters(args)), args.format)
@@ -119,7 +140,7 @@ def cmd_outlook(args) -> int:
     from emr_jobs.cli.outlook_tables import print_outlook
     from emr_jobs.market.outlook import outlook
 
-    engine = open_database(args.db)
+    engine = open_database_readonly(args.db)
     with Session(engine) as session:
         result = outlook(session, _filters(args))
     print_outlook(result, args.format)
@@ -127,25 +148,31 @@ def cmd_outlook(args) -> int:
 
 
 def cmd_export(args) -> int:
-    from emr_jobs.market.export import export_market
+    from emr_jobs.market.export import EXPORT_FILTERS, export_market
 
-    output = Path(args.output)
-    if not output.parent.exists():
-        raise UsageError(f"directory {output.parent} does not exist")
-    engine = open_database(args.db)
+    given = {flag for flag, value in (("--state", args.state), ("--role", args.role), ("--since", args.since),
+                                      ("--include-closed", args.include_closed)) if value}
+    refused = sorted(given - EXPORT_FILTERS[args.what])
+    if refused:
+        takes = ", ".join(sorted(EXPORT_FILTERS[args.what])) or "no filter"
+        raise UsageError(f"export {args.what} does not take {', '.join(refused)} (it takes {takes})")
+    writable_file(args.output)
+    engine = open_database_readonly(args.db)
+    target = sys.stdout if args.output == "-" else Path(args.output)
     try:
-        count = export_market(engine, args.what, output, _filters(args), include_closed=args.include_closed)
+        count = export_market(engine, args.what, target, _filters(args), include_closed=args.include_closed)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    print(f"wrote {count} {args.what} row(s) to {output}")
+    print(f"wrote {count} {args.what} row(s) to {'stdout' if args.output == '-' else args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_report(args) -> int:
     from emr_jobs.report.html import write_report
 
-    path = write_report(open_database(args.db), args.output)
-    print(f"report: {path.resolve()}")
+    writable_dir(args.output)
+    path = write_report(open_database_readonly(args.db), args.output)
+    print(f"report: {path.resolve()}", file=sys.stderr)
     return 0
 
 
@@ -156,7 +183,7 @@ def cmd_refresh(args) -> int:
     url = resolve_database_url(args.db)
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     try:
-        settings = settings_overrides(args.set) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
+        settings = _overrides(args) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
         result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
                              settings=settings, progress=progress)
     except RefreshBusy as exc:
@@ -172,7 +199,7 @@ def cmd_schedule(args) -> int:
 
     try:
         return serve(resolve_database_url(args.db), cron=args.cron, registry_path=args.sources,
-                     options={"platforms": args.platform, "timeout": args.timeout, "settings": settings_overrides(args.set)},
+                     options={"platforms": args.platform, "timeout": args.timeout, "settings": _overrides(args)},
                      misfire_grace_hours=args.misfire_grace_hours)
     except ValueError as exc:  # a malformed crontab expression
         raise UsageError(f"--cron: {exc}") from exc

@@ -155,6 +155,15 @@ class Dimension(StrEnum):
                 "education": "education_min"}.get(self.value, self.value)
 
 
+# US state codes a posting's `state` can hold (the 50 states, DC and Puerto Rico); `--state` takes
+# one of them in any case.
+US_STATE_CODES = (
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS", "KY",
+    "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH",
+    "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
+)
+
+
 def values(enum: type[StrEnum]) -> tuple[str, ...]:
     """An enum's values as plain strings, in its order (for tuples, CLI choices and SQL)."""
     return tuple(member.value for member in enum)

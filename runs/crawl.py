@@ -77,6 +77,25 @@ def crawl_settings(database_url: str, overrides: dict[str, Any] | None = None) -
     return settings
 
 
+def check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """`-s NAME=VALUE` settings checked against the type of the setting's default (a number, a
+    boolean); raises ValueError naming the first one that does not fit."""
+    defaults = crawl_settings("sqlite://")
+    for name, value in overrides.items():
+        default = defaults.get(name)
+        if not isinstance(value, str) or default is None:
+            continue
+        if isinstance(default, bool):
+            if value.strip().lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"-s {name}={value}: expected True or False")
+        elif isinstance(default, int | float):
+            try:
+                float(value)
+            except ValueError:
+                raise ValueError(f"-s {name}={value}: expected a number") from None
+    return overrides
+
+
 class _Interrupts:
     """SIGINT and SIGTERM for the whole of a crawl, from before its crawlers are built: the first
     stops the crawlers gracefully (each spider closes with reason "shutdown" and records its
