@@ -10,6 +10,10 @@ class UsageError(Exception):
     """A request the user can fix: said in one line."""
 
 
+class NoData(Exception):
+    """Nothing to work on (no open postings): said in one line, exit 1."""
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not usage plus error
         raise UsageError(f"{message} (see '{self.prog} --help')")

@@ -12,7 +12,7 @@ import threading
 from pathlib import Path
 
 from emr_jobs import __version__
-from emr_jobs.cli.common import Parser, UsageError, settings_overrides, writable_dir, writable_file
+from emr_jobs.cli.common import NoData, Parser, UsageError, settings_overrides, writable_dir, writable_file
 from emr_jobs.cli.market import MARKET_HANDLERS, add_market_parsers
 from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
 from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
@@ -89,7 +89,7 @@ def main(argv: list[str] | None = None) -> int:
         return HANDLERS[args.command](args)
     except UsageError as exc:
         return _fail(str(exc), USAGE_EXIT)
-    except (RegistryError, DatabaseError) as exc:
+    except (RegistryError, DatabaseError, NoData) as exc:
         return _fail(str(exc), FAILURE_EXIT)
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM, or a crawl that a signal stopped
         return _fail("interrupted: the sources in flight were recorded as failed and nothing was closed",
@@ -146,7 +146,9 @@ def cmd_crawl(args) -> int:
         raise UsageError(str(exc)) from exc
     url = resolve_database_url(args.db)
     upgrade(url)
-    settings = {"EMR_PROGRESS": not args.quiet, **overrides}
+    # Scrapy's own log (chained tracebacks of every failed request) only with --verbose: each
+    # source's failure is one line below and its detail is in its crawl run (sources health)
+    settings = {"EMR_PROGRESS": not args.quiet, "LOG_LEVEL": "INFO" if args.verbose else "CRITICAL", **overrides}
     if args.accept_mass_close:
         settings["EMR_ACCEPT_MASS_CLOSE"] = True
     outcomes = run_crawl(sources, url, settings)

@@ -9,7 +9,14 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from emr_jobs.cli.common import UsageError, settings_overrides, state_code, writable_dir, writable_file
+from emr_jobs.cli.common import (
+    NoData,
+    UsageError,
+    settings_overrides,
+    state_code,
+    writable_dir,
+    writable_file,
+)
 from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, DEFAULT_CRON, MISFIRE_GRACE_HOURS, SCHEDULE_ENV
 from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
 from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS
@@ -138,10 +145,15 @@ def cmd_outlook(args) -> int:
     from sqlalchemy.orm import Session
 
     from emr_jobs.cli.outlook_tables import print_outlook
+    from emr_jobs.cli.run_tables import NO_POSTINGS
     from emr_jobs.market.outlook import outlook
+    from emr_jobs.market.stats import unique_jobs
 
     engine = open_database_readonly(args.db)
     with Session(engine) as session:
+        if args.format == "table" and not unique_jobs(session, _filters(args)):
+            print(NO_POSTINGS)
+            return 0
         result = outlook(session, _filters(args))
     print_outlook(result, args.format)
     return 0
@@ -168,10 +180,17 @@ def cmd_export(args) -> int:
 
 
 def cmd_report(args) -> int:
+    from sqlalchemy.orm import Session
+
+    from emr_jobs.market.stats import unique_jobs
     from emr_jobs.report.html import write_report
 
     writable_dir(args.output)
-    path = write_report(open_database_readonly(args.db), args.output)
+    engine = open_database_readonly(args.db)
+    with Session(engine) as session:
+        if not unique_jobs(session):
+            raise NoData("no open postings: no report written (crawl first, or give --db)")
+    path = write_report(engine, args.output)
     print(f"report: {path.resolve()}", file=sys.stderr)
     return 0
 
@@ -183,7 +202,8 @@ def cmd_refresh(args) -> int:
     url = resolve_database_url(args.db)
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     try:
-        settings = _overrides(args) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
+        settings = ({"LOG_LEVEL": "INFO" if args.verbose else "CRITICAL"} | _overrides(args)
+                    | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {}))
         result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
                              settings=settings, progress=progress)
     except RefreshBusy as exc:

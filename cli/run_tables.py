@@ -9,11 +9,14 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from emr_jobs.cli.tables import render_table
+from emr_jobs.market.queries import percent_text
 from emr_jobs.vocabulary import CLOSING_STATUSES, CrawlStatus
 
 if TYPE_CHECKING:  # annotations only: printing market figures must not import Scrapy
     from emr_jobs.market.stats import Overview
     from emr_jobs.runs.crawl import SourceOutcome
+
+NO_POSTINGS = "no open postings"  # a table over no data says so instead of printing zeros
 
 SUMMARY_STATUSES = (CrawlStatus.OK, CrawlStatus.EMPTY, CrawlStatus.PARTIAL, CrawlStatus.SUSPECT,
                     CrawlStatus.FAILED, CrawlStatus.DRIFT)
@@ -49,7 +52,10 @@ def print_overview(result: Overview, fmt: str) -> None:
         writer.writerow(["section", "item", "value"])
         writer.writerows(rows)
         return
-    share = (lambda n: f"{100 * n / result.postings:.1f}%") if result.postings else (lambda n: "-")
+    if not result.postings:
+        print(NO_POSTINGS)
+        return
+    share = lambda n: percent_text(result.share(n))  # noqa: E731
     print(f"Open jobs: {result.postings:,} unique ({result.postings_total:,} postings on all sources)   "
           f"employers: {result.employers:,}   with pay: {result.with_pay:,} ({share(result.with_pay)})")
     print()
@@ -82,7 +88,7 @@ def overview_rows(result: Overview) -> list[list]:
     return rows
 
 
-def print_rows(rows: Sequence[dict], fmt: str, empty: str = "no postings match") -> None:
+def print_rows(rows: Sequence[dict], fmt: str, empty: str | None = None) -> None:
     """Rows of dicts (e.g. `stats --by`) as a table, CSV with a header, or JSON."""
     if fmt == "json":
         print(json.dumps(list(rows), indent=2, default=str))
@@ -90,7 +96,7 @@ def print_rows(rows: Sequence[dict], fmt: str, empty: str = "no postings match")
     if not rows:
         if fmt == "csv":
             return
-        print(empty)
+        print(empty or NO_POSTINGS)
         return
     header = list(rows[0])
     if fmt == "csv":
@@ -103,7 +109,7 @@ def print_rows(rows: Sequence[dict], fmt: str, empty: str = "no postings match")
 
 def _share(name: str, value):
     if value is not None and (name == "share" or name.endswith("_share")):
-        return f"{100 * value:.1f}%"
+        return percent_text(value)
     return value
 
 

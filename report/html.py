@@ -27,6 +27,8 @@ from emr_jobs.market.queries import (
     grouped_quantiles,
     not_duplicate,
     pay_usd,
+    percent_text,
+    share,
     stats_by,
 )
 from emr_jobs.store.models import Employer, MarketSnapshot, MarketSnapshotValue, Posting
@@ -106,7 +108,7 @@ def _cert_chart(certs) -> Chart:
     labels = [c.code for c in top][::-1]
     left = [0.0] * len(top)
     for strength, color in (("required", "#1f4e79"), ("obtain_after_hire", "#5b9bd5"), ("preferred", "#bdd7ee")):
-        shares = [100 * c.by_strength.get(strength, 0) / c.scope if c.scope else 0 for c in top][::-1]
+        shares = [100 * (share(c.by_strength.get(strength, 0), c.scope) or 0) for c in top][::-1]
         axes.barh(labels, shares, left=left, color=color, label=strength.replace("_", " "))
         left = [a + b for a, b in zip(left, shares, strict=True)]
     axes.set_xlabel("% of open unique postings")
@@ -182,7 +184,7 @@ def write_report(engine: Engine, out_dir: str | Path) -> Path:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                               lstrip_blocks=True)
     environment.filters["money"] = lambda v, digits=0: "–" if v is None else f"${v:,.{digits}f}"
-    environment.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
+    environment.filters["pct"] = lambda v: "–" if v is None else percent_text(v)
     html = environment.get_template("report.html.j2").render(**context)
     path = out / "report.html"
     path.write_text(html, encoding="utf-8")
