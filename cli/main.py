@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
     crawl.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
     crawl.add_argument("--quiet", action="store_true", help="no progress lines")
+    crawl.add_argument("--format", choices=("table", "json"), default="table",
+                       help="json: progress lines as JSON objects on stderr, the outcome of each source on stdout")
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
     crawl.add_argument("--accept-mass-close", action="store_true",
@@ -148,11 +150,12 @@ def cmd_crawl(args) -> int:
     upgrade(url)
     # Scrapy's own log (chained tracebacks of every failed request) only with --verbose: each
     # source's failure is one line below and its detail is in its crawl run (sources health)
-    settings = {"EMR_PROGRESS": not args.quiet, "LOG_LEVEL": "INFO" if args.verbose else "CRITICAL", **overrides}
+    settings = {"EMR_PROGRESS": not args.quiet, "EMR_PROGRESS_FORMAT": "json" if args.format == "json" else "text",
+                "LOG_LEVEL": "INFO" if args.verbose else "CRITICAL", **overrides}
     if args.accept_mass_close:
         settings["EMR_ACCEPT_MASS_CLOSE"] = True
     outcomes = run_crawl(sources, url, settings)
-    print_crawl_summary(outcomes)
+    print_crawl_summary(outcomes, args.format)
     return crawl_exit_code([outcome.status for outcome in outcomes])
 
 

@@ -22,20 +22,27 @@ SUMMARY_STATUSES = (CrawlStatus.OK, CrawlStatus.EMPTY, CrawlStatus.PARTIAL, Craw
                     CrawlStatus.FAILED, CrawlStatus.DRIFT)
 
 
-def print_crawl_summary(outcomes: Sequence[SourceOutcome]) -> None:
-    by_platform: dict[str, dict[str, int]] = {}
+def print_crawl_summary(outcomes: Sequence[SourceOutcome], fmt: str = "table") -> None:
+    """The final table: one row per platform with its statuses, counts and seconds (its slowest
+    source's); one line on stderr per source that failed. JSON: one object per source."""
+    if fmt == "json":
+        print(json.dumps([outcome.as_dict() for outcome in outcomes], indent=2))
+        return
+    by_platform: dict[str, dict[str, float]] = {}
     for outcome in outcomes:
         row = by_platform.setdefault(outcome.platform, {"sources": 0, **dict.fromkeys(SUMMARY_STATUSES, 0),
-                                                        "listed": 0, "kept": 0, "filtered": 0, "dropped": 0})
+                                                        "listed": 0, "kept": 0, "filtered": 0, "dropped": 0,
+                                                        "seconds": 0.0})
         row["sources"] += 1
         row[outcome.status] += 1
         row["listed"] += outcome.counters.get("listed", 0)
         row["kept"] += outcome.counters.get("items_kept", 0)
         row["filtered"] += outcome.counters.get("items_filtered", 0)
         row["dropped"] += outcome.counters.get("items_dropped", 0)
-    header = ["platform", "sources", *SUMMARY_STATUSES, "listed", "kept", "filtered", "dropped"]
+        row["seconds"] = max(row["seconds"], outcome.seconds or 0.0)
+    header = ["platform", "sources", *SUMMARY_STATUSES, "listed", "kept", "filtered", "dropped", "seconds"]
     rows = [[platform, *values.values()] for platform, values in sorted(by_platform.items())]
-    print(render_table(header, rows))
+    print(render_table(header, [[*row[:-1], f"{row[-1]:.1f}"] for row in rows]))
     for outcome in outcomes:
         if outcome.status not in CLOSING_STATUSES:
             print(f"  {outcome.status}: {outcome.key}: {outcome.errors[0] if outcome.errors else ''}", file=sys.stderr)

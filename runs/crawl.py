@@ -66,6 +66,13 @@ class SourceOutcome:
     status: str
     counters: dict[str, Any]
     errors: tuple[str, ...]
+    seconds: float | None = None  # the source's own crawl time (first request to last response)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.key, "platform": self.platform, "employer": self.employer_slug,
+                "status": str(self.status), "listed": self.counters.get("listed", 0),
+                "seen": self.counters.get("items_seen", 0), "kept": self.counters.get("items_kept", 0),
+                "seconds": self.seconds, "error": self.errors[0] if self.errors else None}
 
 
 def crawl_settings(database_url: str, overrides: dict[str, Any] | None = None) -> Settings:
@@ -193,7 +200,8 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
                 continue
             outcomes.append(SourceOutcome(key=run.source.key, platform=run.source.platform,
                                           employer_slug=run.source.employer_slug, status=run.status,
-                                          counters=run.counters(), errors=tuple(run.errors)))
+                                          counters=run.counters(), errors=tuple(run.errors),
+                                          seconds=run.elapsed_seconds))
     if interrupts.count > 1 or (interrupts.count and interrupts.process is None):
         # stopped at once, or before the crawl began: the spiders never recorded their sources
         record_unrecorded(database_url, sources, started_at, "interrupted")

@@ -62,6 +62,7 @@ class SourceRun:
     rejected_ids: set[str] = field(default_factory=set)  # listed postings the database refused
     filtered_reasons: dict[str, int] = field(default_factory=dict)  # not in the family, by relevance reason
     notes: dict[str, Any] = field(default_factory=dict)  # platform facts of the crawl, e.g. a result cap
+    elapsed_seconds: float | None = None  # from its first request to its last response (spiders/progress.py)
 
     @property
     def status(self) -> CrawlStatus:
