@@ -100,6 +100,8 @@ def add_market_parsers(commands) -> None:
                                   "snapshot, once, now")
     _add_crawl_options(refresh)
     refresh.add_argument("--quiet", action="store_true", help="no progress lines")
+    refresh.add_argument("--format", choices=("table", "json"), default="table",
+                         help="json: progress lines as JSON objects on stderr, the result as JSON on stdout")
     refresh.add_argument("--accept-mass-close", action="store_true",
                          help="close what complete crawls no longer list even beyond the mass-closure guard")
 
@@ -205,11 +207,11 @@ def cmd_refresh(args) -> int:
         settings = ({"LOG_LEVEL": "INFO" if args.verbose else "CRITICAL"} | _overrides(args)
                     | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {}))
         result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
-                             settings=settings, progress=progress)
+                             settings=settings, progress=progress, progress_format=args.format)
     except RefreshBusy as exc:
         print(f"emr-jobs: refresh refused: {exc}", file=sys.stderr)
         return REFRESH_BUSY_EXIT
-    print_refresh_summary(result)
+    print_refresh_summary(result, args.format)
 
     return crawl_exit_code([source.status for source in result.sources])
 

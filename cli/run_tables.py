@@ -120,8 +120,20 @@ def _share(name: str, value):
     return value
 
 
-def print_refresh_summary(result) -> None:
-    """A emr_jobs.runs.refresh.RefreshResult: each source's outcome, duplicates and the stored snapshot."""
+def print_refresh_summary(result, fmt: str = "table") -> None:
+    """A emr_jobs.runs.refresh.RefreshResult: each platform's outcome and seconds, duplicates and the
+    stored snapshot (JSON: all of it as one object)."""
+    if fmt == "json":
+        print(json.dumps(result.as_dict(), indent=2, default=str))
+        return
+    by_platform: dict[str, dict[str, float]] = {}
+    for source in result.sources:
+        row = by_platform.setdefault(source.platform, {"sources": 0, **dict.fromkeys(SUMMARY_STATUSES, 0)})
+        row["sources"] += 1
+        row[source.status] = row.get(source.status, 0) + 1
+    header = ["platform", "sources", *SUMMARY_STATUSES, "seconds"]
+    print(render_table(header, [[platform, *values.values(), f"{result.platform_seconds.get(platform, 0.0):.1f}"]
+                                for platform, values in sorted(by_platform.items())]))
     by_status: dict[str, int] = {}
     for source in result.sources:
         by_status[source.status] = by_status.get(source.status, 0) + 1
