@@ -163,8 +163,21 @@ def _check_schema(engine: Engine, parsed) -> None:
         raise DatabaseError(f"cannot open database {where}: {first_line(exc)}") from exc
     head = head_revision()
     if current != head:
-        raise DatabaseError(f"the schema of {where} is at revision {current}, not this version's {head}: "
-                            "run 'emr-jobs db upgrade' on it (read commands never migrate)")
+        if _known_revision(current):
+            raise DatabaseError(f"the schema of {where} is at revision {current}, older than this version's {head}: "
+                                "run 'emr-jobs db upgrade' on it (read commands never migrate)")
+        raise DatabaseError(f"the schema of {where} is at revision {current}, which this version ({head}) does not "
+                            "know: use the emr-jobs that wrote it")
+
+
+def _known_revision(revision: str | None) -> bool:
+    from alembic.script import ScriptDirectory
+
+    try:
+        return revision is not None and ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision(
+            revision) is not None
+    except Exception:  # alembic raises for an unknown revision
+        return False
 
 
 def first_line(exc: BaseException) -> str:
