@@ -15,8 +15,9 @@ from emr_jobs import __version__
 from emr_jobs.cli.common import NoData, Parser, UsageError, settings_overrides, writable_dir, writable_file
 from emr_jobs.cli.market import MARKET_HANDLERS, add_market_parsers
 from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
-from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
+from emr_jobs.spiders.registry import RegistryError, load_registry
 from emr_jobs.store.db import DatabaseError, open_database_readonly, resolve_database_url, upgrade
+from emr_jobs.vocabulary import Platform, values
 
 # Exit codes (README "Exit codes"): 0 done; 1 a failure outside the command line (database, registry,
 # file, some normalize lines, every crawled source); 2 a command line that cannot be done (a flag or
@@ -44,7 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="bring the schema to the newest migration")
 
     crawl = commands.add_parser("crawl", help="crawl the registry's job boards into the database")
-    crawl.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    crawl.add_argument("--platform", action="append", choices=values(Platform),
                        help="only this platform (repeatable)")
     crawl.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
     crawl.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
@@ -170,7 +171,8 @@ def cmd_normalize(args) -> int:
         if args.input:
             in_fp = open(args.input, encoding="utf-8", errors="surrogateescape")
         else:
-            sys.stdin.reconfigure(errors="surrogateescape")
+            if hasattr(sys.stdin, "reconfigure"):
+                sys.stdin.reconfigure(errors="surrogateescape")
             in_fp = sys.stdin
     except OSError as exc:
         raise UsageError(f"cannot read {args.input}: {exc.strerror}") from exc
@@ -231,7 +233,7 @@ def _add_sources_parser(commands) -> None:
     actions = sources.add_subparsers(dest="sources_command", metavar="ACTION", parser_class=Parser)
     actions.required = True
     listing = actions.add_parser("list", help="every source: employer, type, platform, key, enabled, verified")
-    listing.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    listing.add_argument("--platform", action="append", choices=values(Platform),
                          help="only this platform (repeatable)")
     listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
     listing.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
@@ -239,7 +241,7 @@ def _add_sources_parser(commands) -> None:
     validate.add_argument("file", nargs="?", metavar="FILE", help="registry file (default: the bundled registry)")
     probe = actions.add_parser("probe", help="one cheap request per source: live, empty, moved or dead, "
                                "written to the registry's .probe.json beside it")
-    probe.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    probe.add_argument("--platform", action="append", choices=values(Platform),
                        help="only this platform (repeatable)")
     probe.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
     probe.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")

@@ -19,9 +19,8 @@ from emr_jobs.cli.common import (
 )
 from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, DEFAULT_CRON, MISFIRE_GRACE_HOURS, SCHEDULE_ENV
 from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
-from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS
 from emr_jobs.store.db import open_database_readonly, resolve_database_url
-from emr_jobs.vocabulary import Role, values
+from emr_jobs.vocabulary import Platform, Role, values
 
 REFRESH_BUSY_EXIT = 75  # EX_TEMPFAIL: try again later
 
@@ -64,7 +63,7 @@ def _add_filters(parser) -> None:
 
 def _add_crawl_options(parser) -> None:
     parser.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
-    parser.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    parser.add_argument("--platform", action="append", choices=values(Platform),
                         help="only this platform (repeatable)")
     parser.add_argument("--timeout", type=_positive, default=CRAWL_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="wall-clock limit of each platform's crawl process (default: 7200)")

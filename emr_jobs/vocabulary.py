@@ -36,6 +36,20 @@ CLOSING_STATUSES = tuple(status for status in CrawlStatus if status.closes_posti
 FAILURE_STATUSES = tuple(status for status in CrawlStatus if status.is_failure)
 
 
+class Platform(StrEnum):
+    """The job-board platforms a registry source can name (`--platform`); each has a spider."""
+
+    ASHBY = "ashby"
+    GREENHOUSE = "greenhouse"
+    ICIMS = "icims"
+    JSONLD = "jsonld"
+    LEVER = "lever"
+    ORACLE = "oracle"
+    SMARTRECRUITERS = "smartrecruiters"
+    USAJOBS = "usajobs"
+    WORKDAY = "workday"
+
+
 class CertStrength(StrEnum):
     """How strongly a posting asks for a certification, in the order tables show them."""
 

@@ -225,3 +225,17 @@ def test_readme_normalize_example_works_when_pasted():
     record = json.loads(result.stdout)
     assert (record["role"], record["pay"]["period"], record["certifications"], record["state"]) == \
         ("medical_records", "hour", {"RHIT": "preferred"}, "OK")
+
+
+def test_platform_choices_are_the_vocabulary_and_the_spiders():
+    from emr_jobs.runs.crawl import SPIDER_CLASSES
+    from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS
+    from emr_jobs.vocabulary import Platform
+
+    assert set(values(Platform)) == set(PLATFORM_IDENTIFIERS) == set(SPIDER_CLASSES)
+
+
+def test_state_codes_are_those_the_location_normalizer_gives():
+    from emr_jobs.pipeline.location import STATE_CODES
+
+    assert set(US_STATE_CODES) == set(STATE_CODES)
