@@ -238,3 +238,22 @@ def test_a_read_only_database_copy_can_be_read(ws, tmp_path):
         assert hashlib.sha256((folder / "market.db").read_bytes()).hexdigest() == before
     finally:
         folder.chmod(0o755)
+
+
+@pytest.mark.parametrize(("error", "code", "line"), [
+    (RuntimeError("boom\nsecond line"), 70, "emr-jobs: error: unexpected RuntimeError: boom (run again with --verbose "
+                                            "for the details)"),
+    (PermissionError(13, "Permission denied", "/some/file"), FAILURE, "emr-jobs: error: cannot use /some/file: "
+                                                                      "Permission denied"),
+])
+def test_an_unexpected_error_is_one_line_and_verbose_shows_it(monkeypatch, capsys, error, code, line):
+    from emr_jobs.cli import main as cli
+
+    def broken(args):
+        raise error
+
+    monkeypatch.setitem(cli.HANDLERS, "stats", broken)
+    assert cli.main(["stats"]) == code
+    assert capsys.readouterr().err == line + "\n"
+    with pytest.raises(type(error)):
+        cli.main(["--verbose", "stats"])
