@@ -11,14 +11,27 @@ import sys
 import threading
 from pathlib import Path
 
+from emr_jobs import __version__
 from emr_jobs.cli.byo import BYO_HANDLERS, add_byo_parsers
-from emr_jobs.cli.common import Parser, UsageError, settings_overrides
+from emr_jobs.cli.common import NoData, Parser, UsageError, settings_overrides, writable_dir, writable_file
 from emr_jobs.cli.market import MARKET_HANDLERS, add_distributed_options, add_market_parsers, redis_options
 from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, WORKER_HEARTBEAT_SECONDS, WORKER_IDLE_SECONDS
-from emr_jobs.runs.crawl import crawl_exit_code
-from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS, RegistryError, load_registry
-from emr_jobs.store.db import DatabaseError, open_database, resolve_database_url, upgrade
+from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
+from emr_jobs.spiders.registry import RegistryError, load_registry
+from emr_jobs.store.db import (
+    DatabaseError,
+    open_database_readonly,
+    resolve_database_url,
+    upgrade,
+)
+from emr_jobs.vocabulary import Platform, values
 
+# Exit codes (README "Exit codes"): 0 done; 1 a failure outside the command line (database, registry,
+# file, some normalize lines, every crawled source); 2 a command line that cannot be done (a flag or
+# a path); 3 some crawled sources failed; 70 a bug; 75 a refresh already running; 130 interrupted.
+FAILURE_EXIT = 1
+USAGE_EXIT = 2
+INTERNAL_EXIT = 70
 INTERRUPTED_EXIT = 130
 
 
@@ -26,7 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="emr-jobs", description="Job-market intelligence for medical records and "
                      "health information specialists (SOC 29-2072).")
     parser.add_argument("--db", metavar="URL", help="SQLAlchemy database URL (default: $EMR_JOBS_DATABASE_URL, "
-                        "else a SQLite file in your user data directory)")
+                        "else a SQLite file in your user data directory); also accepted after the command")
+    parser.add_argument("--verbose", action="store_true",
+                        help="on an unexpected error, the full traceback; the details of failed sources")
+    parser.add_argument("--version", action="version", version=f"emr-jobs {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     commands.required = True
 
@@ -36,11 +52,13 @@ def build_parser() -> argparse.ArgumentParser:
     db_commands.add_parser("upgrade", help="bring the schema to the newest migration")
 
     crawl = commands.add_parser("crawl", help="crawl the registry's job boards into the database")
-    crawl.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    crawl.add_argument("--platform", action="append", choices=values(Platform),
                        help="only this platform (repeatable)")
     crawl.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
     crawl.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
     crawl.add_argument("--quiet", action="store_true", help="no progress lines")
+    crawl.add_argument("--format", choices=("table", "json"), default="table",
+                       help="json: progress lines as JSON objects on stderr, the outcome of each source on stdout")
     crawl.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
                        help="override a Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable)")
     crawl.add_argument("--accept-mass-close", action="store_true",
@@ -74,24 +92,49 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", metavar="DIR", default="emr-jobs-demo", help="where the demo database goes")
     _add_sources_parser(commands)
     add_byo_parsers(commands)  # import jobspy, datasette-metadata
+    _accept_global_options(commands)
     return parser
+
+
+def _accept_global_options(commands) -> None:
+    """`--db` and `--verbose` after the command too (`emr-jobs stats --db URL`), on every leaf parser;
+    SUPPRESS keeps the value given before the command when none is given after it."""
+    for parser in set(commands.choices.values()):
+        nested = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+        if nested:
+            _accept_global_options(nested[0])
+            continue
+        parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL (as before the command)")
+        parser.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=argparse.SUPPRESS)
 
 
 def main(argv: list[str] | None = None) -> int:
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, _interrupt)  # a stop from a service manager is an interrupt too
+    args = None
     try:
         args = build_parser().parse_args(argv)
         return HANDLERS[args.command](args)
     except UsageError as exc:
-        return _fail(str(exc), 2)
-    except (RegistryError, DatabaseError) as exc:
-        return _fail(str(exc), 1)
+        return _fail(str(exc), USAGE_EXIT)
+    except (RegistryError, DatabaseError, NoData) as exc:
+        return _fail(str(exc), FAILURE_EXIT)
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM, or a crawl that a signal stopped
         return _fail("interrupted: the sources in flight were recorded as failed and nothing was closed",
                      INTERRUPTED_EXIT)
     except BrokenPipeError:
-        return 1
+        return FAILURE_EXIT
+    except OSError as exc:  # a file the command had to read or write
+        if getattr(args, "verbose", False):
+            raise
+        where = f" {exc.filename}" if exc.filename else ""
+        return _fail(f"cannot use{where}: {exc.strerror or exc}", FAILURE_EXIT)
+    except Exception as exc:  # a bug: one line, the traceback with --verbose
+        if getattr(args, "verbose", False):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        return _fail(f"unexpected {exc.__class__.__name__}: {first} (run again with --verbose for the details)",
+                     INTERNAL_EXIT)
 
 
 def _interrupt(signum, frame) -> None:
@@ -109,7 +152,7 @@ def _fail(message: str, code: int) -> int:
 def cmd_db(args) -> int:
     url = resolve_database_url(args.db)
     upgrade(url)
-    print(f"database at head: {_safe_url(url)}")
+    print(f"database at head: {_safe_url(url)}", file=sys.stderr)
     return 0
 
 
@@ -125,15 +168,22 @@ def cmd_crawl(args) -> int:
             raise UsageError(f"no employer {', '.join(missing)} in the registry")
     if not sources:
         raise UsageError("no enabled sources match the filters")
+    try:
+        overrides = check_overrides(settings_overrides(args.set))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
     url = resolve_database_url(args.db)
     if args.distributed:
         return _crawl_distributed(args, sources, url)
     upgrade(url)
-    settings = {"EMR_PROGRESS": not args.quiet, **settings_overrides(args.set)}
+    # Scrapy's own log (chained tracebacks of every failed request) only with --verbose: each
+    # source's failure is one line below and its detail is in its crawl run (sources health)
+    settings = {"EMR_PROGRESS": not args.quiet, "EMR_PROGRESS_FORMAT": "json" if args.format == "json" else "text",
+                "LOG_LEVEL": "INFO" if args.verbose else "CRITICAL", **overrides}
     if args.accept_mass_close:
         settings["EMR_ACCEPT_MASS_CLOSE"] = True
     outcomes = run_crawl(sources, url, settings)
-    print_crawl_summary(outcomes)
+    print_crawl_summary(outcomes, args.format)
     return crawl_exit_code([outcome.status for outcome in outcomes])
 
 
@@ -219,10 +269,19 @@ def cmd_worker(args) -> int:
 def cmd_normalize(args) -> int:
     from emr_jobs.runs.normalize_file import run
 
+    # bytes that are not UTF-8 reach run() as surrogates, so that line gets an 'error' field and
+    # the good lines' output is kept: the same from a file as from stdin
     try:
-        in_fp = open(args.input, encoding="utf-8") if args.input else sys.stdin
+        if args.input:
+            in_fp = open(args.input, encoding="utf-8", errors="surrogateescape")
+        else:
+            if hasattr(sys.stdin, "reconfigure"):
+                sys.stdin.reconfigure(errors="surrogateescape")
+            in_fp = sys.stdin
     except OSError as exc:
         raise UsageError(f"cannot read {args.input}: {exc.strerror}") from exc
+    if args.output:
+        writable_file(args.output)
     try:
         out_fp = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     except OSError as exc:
@@ -245,6 +304,9 @@ def cmd_demo(args) -> int:
     from emr_jobs.store.db import make_engine
     from emr_jobs.store.models import utcnow
 
+    if args.db is not None:
+        raise UsageError("demo always crawls into a fresh database in --out DIR; it does not take --db")
+    writable_dir(args.out)
     out = Path(args.out)
     url = fresh_sqlite_url(out / "demo.db")
     print(f"Serving the sample boards on 127.0.0.1 and crawling them into {out / 'demo.db'} ...", file=sys.stderr)
@@ -257,8 +319,8 @@ def cmd_demo(args) -> int:
         print()
         print_overview(overview(session), "table")
     report = write_report(engine, out / "report")
-    print(f"\nDatabase: {out / 'demo.db'}  (try: emr-jobs --db {url} stats --by state)")
-    print(f"Report: {report.resolve()}")
+    print(f"\nDatabase: {out / 'demo.db'}  (try: emr-jobs --db {url} stats --by state)", file=sys.stderr)
+    print(f"Report: {report.resolve()}", file=sys.stderr)
     return 0
 
 
@@ -275,7 +337,7 @@ def _add_sources_parser(commands) -> None:
     actions = sources.add_subparsers(dest="sources_command", metavar="ACTION", parser_class=Parser)
     actions.required = True
     listing = actions.add_parser("list", help="every source: employer, type, platform, key, enabled, verified")
-    listing.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    listing.add_argument("--platform", action="append", choices=values(Platform),
                          help="only this platform (repeatable)")
     listing.add_argument("--format", choices=("table", "csv", "json"), default="table")
     listing.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
@@ -283,7 +345,7 @@ def _add_sources_parser(commands) -> None:
     validate.add_argument("file", nargs="?", metavar="FILE", help="registry file (default: the bundled registry)")
     probe = actions.add_parser("probe", help="one cheap request per source: live, empty, moved or dead, "
                                "written to the registry's .probe.json beside it")
-    probe.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    probe.add_argument("--platform", action="append", choices=values(Platform),
                        help="only this platform (repeatable)")
     probe.add_argument("--employer", action="append", metavar="SLUG", help="only this employer (repeatable)")
     probe.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
@@ -318,7 +380,7 @@ def cmd_sources(args) -> int:
     if args.limit < 1:
         raise UsageError(f"--limit must be at least 1, got {args.limit}")
     registry = load_registry(args.sources) if args.sources else None
-    engine = open_database(args.db)
+    engine = open_database_readonly(args.db)
     with Session(engine) as session:
         keys = [source.key for source in registry.sources] if registry else None
         health = source_health(session, args.limit, keys)

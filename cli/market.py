@@ -9,11 +9,18 @@ import sys
 from datetime import date
 from pathlib import Path
 
-from emr_jobs.cli.common import UsageError, settings_overrides
+from emr_jobs.cli.common import (
+    NoData,
+    UsageError,
+    settings_overrides,
+    state_code,
+    writable_dir,
+    writable_file,
+)
 from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, DEFAULT_CRON, MISFIRE_GRACE_HOURS, SCHEDULE_ENV
-from emr_jobs.runs.crawl import crawl_exit_code
-from emr_jobs.spiders.registry import PLATFORM_IDENTIFIERS
-from emr_jobs.store.db import open_database, resolve_database_url
+from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
+from emr_jobs.store.db import open_database_readonly, resolve_database_url
+from emr_jobs.vocabulary import Platform, Role, values
 
 REFRESH_BUSY_EXIT = 75  # EX_TEMPFAIL: try again later
 
@@ -35,16 +42,28 @@ def _positive(text: str) -> float:
     return value
 
 
+def _positive_hours(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"not a positive number of hours: {text!r}")
+    return value
+
+
 def _add_filters(parser) -> None:
-    parser.add_argument("--state", metavar="XX", help="only postings in this state (two-letter code)")
-    parser.add_argument("--role", metavar="ROLE", help="only this role, e.g. coding, medical_records")
+    parser.add_argument("--state", type=state_code, metavar="XX",
+                        help="only postings in this state: a US state code in any case (AK ... WY, DC, PR)")
+    parser.add_argument("--role", choices=values(Role), metavar="ROLE",
+                        help=f"only this role, one of: {', '.join(values(Role))}")
     parser.add_argument("--since", type=_date, metavar="DATE",
                         help="postings open at any time since DATE (closed ones included); default: open now")
 
 
 def _add_crawl_options(parser) -> None:
     parser.add_argument("--sources", metavar="FILE", help="registry file (default: the bundled registry)")
-    parser.add_argument("--platform", action="append", choices=sorted(PLATFORM_IDENTIFIERS),
+    parser.add_argument("--platform", action="append", choices=values(Platform),
                         help="only this platform (repeatable)")
     parser.add_argument("--timeout", type=_positive, default=CRAWL_TIMEOUT_SECONDS, metavar="SECONDS",
                         help="wall-clock limit of each platform's crawl process (default: 7200)")
@@ -72,7 +91,7 @@ def redis_options(args) -> tuple[str, str | None]:
 
 
 def add_market_parsers(commands) -> None:
-    from emr_jobs.market.export import EXPORTS
+    from emr_jobs.market.export import EXPORT_FILTERS, EXPORTS
     from emr_jobs.market.queries import BY_CHOICES
 
     stats = commands.add_parser("stats", help="market statistics of open postings, overall or by a dimension")
@@ -86,8 +105,9 @@ def add_market_parsers(commands) -> None:
     outlook.add_argument("--format", choices=("table", "json"), default="table")
 
     export = commands.add_parser("export", help="write CSV (streamed; formula-like cells neutralized)")
-    export.add_argument("what", choices=EXPORTS)
-    export.add_argument("-o", "--output", required=True, metavar="FILE")
+    export.add_argument("what", choices=EXPORTS, help="; ".join(f"{what}: {', '.join(sorted(flags)) or 'no filters'}"
+                                                              for what, flags in EXPORT_FILTERS.items()))
+    export.add_argument("-o", "--output", required=True, metavar="FILE", help="the CSV file, or - for stdout")
     export.add_argument("--include-closed", action="store_true", help="postings: closed ones too")
     _add_filters(export)
 
@@ -98,6 +118,8 @@ def add_market_parsers(commands) -> None:
                                   "snapshot, once, now")
     _add_crawl_options(refresh)
     refresh.add_argument("--quiet", action="store_true", help="no progress lines")
+    refresh.add_argument("--format", choices=("table", "json"), default="table",
+                         help="json: progress lines as JSON objects on stderr, the result as JSON on stdout")
     refresh.add_argument("--accept-mass-close", action="store_true",
                          help="close what complete crawls no longer list even beyond the mass-closure guard")
     add_distributed_options(refresh, "crawl")
@@ -106,7 +128,7 @@ def add_market_parsers(commands) -> None:
     _add_crawl_options(schedule)
     schedule.add_argument("--cron", default=os.environ.get(SCHEDULE_ENV, DEFAULT_CRON), metavar="EXPR",
                           help=f"crontab expression in UTC (default: ${SCHEDULE_ENV}, else '{DEFAULT_CRON}')")
-    schedule.add_argument("--misfire-grace-hours", type=float, default=MISFIRE_GRACE_HOURS, metavar="HOURS",
+    schedule.add_argument("--misfire-grace-hours", type=_positive_hours, default=MISFIRE_GRACE_HOURS, metavar="HOURS",
                           help="run a missed refresh if the scheduler was down at most this long (default: 6)")
     add_distributed_options(schedule, "each refresh crawled")
 
@@ -117,6 +139,13 @@ def _filters(args):
     return Filters(state=args.state, role=args.role, since=args.since)
 
 
+def _overrides(args) -> dict:
+    try:
+        return check_overrides(settings_overrides(args.set))
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+
+
 def cmd_stats(args) -> int:
     from sqlalchemy.orm import Session
 
@@ -124,7 +153,7 @@ def cmd_stats(args) -> int:
     from emr_jobs.market.stats import overview
     from emr_jobs.market.stats_cache import stats_rows
 
-    engine = open_database(args.db)
+    engine = open_database_readonly(args.db)
     with Session(engine) as session:
         if args.by is None:
             print_overview(overview(session, _filters(args)), args.format)
@@ -138,35 +167,53 @@ def cmd_outlook(args) -> int:
     from sqlalchemy.orm import Session
 
     from emr_jobs.cli.outlook_tables import print_outlook
+    from emr_jobs.cli.run_tables import NO_POSTINGS
     from emr_jobs.market.outlook import outlook
+    from emr_jobs.market.stats import unique_jobs
 
-    engine = open_database(args.db)
+    engine = open_database_readonly(args.db)
     with Session(engine) as session:
+        if args.format == "table" and not unique_jobs(session, _filters(args)):
+            print(NO_POSTINGS)
+            return 0
         result = outlook(session, _filters(args))
     print_outlook(result, args.format)
     return 0
 
 
 def cmd_export(args) -> int:
-    from emr_jobs.market.export import export_market
+    from emr_jobs.market.export import EXPORT_FILTERS, export_market
 
-    output = Path(args.output)
-    if not output.parent.exists():
-        raise UsageError(f"directory {output.parent} does not exist")
-    engine = open_database(args.db)
+    given = {flag for flag, value in (("--state", args.state), ("--role", args.role), ("--since", args.since),
+                                      ("--include-closed", args.include_closed)) if value}
+    refused = sorted(given - EXPORT_FILTERS[args.what])
+    if refused:
+        takes = ", ".join(sorted(EXPORT_FILTERS[args.what])) or "no filter"
+        raise UsageError(f"export {args.what} does not take {', '.join(refused)} (it takes {takes})")
+    writable_file(args.output)
+    engine = open_database_readonly(args.db)
+    target = sys.stdout if args.output == "-" else Path(args.output)
     try:
-        count = export_market(engine, args.what, output, _filters(args), include_closed=args.include_closed)
+        count = export_market(engine, args.what, target, _filters(args), include_closed=args.include_closed)
     except ValueError as exc:
         raise UsageError(str(exc)) from exc
-    print(f"wrote {count} {args.what} row(s) to {output}")
+    print(f"wrote {count} {args.what} row(s) to {'stdout' if args.output == '-' else args.output}", file=sys.stderr)
     return 0
 
 
 def cmd_report(args) -> int:
+    from sqlalchemy.orm import Session
+
+    from emr_jobs.market.stats import unique_jobs
     from emr_jobs.report.html import write_report
 
-    path = write_report(open_database(args.db), args.output)
-    print(f"report: {path.resolve()}")
+    writable_dir(args.output)
+    engine = open_database_readonly(args.db)
+    with Session(engine) as session:
+        if not unique_jobs(session):
+            raise NoData("no open postings: no report written (crawl first, or give --db)")
+    path = write_report(engine, args.output)
+    print(f"report: {path.resolve()}", file=sys.stderr)
     return 0
 
 
@@ -177,7 +224,8 @@ def cmd_refresh(args) -> int:
     url = resolve_database_url(args.db)
     progress = None if args.quiet else (lambda line: print(line, file=sys.stderr))
     try:
-        settings = settings_overrides(args.set) | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {})
+        settings = ({"LOG_LEVEL": "INFO" if args.verbose else "CRITICAL"} | _overrides(args)
+                    | ({"EMR_ACCEPT_MASS_CLOSE": "True"} if args.accept_mass_close else {}))
         if args.distributed:
             from emr_jobs.runs.distributed import (
                 DistributedRefused,
@@ -199,11 +247,11 @@ def cmd_refresh(args) -> int:
                 return 1
         else:
             result = run_refresh(url, args.sources, platforms=args.platform, timeout=args.timeout,
-                                 settings=settings, progress=progress)
+                                 settings=settings, progress=progress, progress_format=args.format)
     except RefreshBusy as exc:
         print(f"emr-jobs: refresh refused: {exc}", file=sys.stderr)
         return REFRESH_BUSY_EXIT
-    print_refresh_summary(result)
+    print_refresh_summary(result, args.format)
 
     return crawl_exit_code([source.status for source in result.sources])
 
@@ -211,7 +259,7 @@ def cmd_refresh(args) -> int:
 def cmd_schedule(args) -> int:
     from emr_jobs.runs.schedule import serve
 
-    options = {"platforms": args.platform, "timeout": args.timeout, "settings": settings_overrides(args.set)}
+    options = {"platforms": args.platform, "timeout": args.timeout, "settings": _overrides(args)}
     if args.distributed:
         from emr_jobs.runs.distributed import DistributedRefused, require_postgres
 

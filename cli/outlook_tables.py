@@ -7,12 +7,13 @@ import json
 
 from emr_jobs.cli.tables import render_table
 from emr_jobs.market.outlook import MIN_CELL, Figure, Outlook
+from emr_jobs.market.queries import percent_text
 
 
 def _pct(figure: Figure) -> str:
     if figure.too_few:
         return f"too few (n={figure.n})"
-    return "-" if figure.value is None else f"{100 * figure.value:.1f}%"
+    return percent_text(figure.value)
 
 
 def _number(figure: Figure, money: bool = False, digits: int = 0) -> str:

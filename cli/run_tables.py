@@ -9,30 +9,40 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from emr_jobs.cli.tables import render_table
+from emr_jobs.market.queries import percent_text
 from emr_jobs.vocabulary import CLOSING_STATUSES, CrawlStatus
 
 if TYPE_CHECKING:  # annotations only: printing market figures must not import Scrapy
     from emr_jobs.market.stats import Overview
     from emr_jobs.runs.crawl import SourceOutcome
 
+NO_POSTINGS = "no open postings"  # a table over no data says so instead of printing zeros
+
 SUMMARY_STATUSES = (CrawlStatus.OK, CrawlStatus.EMPTY, CrawlStatus.PARTIAL, CrawlStatus.SUSPECT,
                     CrawlStatus.FAILED, CrawlStatus.DRIFT)
 
 
-def print_crawl_summary(outcomes: Sequence[SourceOutcome]) -> None:
-    by_platform: dict[str, dict[str, int]] = {}
+def print_crawl_summary(outcomes: Sequence[SourceOutcome], fmt: str = "table") -> None:
+    """The final table: one row per platform with its statuses, counts and seconds (its slowest
+    source's); one line on stderr per source that failed. JSON: one object per source."""
+    if fmt == "json":
+        print(json.dumps([outcome.as_dict() for outcome in outcomes], indent=2))
+        return
+    by_platform: dict[str, dict[str, float]] = {}
     for outcome in outcomes:
         row = by_platform.setdefault(outcome.platform, {"sources": 0, **dict.fromkeys(SUMMARY_STATUSES, 0),
-                                                        "listed": 0, "kept": 0, "filtered": 0, "dropped": 0})
+                                                        "listed": 0, "kept": 0, "filtered": 0, "dropped": 0,
+                                                        "seconds": 0.0})
         row["sources"] += 1
         row[outcome.status] += 1
         row["listed"] += outcome.counters.get("listed", 0)
         row["kept"] += outcome.counters.get("items_kept", 0)
         row["filtered"] += outcome.counters.get("items_filtered", 0)
         row["dropped"] += outcome.counters.get("items_dropped", 0)
-    header = ["platform", "sources", *SUMMARY_STATUSES, "listed", "kept", "filtered", "dropped"]
+        row["seconds"] = max(row["seconds"], outcome.seconds or 0.0)
+    header = ["platform", "sources", *SUMMARY_STATUSES, "listed", "kept", "filtered", "dropped", "seconds"]
     rows = [[platform, *values.values()] for platform, values in sorted(by_platform.items())]
-    print(render_table(header, rows))
+    print(render_table(header, [[*row[:-1], f"{row[-1]:.1f}"] for row in rows]))
     for outcome in outcomes:
         if outcome.status not in CLOSING_STATUSES:
             print(f"  {outcome.status}: {outcome.key}: {outcome.errors[0] if outcome.errors else ''}", file=sys.stderr)
@@ -49,7 +59,10 @@ def print_overview(result: Overview, fmt: str) -> None:
         writer.writerow(["section", "item", "value"])
         writer.writerows(rows)
         return
-    share = (lambda n: f"{100 * n / result.postings:.1f}%") if result.postings else (lambda n: "-")
+    if not result.postings:
+        print(NO_POSTINGS)
+        return
+    share = lambda n: percent_text(result.share(n))  # noqa: E731
     print(f"Open jobs: {result.postings:,} unique ({result.postings_total:,} postings on all sources)   "
           f"employers: {result.employers:,}   with pay: {result.with_pay:,} ({share(result.with_pay)})")
     print()
@@ -82,7 +95,7 @@ def overview_rows(result: Overview) -> list[list]:
     return rows
 
 
-def print_rows(rows: Sequence[dict], fmt: str, empty: str = "no postings match") -> None:
+def print_rows(rows: Sequence[dict], fmt: str, empty: str | None = None) -> None:
     """Rows of dicts (e.g. `stats --by`) as a table, CSV with a header, or JSON."""
     if fmt == "json":
         print(json.dumps(list(rows), indent=2, default=str))
@@ -90,7 +103,7 @@ def print_rows(rows: Sequence[dict], fmt: str, empty: str = "no postings match")
     if not rows:
         if fmt == "csv":
             return
-        print(empty)
+        print(empty or NO_POSTINGS)
         return
     header = list(rows[0])
     if fmt == "csv":
@@ -103,12 +116,24 @@ def print_rows(rows: Sequence[dict], fmt: str, empty: str = "no postings match")
 
 def _share(name: str, value):
     if value is not None and (name == "share" or name.endswith("_share")):
-        return f"{100 * value:.1f}%"
+        return percent_text(value)
     return value
 
 
-def print_refresh_summary(result) -> None:
-    """A emr_jobs.runs.refresh.RefreshResult: each source's outcome, duplicates and the stored snapshot."""
+def print_refresh_summary(result, fmt: str = "table") -> None:
+    """A emr_jobs.runs.refresh.RefreshResult: each platform's outcome and seconds, duplicates and the
+    stored snapshot (JSON: all of it as one object)."""
+    if fmt == "json":
+        print(json.dumps(result.as_dict(), indent=2, default=str))
+        return
+    by_platform: dict[str, dict[str, float]] = {}
+    for source in result.sources:
+        row = by_platform.setdefault(source.platform, {"sources": 0, **dict.fromkeys(SUMMARY_STATUSES, 0)})
+        row["sources"] += 1
+        row[source.status] = row.get(source.status, 0) + 1
+    header = ["platform", "sources", *SUMMARY_STATUSES, "seconds"]
+    print(render_table(header, [[platform, *values.values(), f"{result.platform_seconds.get(platform, 0.0):.1f}"]
+                                for platform, values in sorted(by_platform.items())]))
     by_status: dict[str, int] = {}
     for source in result.sources:
         by_status[source.status] = by_status.get(source.status, 0) + 1

@@ -41,6 +41,20 @@ CLOSING_STATUSES = tuple(status for status in CrawlStatus if status.closes_posti
 FAILURE_STATUSES = tuple(status for status in CrawlStatus if status.is_failure)
 
 
+class Platform(StrEnum):
+    """The job-board platforms a registry source can name (`--platform`); each has a spider."""
+
+    ASHBY = "ashby"
+    GREENHOUSE = "greenhouse"
+    ICIMS = "icims"
+    JSONLD = "jsonld"
+    LEVER = "lever"
+    ORACLE = "oracle"
+    SMARTRECRUITERS = "smartrecruiters"
+    USAJOBS = "usajobs"
+    WORKDAY = "workday"
+
+
 class CertStrength(StrEnum):
     """How strongly a posting asks for a certification, in the order tables show them."""
 
@@ -158,6 +172,15 @@ class Dimension(StrEnum):
     def column(self) -> str:
         return {"employer-type": "employer_type", "work-mode": "work_mode", "entry-level": "entry_level",
                 "education": "education_min"}.get(self.value, self.value)
+
+
+# US state codes a posting's `state` can hold (the 50 states, DC and Puerto Rico); `--state` takes
+# one of them in any case.
+US_STATE_CODES = (
+    "AK", "AL", "AR", "AZ", "CA", "CO", "CT", "DC", "DE", "FL", "GA", "HI", "IA", "ID", "IL", "IN", "KS", "KY",
+    "LA", "MA", "MD", "ME", "MI", "MN", "MO", "MS", "MT", "NC", "ND", "NE", "NH", "NJ", "NM", "NV", "NY", "OH",
+    "OK", "OR", "PA", "PR", "RI", "SC", "SD", "TN", "TX", "UT", "VA", "VT", "WA", "WI", "WV", "WY",
+)
 
 
 def values(enum: type[StrEnum]) -> tuple[str, ...]:

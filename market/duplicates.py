@@ -50,9 +50,21 @@ class Candidate:
     open: bool
     first_seen: datetime
     shingles: frozenset[str]
+    pay: tuple[float | None, float | None] = (None, None)  # annual min, max
+    place: tuple[str, str] = ("", "")  # city (lower case), state
+    employer_type: str | None = None
 
     def canonical_rank(self) -> tuple[Any, ...]:
         return (not self.open, self.first_seen, self.id)
+
+    def disagrees_with(self, other: Candidate) -> bool:
+        """Pay, location or employer type stated by both and different: never one job across employers."""
+        if self.pay != (None, None) and other.pay != (None, None) and self.pay != other.pay:
+            return True
+        for mine, theirs in zip(self.place, other.place, strict=True):
+            if mine and theirs and mine != theirs:
+                return True
+        return bool(self.employer_type and other.employer_type and self.employer_type != other.employer_type)
 
 
 def shingles(text: str | None) -> frozenset[str]:
@@ -104,12 +116,16 @@ def _candidates(session: Session, where, keys, blocks: Iterable[tuple]) -> dict[
         chunk = blocks[start:start + 500]
         rows = session.execute(
             select(*keys, Posting.id, Posting.source_id, Posting.employer_id, Posting.closed_at, Posting.first_seen,
-                   Posting.description).where(*where, tuple_(*keys).in_(chunk)))
+                   Posting.description, Posting.pay_annual_min, Posting.pay_annual_max, Posting.city, Posting.state,
+                   Posting.employer_type).where(*where, tuple_(*keys).in_(chunk)))
         for row in rows:
             key = tuple(row[:len(keys)])
-            posting_id, source_id, employer_id, closed_at, first_seen, description = row[len(keys):]
+            (posting_id, source_id, employer_id, closed_at, first_seen, description, pay_min, pay_max, city, state,
+             employer_type) = row[len(keys):]
+            pay = tuple(None if value is None else round(float(value)) for value in (pay_min, pay_max))
             found.setdefault(key, []).append(Candidate(posting_id, source_id, employer_id, closed_at is None,
-                                                       first_seen, shingles(description)))
+                                                       first_seen, shingles(description), pay,
+                                                       ((city or "").strip().lower(), state or ""), employer_type))
     return found
 
 
@@ -153,8 +169,11 @@ def find_groups(session: Session, closed_since: datetime | None = None) -> dict[
             for second in members[index + 1:]:
                 if first.source_id == second.source_id:
                     continue
+                same_employer = first.employer_id == second.employer_id
+                if not same_employer and first.disagrees_with(second):
+                    continue  # another employer's posting with other pay, place or employer type: another job
                 alike = similarity(first.shingles, second.shingles)
-                needed = SAME_EMPLOYER_SIMILARITY if first.employer_id == second.employer_id else OTHER_EMPLOYER_SIMILARITY
+                needed = SAME_EMPLOYER_SIMILARITY if same_employer else OTHER_EMPLOYER_SIMILARITY
                 if alike is not None and alike >= needed:
                     groups.union(first.id, second.id, "text")
         candidates.update({m.id: m for m in members})

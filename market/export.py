@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 from sqlalchemy import Engine, Select, select
 
@@ -57,20 +57,50 @@ def stream_rows(engine: Engine, query: Select, batch_size: int = 1000) -> Iterat
         yield from result
 
 
-def write_csv(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
-    """Write a header and rows; returns the number of data rows."""
-    count = 0
+def write_csv(path: str | Path | TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    """Write a header and rows to a file (or an open text stream, e.g. stdout); returns the number
+    of data rows."""
+    if not isinstance(path, str | Path):
+        return _write_rows(path, header, rows)
     with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(header)
-        for row in rows:
-            writer.writerow([safe_cell(value) for value in row])
-            count += 1
+        return _write_rows(handle, header, rows)
+
+
+def _write_rows(handle: TextIO, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> int:
+    count = 0
+    writer = csv.writer(handle)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([safe_cell(value) for value in row])
+        count += 1
+    handle.flush()
     return count
+
+
+def method_text(version: str | None) -> str | None:
+    """A method version as text that a spreadsheet keeps as text ("2026.1" would become a number)."""
+    return None if version is None else f"v{version}"
+
+
+def whole(value: float | None) -> int | None:
+    """A count stored as a float, written as an integer."""
+    return None if value is None else int(round(value))
 
 
 # --- market exports: postings with filters, summary, certifications, employers, trend ---------------
 EXPORTS = ("postings", "summary", "certifications", "employers", "trend")
+# The flags each export applies; the CLI refuses any other (summary is the latest snapshot whole).
+EXPORT_FILTERS: dict[str, frozenset[str]] = {
+    "postings": frozenset({"--state", "--role", "--since", "--include-closed"}),
+    "summary": frozenset(),
+    "certifications": frozenset({"--state", "--role", "--since"}),
+    "employers": frozenset({"--state", "--role", "--since"}),
+    "trend": frozenset({"--state", "--role", "--since"}),
+}
+# The evidence columns of the postings export: the text each normalized value came from
+# (pay's is `pay_evidence`).
+EVIDENCE_FIELDS = ("role", "work_mode", "employer_type", "state", "employment_type", "experience", "education",
+                   "entry_level", "schedule", "shift")
 TREND_METRICS = ("active_unique", "active_total", "new_unique", "closed_unique", "pay_disclosed_share",
                  "pay_annual_p25", "pay_annual_median", "pay_annual_p75", "pay_hourly_median", "days_open_median")
 
@@ -95,24 +125,41 @@ def export_market(engine: Engine, what: str, path: str | Path, filters: Any = No
 
 
 def export_filtered_postings(engine: Engine, path: str | Path, filters: Any, include_closed: bool = False) -> int:
+    from sqlalchemy import func
+
     from emr_jobs.market.queries import not_duplicate
-    from emr_jobs.store.models import PostingDuplicate
+    from emr_jobs.store.models import Certification, PostingCertification, PostingDuplicate
 
     where = filters.where()
     if include_closed:
         where = where[1:]  # drop the open/since condition
     canonical = (select(PostingDuplicate.canonical_posting_id)
-                 .where(PostingDuplicate.posting_id == Posting.id).scalar_subquery())
-    query = (select(*[column for _, column in POSTING_COLUMNS], canonical, not_duplicate())
+                 .where(PostingDuplicate.posting_id == Posting.id,
+                        PostingDuplicate.canonical_posting_id != Posting.id).scalar_subquery())
+    certifications = (select(func.aggregate_strings(Certification.code + ":" + PostingCertification.strength, ";"))
+                      .select_from(PostingCertification)
+                      .join(Certification, Certification.id == PostingCertification.certification_id)
+                      .where(PostingCertification.posting_id == Posting.id).scalar_subquery())
+    query = (select(*[column for _, column in POSTING_COLUMNS], canonical, not_duplicate(), certifications,
+                    Posting.evidence)
              .join(Employer, Employer.id == Posting.employer_id)
              .join(Source, Source.id == Posting.source_id)
              .where(*where).order_by(Posting.id))
-    header = [name for name, _ in POSTING_COLUMNS] + ["duplicate_of", "unique_job"]
-    return write_csv(path, header, stream_rows(engine, query))
+    header = ([name for name, _ in POSTING_COLUMNS] + ["duplicate_of", "unique_job", "certifications"]
+              + [f"evidence_{name}" for name in EVIDENCE_FIELDS])
+
+    def rows() -> Iterator[list[Any]]:
+        for *values, unique, certs, evidence in stream_rows(engine, query):
+            evidence = evidence or {}
+            yield [*values, bool(unique), ";".join(sorted((certs or "").split(";"))) if certs else None,
+                   *[evidence.get(name) for name in EVIDENCE_FIELDS]]
+
+    return write_csv(path, header, rows())
 
 
 def export_summary(engine: Engine, path: str | Path) -> int:
     """Every figure of the latest snapshot, one row each."""
+    from emr_jobs.market.snapshot import COUNT_METRICS
     from emr_jobs.store.models import MarketSnapshot, MarketSnapshotValue
 
     latest = select(MarketSnapshot.id).order_by(MarketSnapshot.snapshot_date.desc()).limit(1).scalar_subquery()
@@ -124,7 +171,10 @@ def export_summary(engine: Engine, path: str | Path) -> int:
              .order_by(MarketSnapshotValue.dimension, MarketSnapshotValue.group_value, MarketSnapshotValue.metric,
                        MarketSnapshotValue.category))
     header = ["snapshot_date", "method_version", "dimension", "group", "metric", "category", "value"]
-    return write_csv(path, header, stream_rows(engine, query))
+    return write_csv(path, header, ([day, method_text(version), dimension, group, metric, category,
+                                     whole(value) if metric in COUNT_METRICS else value]
+                                    for day, version, dimension, group, metric, category, value
+                                    in stream_rows(engine, query)))
 
 
 def export_certifications(engine: Engine, path: str | Path, filters: Any) -> int:
@@ -166,6 +216,7 @@ def export_trend(engine: Engine, path: str | Path, filters: Any) -> int:
     """One row per snapshot date: the trend figures overall, or of one state / role (filters)."""
     from sqlalchemy import case, func
 
+    from emr_jobs.market.snapshot import COUNT_METRICS
     from emr_jobs.store.models import MarketSnapshot, MarketSnapshotValue
 
     dimension, group = "overall", "all"
@@ -186,4 +237,7 @@ def export_trend(engine: Engine, path: str | Path, filters: Any) -> int:
     if filters.since:
         query = query.where(MarketSnapshot.snapshot_date >= filters.since)
     header = ["snapshot_date", "method_version", *TREND_METRICS]
-    return write_csv(path, header, stream_rows(engine, query))
+    counts = [metric in COUNT_METRICS for metric in TREND_METRICS]
+    return write_csv(path, header, ([day, method_text(version),
+                                     *[whole(v) if count else v for v, count in zip(figures, counts, strict=True)]]
+                                    for day, version, *figures in stream_rows(engine, query)))

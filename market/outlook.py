@@ -32,6 +32,7 @@ from emr_jobs.market.queries import (
     grouped_quantiles,
     not_duplicate,
     pay_usd,
+    share,
 )
 from emr_jobs.pipeline.posting import CERT_STRENGTHS, EDUCATION_LEVELS
 from emr_jobs.store.models import Certification, Posting, PostingCertification
@@ -61,7 +62,7 @@ class Figure:
 
 
 def _share(part: int, whole: int) -> Figure:
-    return Figure(round(part / whole, 4) if whole else None, whole)
+    return Figure(share(part, whole), whole)
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -168,8 +169,27 @@ def count_if(condition: ColumnElement[bool]):
     return func.sum(case((condition, 1), else_=0))
 
 
-def _ratio(part: int, whole: int) -> float | None:
-    return round(part / whole, 4) if whole else None
+SHARE_DIGITS = 4  # a share is a fraction with 4 decimals: a percentage with 2, shown as it is
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole, rounded once (half up, exactly) to SHARE_DIGITS decimals; None without a whole.
+    Every share of stats, stats --by, the outlook, the snapshot and the report comes from here, and
+    every display shows it as a percentage with 2 decimals, so they agree to the digit."""
+    if not whole:
+        return None
+    exact = Decimal(int(part)) / Decimal(int(whole))
+    return float(exact.quantize(Decimal(1).scaleb(-SHARE_DIGITS), rounding=ROUND_HALF_UP))
+
+
+def percent_text(value: float | None) -> str:
+    """A share as the percentage it already is (no second rounding): 0.1235 -> '12.35%'."""
+    if value is None:
+        return "-"
+    return f"{Decimal(repr(value)).scaleb(2).quantize(Decimal('0.01'))}%"
+
+
+_ratio = share
 
 
 def stats_by(session: Session, by: str, filters: Filters = Filters()) -> list[GroupStats]:

@@ -55,6 +55,7 @@ from emr_jobs.market.queries import (
     group_label,
     not_duplicate,
     pay_usd,
+    share,
 )
 from emr_jobs.market.stats_cache import begin_reading, store_frame_stats
 from emr_jobs.store.models import (
@@ -161,24 +162,24 @@ def _dimension_values(frame: Frame, dimension: str) -> list[dict[str, Any]]:
         active_unique[group] = unique
         for metric in COUNT_METRICS:
             add(group, metric, float(counts[metric][code]))
-        add(group, "pay_disclosed_share", round(int(paid[code]) / unique, 4) if unique else None)
+        add(group, "pay_disclosed_share", share(int(paid[code]), unique))
     for metric, measure, points, names in QUANTILE_METRICS:
         for group, values in frame.quantiles(dimension, measure, points).items():
             for name, value in zip(names, values, strict=True):
                 add(group, f"{metric}_{name}", value)
     for metric, category in (("work_mode_share", "work_mode"), ("employer_type_share", "employer_type")):
         for (group, value), count in pair_counts(groups, frame.dimensions[category], current).items():
-            add(group, metric, round(count / active_unique[group], 4), value)
+            add(group, metric, share(count, active_unique[group]), value)
     strengths = len(frame.cert_strengths.labels)
     mentions = Codes(frame.cert_codes.codes * strengths + frame.cert_strengths.codes,
                      [(code, strength) for code in frame.cert_codes.labels for strength in frame.cert_strengths.labels])
     any_strength: dict[tuple[Any, Any], int] = {}
     for (group, (code, strength)), count in pair_counts(groups, mentions, current[frame.cert_rows],
                                                         rows=frame.cert_rows).items():
-        add(group, f"cert_{strength}_share", round(count / active_unique[group], 4), code)
+        add(group, f"cert_{strength}_share", share(count, active_unique[group]), code)
         any_strength[(group, code)] = any_strength.get((group, code), 0) + count
     for (group, code), count in any_strength.items():
-        add(group, "cert_any_share", round(count / active_unique[group], 4), code)
+        add(group, "cert_any_share", share(count, active_unique[group]), code)
     return rows
 
 

@@ -18,6 +18,7 @@ from emr_jobs.market.queries import (
     grouped_quantiles,
     not_duplicate,
     pay_usd,
+    share,
 )
 from emr_jobs.store.models import Certification, Posting, PostingCertification
 
@@ -36,6 +37,10 @@ class Overview:
     top_states: list[tuple[str, int]]
     top_certifications: list[tuple[str, int, int]]  # code, unique jobs requiring, unique jobs mentioning
     roles: dict[str, int] = field(default_factory=dict)
+
+    def share(self, count: int) -> float | None:
+        """A count's share of the unique jobs (rounded once, as everywhere)."""
+        return share(count, self.postings)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -84,3 +89,9 @@ def overview(session: Session, filters: Filters | None = None, top: int = 10) ->
         pay_hourly=dict(zip(QUARTILE_NAMES, hourly or [None] * 3, strict=True)),
         work_mode=dict(counted(Posting.work_mode)), roles=dict(counted(Posting.role)), top_states=top_states,
         top_certifications=[(code, int(required or 0), int(n)) for code, required, n in top_certs])
+
+
+def unique_jobs(session: Session, filters: Filters | None = None) -> int:
+    """How many unique jobs the filters cover (0: there is nothing to report)."""
+    where = (filters or Filters()).where()
+    return int(session.scalar(select(func.count()).select_from(Posting).where(*where, not_duplicate())) or 0)

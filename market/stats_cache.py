@@ -30,10 +30,10 @@ from sqlalchemy.orm import Session
 
 from emr_jobs.market.dimensions import CACHED_DIMENSIONS
 from emr_jobs.market.frame import Codes, Frame, Ranked, group_quantiles, pair_counts
-from emr_jobs.market.queries import QUARTILES, CertStats, Filters, GroupStats, _ratio, query_stats
+from emr_jobs.market.queries import QUARTILES, CertStats, Filters, GroupStats, query_stats, share
 from emr_jobs.store.models import Certification, MarketDataVersion, MarketStatsCache, utcnow
 
-METHOD_VERSION = "1"  # bump when a figure of the stats rows changes definition
+METHOD_VERSION = "2"  # bump when a figure of the stats rows changes definition
 WATCHED_TABLES = ("postings", "posting_duplicates", "posting_certifications", "certifications")
 SQLITE_TRIGGERS = tuple(f"trg_{table}_{event}_market_version"
                         for table in WATCHED_TABLES for event in ("insert", "update", "delete"))
@@ -97,7 +97,7 @@ def frame_stats(frame: Frame, certification_names: dict[str, str]) -> dict[str, 
         hourly = frame.quantiles(column, "hourly", QUARTILES)
         rows = [GroupStats(group=label, postings=int(unique[code]), postings_total=int(totals[code]),
                            with_pay=int(stated[code]), pay_annual=annual.get(label, [None] * 3),
-                           pay_hourly=hourly.get(label, [None] * 3), share=_ratio(int(unique[code]), scope))
+                           pay_hourly=hourly.get(label, [None] * 3), share=share(int(unique[code]), scope))
                 for code, label in enumerate(groups.labels) if totals[code]]
         rows.sort(key=lambda r: (-r.postings, r.group))
         result[by] = [row.as_dict() for row in rows]

@@ -29,6 +29,8 @@ from emr_jobs.market.queries import (
     grouped_quantiles,
     not_duplicate,
     pay_usd,
+    percent_text,
+    share,
     stats_by,
 )
 from emr_jobs.store.models import Employer, MarketSnapshot, MarketSnapshotValue, Posting
@@ -144,7 +146,7 @@ def _cert_chart(certs, scope: int) -> Chart:
     labels = [c.code for c in top][::-1]
     left = [0.0] * len(top)
     for strength, color in (("required", "#1f4e79"), ("obtain_after_hire", "#5b9bd5"), ("preferred", "#bdd7ee")):
-        shares = [100 * c.by_strength.get(strength, 0) / c.scope if c.scope else 0 for c in top][::-1]
+        shares = [100 * (share(c.by_strength.get(strength, 0), c.scope) or 0) for c in top][::-1]
         axes.barh(labels, shares, left=left, color=color, label=label(strength))
         left = [a + b for a, b in zip(left, shares, strict=True)]
     axes.xaxis.set_major_formatter(FuncFormatter(lambda v, _p: f"{v:.0f}%"))
@@ -237,7 +239,7 @@ def write_report(engine: Engine, out_dir: str | Path) -> Path:
     environment = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                               lstrip_blocks=True)
     environment.filters["money"] = lambda v, digits=0: "–" if v is None else f"${v:,.{digits}f}"
-    environment.filters["pct"] = lambda v: "–" if v is None else f"{100 * v:.1f}%"
+    environment.filters["pct"] = lambda v: "–" if v is None else percent_text(v)
     environment.filters["label"] = label
     environment.filters["count"] = lambda v: "–" if v is None else f"{int(v):,}"
     html = environment.get_template("report.html.j2").render(**context)

@@ -66,6 +66,13 @@ class SourceOutcome:
     status: str
     counters: dict[str, Any]
     errors: tuple[str, ...]
+    seconds: float | None = None  # the source's own crawl time (first request to last response)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"source": self.key, "platform": self.platform, "employer": self.employer_slug,
+                "status": str(self.status), "listed": self.counters.get("listed", 0),
+                "seen": self.counters.get("items_seen", 0), "kept": self.counters.get("items_kept", 0),
+                "seconds": self.seconds, "error": self.errors[0] if self.errors else None}
 
 
 def crawl_settings(database_url: str, overrides: dict[str, Any] | None = None) -> Settings:
@@ -75,6 +82,25 @@ def crawl_settings(database_url: str, overrides: dict[str, Any] | None = None) -
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
     return settings
+
+
+def check_overrides(overrides: dict[str, Any]) -> dict[str, Any]:
+    """`-s NAME=VALUE` settings checked against the type of the setting's default (a number, a
+    boolean); raises ValueError naming the first one that does not fit."""
+    defaults = crawl_settings("sqlite://")
+    for name, value in overrides.items():
+        default = defaults.get(name)
+        if not isinstance(value, str) or default is None:
+            continue
+        if isinstance(default, bool):
+            if value.strip().lower() not in ("true", "false", "1", "0"):
+                raise ValueError(f"-s {name}={value}: expected True or False")
+        elif isinstance(default, int | float):
+            try:
+                float(value)
+            except ValueError:
+                raise ValueError(f"-s {name}={value}: expected a number") from None
+    return overrides
 
 
 class _Interrupts:
@@ -174,7 +200,8 @@ def run_crawl(sources: Sequence[SourceConfig], database_url: str,
                 continue
             outcomes.append(SourceOutcome(key=run.source.key, platform=run.source.platform,
                                           employer_slug=run.source.employer_slug, status=run.status,
-                                          counters=run.counters(), errors=tuple(run.errors)))
+                                          counters=run.counters(), errors=tuple(run.errors),
+                                          seconds=run.elapsed_seconds))
     if interrupts.count > 1 or (interrupts.count and interrupts.process is None):
         # stopped at once, or before the crawl began: the spiders never recorded their sources
         record_unrecorded(database_url, sources, started_at, "interrupted")

@@ -63,6 +63,10 @@ def _error(posting_id: Any, line_number: int, reason: str) -> dict[str, Any]:
 
 def _process_line(line: str, line_number: int) -> tuple[dict[str, Any], bool]:
     try:
+        line.encode("utf-8")
+    except UnicodeEncodeError as exc:  # bytes that were not UTF-8, read as surrogates
+        return _error(None, line_number, f"not valid UTF-8 (character {exc.start + 1})"), False
+    try:
         raw = json.loads(line)
     except (json.JSONDecodeError, RecursionError) as exc:
         return _error(None, line_number, f"not valid JSON: {exc}"[:300]), False

@@ -18,6 +18,7 @@ operating system or the server when the holder dies, so a crashed refresh never 
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -25,6 +26,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -244,6 +246,15 @@ class RefreshResult:
     sources: list[SourceResult]
     duplicates: DuplicateCounts
     snapshot: SnapshotResult
+    platform_seconds: dict[str, float] = field(default_factory=dict)  # each platform's crawl, wall clock
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"started_at": self.started_at.isoformat(), "finished_at": self.finished_at.isoformat(),
+                "sources": [{"source": s.key, "platform": s.platform, "status": str(s.status),
+                             "error": (s.error or "").splitlines()[0] if s.error else None} for s in self.sources],
+                "platform_seconds": self.platform_seconds,
+                "duplicates": {"groups": self.duplicates.groups, "members": self.duplicates.members},
+                "snapshot": {"date": self.snapshot.snapshot_date.isoformat(), **self.snapshot.overall}}
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -252,9 +263,11 @@ class RefreshResult:
 
 def run_refresh(db_url: str, registry_path: str | os.PathLike | None = None, *, platforms: Sequence[str] | None = None,
                 timeout: float = DEFAULT_CRAWL_TIMEOUT, settings: dict[str, Any] | None = None,
-                runner: CrawlRunner = subprocess_runner, progress: Callable[[str], None] | None = None
-                ) -> RefreshResult:
-    """Crawl, group duplicates and snapshot, once, now. Raises RefreshBusy if a refresh is running."""
+                runner: CrawlRunner = subprocess_runner, progress: Callable[[str], None] | None = None,
+                progress_format: str = "text") -> RefreshResult:
+    """Crawl, group duplicates and snapshot, once, now. Raises RefreshBusy if a refresh is running.
+    With `progress`, each line of the child crawls' progress (spiders/progress.py) and one line per
+    platform started and finished go to it, as text or as JSON objects (`progress_format`)."""
     upgrade(db_url)
     registry = load_registry(registry_path)
     sources = registry.select(platforms=list(platforms) if platforms else None)
@@ -269,21 +282,101 @@ def run_refresh(db_url: str, registry_path: str | os.PathLike | None = None, *, 
             for source in sources:
                 by_platform.setdefault(source.platform, []).append(source)
             results: list[SourceResult] = []
-            for platform, platform_sources in sorted(by_platform.items()):
-                if progress:
-                    progress(f"crawling {platform}: {len(platform_sources)} source(s)")
+            seconds: dict[str, float] = {}
+            relay = _ProgressRelay(progress, progress_format)
+            child_settings = {name: str(value) for name, value in (settings or {}).items()} | relay.settings()
+            for number, (platform, platform_sources) in enumerate(sorted(by_platform.items()), start=1):
+                relay.say({"event": "platform", "platform": platform, "number": number, "platforms": len(by_platform),
+                           "sources": len(platform_sources), "seconds": round(_since(started_at), 1)},
+                          f"crawling {platform} ({number}/{len(by_platform)} platforms): {len(platform_sources)} "
+                          f"source(s), {_since(started_at):.0f} s elapsed")
                 job = CrawlJob(platform, tuple(s.key for s in platform_sources), registry_arg, db_url, timeout,
-                               {name: str(value) for name, value in (settings or {}).items()})
+                               child_settings)
                 job_started = utcnow()
-                child = runner(job)
-                results += _record_outcomes(engine, platform_sources, ids, job_started, child, timeout)
+                with relay:
+                    child = runner(job)
+                seconds[platform] = round(_since(job_started), 1)
+                outcomes = _record_outcomes(engine, platform_sources, ids, job_started, child, timeout)
+                results += outcomes
+                failed = sum(1 for outcome in outcomes if outcome.status in FAILED_STATUSES)
+                relay.say({"event": "platform_done", "platform": platform, "sources": len(outcomes), "failed": failed,
+                           "seconds": seconds[platform]},
+                          f"{platform}: {len(outcomes)} source(s), {failed} failed, {seconds[platform]:.1f} s")
                 if child.interrupted:
                     _record_skipped(engine, by_platform, platform, ids)
                     raise KeyboardInterrupt("refresh interrupted")
             duplicates, snapshot = summarize_market(engine, started_at, [(r.key, r.status, r.error) for r in results])
         finally:
             engine.dispose()
-    return RefreshResult(started_at, utcnow(), results, duplicates, snapshot)
+    return RefreshResult(started_at, utcnow(), results, duplicates, snapshot, seconds)
+
+
+def _since(moment: datetime) -> float:
+    return (utcnow() - moment).total_seconds()
+
+
+class _ProgressRelay:
+    """Passes the child crawls' progress lines (written to a file, spiders/progress.py) on to the
+    `progress` callback while a child runs, from a thread that polls the file."""
+
+    def __init__(self, progress: Callable[[str], None] | None, fmt: str) -> None:
+        self.progress = progress
+        self.json = fmt == "json"
+        self.path: str | None = None
+        self.offset = 0
+        self.stop = threading.Event()
+        self.thread: threading.Thread | None = None
+        if progress is not None:
+            handle, self.path = tempfile.mkstemp(prefix="emr-jobs-progress-", suffix=".jsonl")
+            os.close(handle)
+
+    def settings(self) -> dict[str, str]:
+        if self.path is None:
+            return {"EMR_PROGRESS": "False"}
+        return {"EMR_PROGRESS": "True", "EMR_PROGRESS_FILE": self.path,
+                "EMR_PROGRESS_FORMAT": "json" if self.json else "text"}
+
+    def say(self, event: dict[str, Any], text: str) -> None:
+        if self.progress is not None:
+            self.progress(json.dumps(event) if self.json else text)
+
+    def __enter__(self) -> _ProgressRelay:
+        if self.path is not None:
+            self.stop.clear()
+            self.thread = threading.Thread(target=self._run, name="emr-progress-relay", daemon=True)
+            self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.thread is not None:
+            self.stop.set()
+            self.thread.join()
+            self.thread = None
+        self._pass_on()
+
+    def _run(self) -> None:
+        while not self.stop.wait(0.25):
+            self._pass_on()
+
+    def _pass_on(self) -> None:
+        if self.path is None or self.progress is None:
+            return
+        try:
+            with open(self.path, encoding="utf-8", errors="replace") as handle:
+                handle.seek(self.offset)
+                text = handle.read()
+        except OSError:
+            return
+        complete = text[:text.rfind("\n") + 1]
+        self.offset += len(complete.encode("utf-8"))
+        for line in complete.splitlines():
+            if line.strip():
+                self.progress(line)
+
+    def __del__(self) -> None:
+        if self.path is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(self.path)
 
 
 def summarize_market(engine, started_at: datetime, outcomes: Sequence[tuple[str, str, str | None]]

@@ -71,6 +71,7 @@ class SourceRun:
     notes: dict[str, Any] = field(default_factory=dict)  # platform facts of the crawl, e.g. a result cap
     accept_mass_close: bool = False  # this source's crawl may close more than the guard allows (a distributed seed)
     recorded: bool = False  # its crawl_runs row is written
+    elapsed_seconds: float | None = None  # from its first request to its last response (spiders/progress.py)
 
     @property
     def status(self) -> CrawlStatus:

@@ -90,3 +90,25 @@ def test_a_requisition_placeholder_groups_nothing(engine, placeholder):
                         city="Toledo", title=title, description=description)
     refresh_duplicates(engine)
     assert not {"p1", "p2", "p3", "p4"} & set(groups_of(engine))
+
+
+# Two employers' postings with the same title, place and text: one job only when nothing they both
+# state disagrees (issue 13). Columns: the second posting's employer type, pay, city.
+@pytest.mark.parametrize(("second_type", "second_pay", "second_city", "merged"), [
+    ("hospital", (40000, 50000), "Dayton", True),  # everything agrees: an agency repost of the same job
+    ("hospital", None, "Dayton", True),  # pay stated by one only: no disagreement
+    ("staffing_outsourcing", (40000, 50000), "Dayton", False),  # employer type differs
+    ("hospital", (42000, 50000), "Dayton", False),  # pay differs
+    ("hospital", (40000, 50000), "Kettering", False),  # location differs (its own block)
+])
+def test_other_employers_merge_only_when_nothing_disagrees(db_url, second_type, second_pay, second_city, merged):
+    engine = market_engine(db_url)
+    with Session(engine) as session, session.begin():
+        add_posting(session, "h1", source="greenhouse:pine", employer="pine", city="Dayton", description=CLERK,
+                    annual=(40000, 50000), employer_type="hospital")
+        add_posting(session, "x1", source="lever:other", employer="other", city=second_city, description=CLERK,
+                    annual=second_pay, employer_type=second_type, first_seen=LATER)
+    refresh_duplicates(engine)
+    expected = {"h1": ("h1", "text"), "x1": ("h1", "text")} if merged else {}
+    assert groups_of(engine) == expected
+    engine.dispose()

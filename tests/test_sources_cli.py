@@ -175,6 +175,7 @@ def test_health_shows_each_sources_runs(sqlite_url, tmp_path):
 
 
 def test_health_on_an_empty_database(sqlite_url):
+    upgrade(sqlite_url)  # a read command never creates the database (tests/test_bad_inputs.py)
     result = run_cli("--db", sqlite_url, "sources", "health")
     assert result.returncode == 0, result.stderr
     assert parse_table(result.stdout) == []
