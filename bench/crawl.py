@@ -49,7 +49,8 @@ def job(board: int, number: int, detail: bool = False) -> dict:
     return record
 
 
-def serve(boards: int, postings: int, port_queue) -> None:
+def serve(boards: int, postings: int, port_queue, delay: float = 0.0) -> None:
+    """Serve the boards on a free port (put on `port_queue`), each answer after `delay` seconds."""
     listings = {f"/v1/boards/bench{b}/jobs": json.dumps({"jobs": [job(b, n) for n in range(postings)],
                                                           "meta": {"total": postings}}).encode()
                 for b in range(boards)}
@@ -64,6 +65,8 @@ def serve(boards: int, postings: int, port_queue) -> None:
             self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
         def do_GET(self) -> None:
+            if delay:
+                time.sleep(delay)  # the board thinking
             path = self.path.split("?")[0]
             body = listings.get(path) or details.get(path)
             self.send_response(200 if body else 404)
@@ -78,6 +81,7 @@ def serve(boards: int, postings: int, port_queue) -> None:
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    server.request_queue_size = 256
     port_queue.put(server.server_address[1])
     server.serve_forever()
 

@@ -17,60 +17,22 @@ speed-up over the 1-worker run of the same invocation (the aim: 4 workers at lea
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing
 import os
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 import uuid
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.crawl import job  # noqa: E402  (the same Greenhouse-shaped postings as bench/crawl.py)
+from bench.crawl import serve  # noqa: E402  (the same Greenhouse-shaped boards as bench/crawl.py)
 
 WORKER_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "ROBOTSTXT_OBEY": "False",
                    "RETRY_TIMES": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "LOG_LEVEL": "ERROR"}
-
-
-def serve(boards: int, postings: int, delay: float, port_queue) -> None:
-    listings = {f"/v1/boards/bench{b}/jobs": json.dumps({"jobs": [job(b, n) for n in range(postings)],
-                                                          "meta": {"total": postings}}).encode()
-                for b in range(boards)}
-    details = {f"/v1/boards/bench{b}/jobs/{b * 1_000_000 + n}": json.dumps(job(b, n, True)).encode()
-               for b in range(boards) for n in range(postings)}
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def setup(self) -> None:
-            super().setup()
-            self.request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-
-        def do_GET(self) -> None:
-            time.sleep(delay)  # the board thinking
-            path = self.path.split("?")[0]
-            body = listings.get(path) or details.get(path)
-            self.send_response(200 if body else 404)
-            body = body or b"{}"
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    server.request_queue_size = 256
-    port_queue.put(server.server_address[1])
-    server.serve_forever()
 
 
 def one_run(workers: int, root: str, boards: int, admin_url: str, redis_url: str, scratch: Path) -> tuple[float, int]:
@@ -151,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     counts = [int(part) for part in args.workers.split(",")]
     ports = multiprocessing.Queue()
-    server = multiprocessing.Process(target=serve, args=(args.boards, args.postings, args.delay, ports), daemon=True)
+    server = multiprocessing.Process(target=serve, args=(args.boards, args.postings, ports, args.delay), daemon=True)
     server.start()
     root = f"http://127.0.0.1:{ports.get(timeout=120)}"
     total = args.boards * args.postings
