@@ -102,7 +102,7 @@ def one_run(workers: int, root: str, boards: int, admin_url: str, redis_url: str
             for b in range(boards)]}, problems)
         assert not problems, problems
         command = [sys.executable, "-m", "emr_jobs", "--db", url, "worker", "--redis", redis_url, "--redis-prefix",
-                   prefix, "--idle", "5"]
+                   prefix, "--idle", "10"]
         for setting, value in WORKER_SETTINGS.items():
             command += ["-s", f"{setting}={value}"]
         for index in range(workers):

@@ -111,7 +111,12 @@ class DistributedMixin(RedisMixin):
         crawler.signals.connect(self._stop_polling, signal=signals.spider_closed)
 
     def _start_polling(self, spider) -> None:
-        if spider is self and self.poll_seconds > 0:
+        if spider is not self:
+            return
+        # idle from now: scrapy-redis sets the idle clock when its module is imported, and a worker
+        # that took long to start would otherwise stop before its first poll
+        self.spider_idle_start_time = int(time.time())
+        if self.poll_seconds > 0:
             self.poller = task.LoopingCall(self.poll_when_free)
             self.poller.start(self.poll_seconds, now=False)
 
