@@ -11,7 +11,7 @@ worker waits on the network and more workers wait in parallel. Prints seconds, p
 speed-up over the 1-worker run of the same invocation (the aim: 4 workers at least 3x).
 
     .venv/bin/python bench/distributed.py [--postgres URL] [--redis URL] [--boards 40] [--postings 50]
-                                          [--delay 0.1] [--workers 1,2,4]
+                                          [--delay 0.1] [--workers 1,2,4] [--per-take 2]
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ WORKER_SETTINGS = {"AUTOTHROTTLE_ENABLED": "False", "DOWNLOAD_DELAY": "0", "ROBO
                    "RETRY_TIMES": "0", "CONCURRENT_REQUESTS_PER_DOMAIN": "4", "LOG_LEVEL": "ERROR"}
 
 
-def one_run(workers: int, root: str, boards: int, admin_url: str, redis_url: str, scratch: Path) -> tuple[float, int]:
+def one_run(workers: int, root: str, boards: int, admin_url: str, redis_url: str, scratch: Path,
+            per_take: int = 2) -> tuple[float, int]:
     import redis
     from sqlalchemy import create_engine, func, select, text
     from sqlalchemy.engine import make_url
@@ -64,7 +65,7 @@ def one_run(workers: int, root: str, boards: int, admin_url: str, redis_url: str
             for b in range(boards)]}, problems)
         assert not problems, problems
         command = [sys.executable, "-m", "emr_jobs", "--db", url, "worker", "--redis", redis_url, "--redis-prefix",
-                   prefix, "--idle", "5"]
+                   prefix, "--idle", "10", "-s", f"EMR_WORKER_SOURCES_PER_TAKE={per_take}"]
         for setting, value in WORKER_SETTINGS.items():
             command += ["-s", f"{setting}={value}"]
         for index in range(workers):
@@ -110,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--postings", type=int, default=50, help="postings per board")
     parser.add_argument("--delay", type=float, default=0.1, help="seconds before each answer")
     parser.add_argument("--workers", default="1,2,4", help="worker counts to measure, the first being the baseline")
+    parser.add_argument("--per-take", type=int, default=2, help="sources a worker spider takes at a time")
     args = parser.parse_args(argv)
     counts = [int(part) for part in args.workers.split(",")]
     ports = multiprocessing.Queue()
@@ -124,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as scratch:
             for workers in counts:
                 elapsed, stored = one_run(workers, root, args.boards, args.postgres, args.redis,
-                                          Path(scratch))
+                                          Path(scratch), args.per_take)
                 assert stored == total, f"stored {stored} of {total} with {workers} worker(s)"
                 results[workers] = elapsed
                 baseline = results[counts[0]]

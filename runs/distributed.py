@@ -253,7 +253,7 @@ def run_distributed_crawl(sources: Sequence[SourceConfig], database_url: str, re
 
 def _wait(engine, server, keys: RedisKeys, tracker: _Tracker, deadline: float, poll_seconds: float,
           say: Callable[[str], None]) -> None:
-    reported = -1
+    reported, lonely = -1, False
     while True:
         with Session(engine) as session:
             tracker.poll(session)
@@ -266,6 +266,13 @@ def _wait(engine, server, keys: RedisKeys, tracker: _Tracker, deadline: float, p
         if len(tracker.rows) != reported:
             reported = len(tracker.rows)
             say(f"run {tracker.run_id}: {reported} of {len(tracker.sources)} source(s) recorded")
+        if not any(True for _ in server.scan_iter(match=keys.worker("*"), count=1000)):
+            if not lonely:
+                say(f"run {tracker.run_id}: no worker is running (start `emr-jobs worker`); waiting until the "
+                    "run's limit")
+            lonely = True
+        else:
+            lonely = False
         time.sleep(poll_seconds)
 
 

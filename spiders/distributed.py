@@ -37,6 +37,7 @@ from emr_jobs.spiders.registry import SourceConfig
 from emr_jobs.vocabulary import CrawlStatus
 
 DEFAULT_PREFIX = "emr-jobs"
+IDLE_CHECK_SECONDS = 0.25  # how often a worker's spider checks whether the sources in hand are done
 
 
 @dataclass(frozen=True)
@@ -111,21 +112,34 @@ class DistributedMixin(RedisMixin):
         crawler.signals.connect(self._stop_polling, signal=signals.spider_closed)
 
     def _start_polling(self, spider) -> None:
-        if spider is self and self.poll_seconds > 0:
+        if spider is not self:
+            return
+        # idle from now: scrapy-redis sets the idle clock when its module is imported, and a worker
+        # that took long to start would otherwise stop before its first poll
+        self.spider_idle_start_time = int(time.time())
+        if self.poll_seconds > 0:
+            tick = min(IDLE_CHECK_SECONDS, self.poll_seconds)
+            self.polls_per_take = max(1, round(self.poll_seconds / tick))
             self.poller = task.LoopingCall(self.poll_when_free)
-            self.poller.start(self.poll_seconds, now=False)
+            self.poller.start(tick, now=False)
 
     def _stop_polling(self, spider) -> None:
         if spider is self and self.poller is not None and self.poller.running:
             self.poller.stop()
 
     def poll_when_free(self) -> None:
-        """Between two of Scrapy's idle calls: take seeds if this spider has no source in hand."""
-        if self.runs:
-            return
+        """Between two of Scrapy's idle calls (every 5 s): when every source in hand is done, record
+        them at once; when none is in hand, look for seeds (every EMR_WORKER_POLL_SECONDS)."""
+        self.ticks = getattr(self, "ticks", 0) + 1
         try:
+            if self.runs:
+                if not self.crawler.engine.spider_is_idle():
+                    return
+                self.record_finished()
+            elif self.ticks % self.polls_per_take:
+                return
             self.schedule_next_requests()
-        except Exception as exc:  # Redis away for a moment: the next poll (or idle call) tries again
+        except Exception as exc:  # Redis or the engine away for a moment: the next tick tries again
             self.logger.warning("taking seeds failed: %s", exc)
 
     # --- taking seeds -----------------------------------------------------------------------

@@ -127,7 +127,7 @@ class Workers:
         self.tmp_path = tmp_path
         self.started: list[subprocess.Popen] = []
 
-    def start(self, db: str, redis_url: str, prefix: str, *, idle: float = 8, heartbeat: float = 4,
+    def start(self, db: str, redis_url: str, prefix: str, *, idle: float = 15, heartbeat: float = 4,
               settings: dict[str, str] | None = None) -> subprocess.Popen:
         command = [sys.executable, "-m", "emr_jobs", "--db", db, "worker", "--redis", redis_url, "--redis-prefix",
                    prefix, "--idle", str(idle), "--heartbeat", str(heartbeat)]
@@ -381,7 +381,7 @@ def test_runs_in_a_row_do_not_mix_and_a_leftover_worker_stops(boards, redis_url,
     redis_server.zadd(keys.runs, {"stale": time.time() - 5})
     redis_server.rpush(keys.seeds("stale", second[0].platform), seed_payload(second[0], "stale"))
 
-    worker = workers.start(pg, redis_url, prefix, idle=6)
+    worker = workers.start(pg, redis_url, prefix, idle=10)
     wait_for_workers(redis_server, prefix, 1)
     outcomes_1 = run_distributed_crawl(first, pg, redis_url, timeout=180, prefix=prefix, poll_seconds=0.3)
     rows_1 = runs_of(pg)
