@@ -44,6 +44,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from redis.exceptions import RedisError
 from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -106,7 +107,7 @@ class Heartbeat:
         while not self.stopped.wait(self.ttl / 3):
             try:
                 self.server.set(self.key, self.value, px=int(self.ttl * 1000))
-            except Exception:  # a passing Redis outage: the next beat tries again
+            except RedisError:  # a passing Redis outage: the next beat tries again
                 pass
 
     def stop(self) -> None:
@@ -114,7 +115,7 @@ class Heartbeat:
         self.thread.join(timeout=5)
         try:
             self.server.delete(self.key)
-        except Exception:
+        except RedisError:  # the key expires by itself
             pass
 
 
@@ -246,7 +247,7 @@ def run_distributed_crawl(sources: Sequence[SourceConfig], database_url: str, re
     finally:
         try:
             _withdraw(server, keys, run_id)
-        except Exception:
+        except RedisError:  # the run is past its deadline in the runs list: workers ignore it
             pass
         engine.dispose()
 
