@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
+from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import EMPLOYER_TYPES
 from emr_jobs.pipeline.sections import parse_blocks
 
@@ -286,7 +286,7 @@ class _Posting:
         employer = raw.get("employer") if isinstance(raw.get("employer"), str) else ""
         self.employer = employer.strip()[:300]
 
-    @cached_property
+    @lazy
     def named(self) -> tuple[str, str] | None:
         """The strongest cue of the employer's name ("St. Mary's Hospital Coding Department" is the
         hospital, not an outsourcer)."""
@@ -296,27 +296,27 @@ class _Posting:
             return None
         return found
 
-    @cached_property
+    @lazy
     def predicate(self) -> str | None:
         """The description's self-description of the employer ("X is a ...", "X provides ...")."""
         return _self_description(self.employer, self.description_text) if self.description_text else None
 
-    @cached_property
+    @lazy
     def head(self) -> str:
         return self.description_text[:3000] if self.description_text else ""
 
-    @cached_property
+    @lazy
     def facility(self) -> tuple[str, str] | None:
         """The kind of facility the employer's name says."""
         return _first_rule(self.employer, _FACILITY_RULES) if self.employer else None
 
-    @cached_property
+    @lazy
     def facility_is_weak(self) -> bool:
         """A facility cue from a word many kinds of employer use ("Medicine", "Associates", "AI")."""
         return self.facility is not None and self.facility[0] in ("health_tech", "other", "physician_practice") \
             and self.facility[1].lower() in _WEAK_NAME_WORDS
 
-    @cached_property
+    @lazy
     def readable(self) -> str:
         """The text without boilerplate, when the employer field is empty (else "")."""
         return _readable_text(self.description_text) if not self.employer and self.description_text else ""

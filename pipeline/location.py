@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
+
+from emr_jobs.pipeline.lazy import lazy
 
 STATE_NAMES: dict[str, str] = {
     "alabama": "AL", "alaska": "AK", "arizona": "AZ", "arkansas": "AR", "california": "CA",
@@ -125,16 +126,16 @@ class _LocationText:
     def __init__(self, text: str) -> None:
         self.text = text
 
-    @cached_property
+    @lazy
     def remote(self) -> bool:
         return bool(_REMOTE_RE.search(self.text))
 
-    @cached_property
+    @lazy
     def parts(self) -> list[str]:
         """The comma-, semicolon- or bar-separated parts."""
         return [p for p in _PART_SPLIT_RE.split(self.text) if p and p.strip()]
 
-    @cached_property
+    @lazy
     def country(self) -> str | None:
         """The country the last part names ("..., United States"), unless it is a state."""
         if not self.parts:

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from typing import Any
 
+from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import Pay
 from emr_jobs.pipeline.text import lines_containing
 
@@ -168,21 +168,21 @@ class _Figure:
         self.low = 0.0
         self.high: float | None = None
 
-    @cached_property
+    @lazy
     def line(self) -> tuple[int, int]:
         return _line_bounds(self.text, self.match.start(), self.match.end())
 
-    @cached_property
+    @lazy
     def before(self) -> str:
         """Up to 60 characters before the figure on its line."""
         return self.text[max(self.line[0], self.match.start() - 60) : self.match.start()]
 
-    @cached_property
+    @lazy
     def after(self) -> str:
         """The rest of the figure's line."""
         return self.text[self.match.end() : self.line[1]]
 
-    @cached_property
+    @lazy
     def unit(self) -> re.Match[str] | None:
         """The unit right after the figure ("/hr", "per year")."""
         return _UNIT_AFTER_RE.match(self.after)
