@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from emr_jobs.pipeline.lazy import lazy
@@ -65,6 +66,7 @@ _FEDERAL_DESC_RE = re.compile(
     r"Pay scale (?:&|and) grade|GS[- ]\d{1,2}\b|USAJOBS|Defense Health Agency|federal employees"
 )
 _WE_ARE_RE = re.compile(r"(?:we are|we're|our (?:company|organization)|the (?:company|organization))\b", _I)
+_WE_ARE_OPENINGS = ("we are", "we're", "our company", "our organization", "the company", "the organization")
 # a blank run after . ! or ?, or a newline; written to start with the blank (\s, then the look-behind
 # over it) so that the regex engine skips quickly to the blanks: the same splits as (?<=[.!?])\s+|\n
 _SENTENCE_SPLIT_RE = re.compile(r"\s(?<=[.!?]\s)\s*|\n")
@@ -265,6 +267,11 @@ def _earliest_rule(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple
 def _self_description(employer: str, description_text: str) -> str | None:
     """The predicate of the first sentence where the employer describes itself."""
     head = description_text[:1200]
+    if head.isascii():  # no sentence can qualify when the head holds neither the name's first word nor "we are"...
+        lowered = head.lower()
+        first = employer.split()[0].lower() if employer.split() else ""
+        if not (first and first in lowered) and not any(opening in lowered for opening in _WE_ARE_OPENINGS):
+            return None
     candidates = [s for s in _SENTENCE_SPLIT_RE.split(head, maxsplit=12) if s.strip()]
     first_word = employer.split()[0] if employer.split() else ""
     for sentence in candidates[:8]:
@@ -275,6 +282,24 @@ def _self_description(employer: str, description_text: str) -> str | None:
         if match:
             return sentence[match.start() :]
     return None
+
+
+# The cues of an employer's name, cached by name: a crawl reads many postings of each employer.
+@lru_cache(maxsize=4096)
+def _name_cue(employer: str) -> tuple[str, str] | None:
+    """The strongest cue of the employer's name ("St. Mary's Hospital Coding Department" is the
+    hospital, not an outsourcer)."""
+    found = _first_rule(employer, _NAME_RULES)
+    if found and found[0] == "staffing_outsourcing" and _HOSPITAL_RE.search(employer) \
+            and not _VENDOR_OUTSOURCE_RE.search(employer):
+        return None
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _facility_cue(employer: str) -> tuple[str, str] | None:
+    """The kind of facility the employer's name says."""
+    return _first_rule(employer, _FACILITY_RULES)
 
 
 class _Posting:
@@ -288,13 +313,8 @@ class _Posting:
 
     @lazy
     def named(self) -> tuple[str, str] | None:
-        """The strongest cue of the employer's name ("St. Mary's Hospital Coding Department" is the
-        hospital, not an outsourcer)."""
-        found = _first_rule(self.employer, _NAME_RULES) if self.employer else None
-        if found and found[0] == "staffing_outsourcing" and _HOSPITAL_RE.search(self.employer) \
-                and not _VENDOR_OUTSOURCE_RE.search(self.employer):
-            return None
-        return found
+        """The strongest cue of the employer's name (_name_cue)."""
+        return _name_cue(self.employer) if self.employer else None
 
     @lazy
     def predicate(self) -> str | None:
@@ -307,8 +327,8 @@ class _Posting:
 
     @lazy
     def facility(self) -> tuple[str, str] | None:
-        """The kind of facility the employer's name says."""
-        return _first_rule(self.employer, _FACILITY_RULES) if self.employer else None
+        """The kind of facility the employer's name says (_facility_cue)."""
+        return _facility_cue(self.employer) if self.employer else None
 
     @lazy
     def facility_is_weak(self) -> bool:
