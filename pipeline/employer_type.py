@@ -24,6 +24,7 @@ from typing import Any
 from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import EMPLOYER_TYPES
 from emr_jobs.pipeline.sections import parse_blocks
+from emr_jobs.pipeline.text import keyword_line_starts
 
 _I = re.I
 
@@ -65,6 +66,9 @@ _FEDERAL_DESC_RE = re.compile(
     r"Department of Veterans Affairs|Veterans Health Administration|Indian Health Service|"
     r"Pay scale (?:&|and) grade|GS[- ]\d{1,2}\b|USAJOBS|Defense Health Agency|federal employees"
 )
+# the words (as written) one of which every match of _FEDERAL_DESC_RE holds
+_FEDERAL_DESC_HINTS = ("Veterans Affairs", "Veterans Health Administration", "Indian Health Service", "Pay scale ",
+                       "GS-", "GS ", "USAJOBS", "Defense Health Agency", "federal employees")
 _WE_ARE_RE = re.compile(r"(?:we are|we're|our (?:company|organization)|the (?:company|organization))\b", _I)
 _WE_ARE_OPENINGS = ("we are", "we're", "our company", "our organization", "the company", "the organization")
 # a blank run after . ! or ?, or a newline; written to start with the blank (\s, then the look-behind
@@ -405,6 +409,8 @@ def _text_first(posting: _Posting) -> EmployerTypeResult | None:
 
 
 def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
+    if keyword_line_starts(posting.description_text, _FEDERAL_DESC_HINTS, cased=True) == set():
+        return None  # the text holds none of the words every match holds (from its one-pass keyword index)
     federal = _FEDERAL_DESC_RE.search(posting.head)
     return _result("government", federal.group(0), "description") if federal else None
 

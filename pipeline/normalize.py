@@ -24,7 +24,7 @@ from emr_jobs.pipeline.posting import NormalizedPosting
 from emr_jobs.pipeline.roles import RoleResult, normalize_role
 from emr_jobs.pipeline.sections import structure
 from emr_jobs.pipeline.shift import ShiftResult, normalize_shift
-from emr_jobs.pipeline.text import clean_whitespace, html_to_text, keyword_line_starts, unescape_until_stable
+from emr_jobs.pipeline.text import clean_whitespace, holds_none, html_to_text, unescape_until_stable
 from emr_jobs.pipeline.work_mode import WorkModeResult, normalize_work_mode
 
 log = logging.getLogger(__name__)
@@ -38,14 +38,13 @@ _NATIONWIDE_RE = re.compile(
 )
 
 
-# substrings (lower case) one of which every match of _NATIONWIDE_RE holds (in an ASCII text)
+# substrings (lower case) one of which every match of _NATIONWIDE_RE holds
 _NATIONWIDE_HINTS = ("anywhere", "nationwide", "any u", "50 states", "across the", "throughout the", "in any state")
 
 
 def _nationwide(description: str) -> bool:
-    """_NATIONWIDE_RE found in the description; an ASCII text holding none of its hints (from the
-    text's one-pass keyword index) is not searched."""
-    if description.isascii() and keyword_line_starts(description, _NATIONWIDE_HINTS) == set():
+    """_NATIONWIDE_RE found in the description; a text holding none of its hints is not searched."""
+    if holds_none(description, _NATIONWIDE_HINTS):
         return False
     return bool(_NATIONWIDE_RE.search(description))
 

@@ -212,6 +212,21 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     return found
 
 
+# the only characters outside ASCII that re.IGNORECASE matches to an ASCII letter but str.lower() does not
+# lower to one (dotless i and long s; the Kelvin sign lowers to "k", and the dotted capital I changes the length)
+_FOLDS_TO_ASCII = ("\u0131", "\u017f")
+
+
+def holds_none(text: str, hints: tuple[str, ...]) -> bool:
+    """True when text certainly holds none of `hints` (lower case), read case-insensitively as a regex
+    with re.IGNORECASE reads it: a pattern each of whose matches holds one of them cannot match. From
+    the text's one-pass keyword index; False whenever the index cannot tell."""
+    found = keyword_line_starts(text, hints)
+    if found is None or found:
+        return False
+    return text.isascii() or not any(char in text for char in _FOLDS_TO_ASCII)
+
+
 def lines_containing(text: str, keywords: tuple[str, ...]) -> str:
     """The lines of text holding any of `keywords` (written in lower case), in order, joined by newlines.
 
