@@ -14,7 +14,7 @@ from typing import Any
 
 from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import Pay
-from emr_jobs.pipeline.text import lines_containing
+from emr_jobs.pipeline.text import Caseless, lines_containing
 
 # Plausibility bands for SOC 29-2072/29-9021 and their leaders, derived from hour 9-120 and
 # year 18,000-250,000 (2080 h, 260 d, 52 w, 26 biweeks, 12 months a year).
@@ -56,48 +56,42 @@ _UNIT_WORDS = [
     ("month", r"monthly|month|mo\.?"),
     ("year", r"annually|annual(?: salary)?|annum|yearly|year|yr\.?"),
 ]
-_UNIT_AFTER_RE = re.compile(
-    r"^\s*(?:USD|CAD|dollars)?\s*\)?\s*(?:(?:per|an?|/|each|every)\s*)?(?P<unit>"
+_UNIT_AFTER_RE = Caseless(
+    r"^\s*(?:usd|cad|dollars)?\s*\)?\s*(?:(?:per|an?|/|each|every)\s*)?(?P<unit>"
     + "|".join(f"(?P<{name}>{pattern})" for name, pattern in _UNIT_WORDS)
-    + r")\b",
-    re.I,
+    + r")\b"
 )
-_UNIT_BEFORE_RE = re.compile(
+_UNIT_BEFORE_RE = Caseless(
     r"\b(?P<unit>(?P<biweek>bi-?weekly|per pay period)|(?P<semimonth>semi-?monthly)|(?P<hour>hourly)|"
     r"(?P<day>daily)|(?P<week>weekly)|(?P<month>monthly)|(?P<year>annual|annually|yearly|year))"
-    r"\b[^$\d\n]{0,30}$",
-    re.I,
+    r"\b[^$\d\n]{0,30}$"
 )
 # "up to $X", "Maximum hourly: $X" (a label of at most two words between the keyword and the figure)
-_UP_TO_RE = re.compile(r"\b(?:up to|as much as|maximum of|max(?:imum)?(?:\s+[a-z]+){0,2}\s*:?)\s*$", re.I)
-_FROM_RE = re.compile(
+_UP_TO_RE = Caseless(r"\b(?:up to|as much as|maximum of|max(?:imum)?(?:\s+[a-z]+){0,2}\s*:?)\s*$")
+_FROM_RE = Caseless(
     r"\b(?:starting (?:at|from|pay(?: is)?(?: at)?|rate(?: is)?(?: of)?|wage(?: of)?)|starts? at|"
-    r"begins? at|from|minimum of|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|at least|no less than)\s*$",
-    re.I,
+    r"begins? at|from|minimum of|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|at least|no less than)\s*$"
 )
-_EXCLUDE_BEFORE_RE = re.compile(
+_EXCLUDE_BEFORE_RE = Caseless(
     r"(differential|sign[- ]?on|signing|referral|retention|relocation|bonus|incentive|stipend|allowance|"
     r"reimburse|tuition|401|revenue|funding|raised|valuation|estimat|\best\b|glassdoor|indeed|per chart|"
     r"per record|per encounter|per visit|per case|per page|per request|premium|shift diff|on[- ]call|"
     r"overtime|extra|additional|\bplus\b|\+|fee|charge|copay|cost|deductible|budget|award|scholarship|"
-    r"grant|million|billion)[^.;\n]{0,45}$",
-    re.I,
+    r"grant|million|billion)[^.;\n]{0,45}$"
 )
 _CLAUSE_SPLIT_RE = re.compile(r"[.;!?]\s|[,(]")
-_PERCENT_RE = re.compile(r"^\s*(?:%|percent)", re.I)
-_EXCLUDE_AFTER_RE = re.compile(
+_PERCENT_RE = Caseless(r"^\s*(?:%|percent)")
+_EXCLUDE_AFTER_RE = Caseless(
     r"^(?:(?!\bplus\b|\bwith\b|\band\b)[^,.;\n(+]){0,30}?\b(differential|diff\b|sign[- ]?on|signing|referral|retention|relocation|bonus|"
     r"incentive|stipend|allowance|reimbursement|tuition|match|revenue|in funding|valuation|estimate|"
     r"premium|per chart|per record|per encounter|per visit|per case|per page|per request|fee|"
-    r"million|billion|\bm\b|\bbn\b|members|employees|patients|beds|copay|gift card)",
-    re.I,
+    r"million|billion|\bm\b|\bbn\b|members|employees|patients|beds|copay|gift card)"
 )
-_PAY_KEYWORD_RE = re.compile(
+_PAY_KEYWORD_RE = Caseless(
     r"\b(pay|salary|salaries|wage|wages|rate|compensation|comp\b|range|earn|hiring|starting|base|"
-    r"hourly|annual|grade|step)\b",
-    re.I,
+    r"hourly|annual|grade|step)\b"
 )
-_SITE_ESTIMATE_RE = re.compile(r"\b(estimated|glassdoor|est\.|indeed est|employer est)", re.I)
+_SITE_ESTIMATE_RE = Caseless(r"\b(estimated|glassdoor|est\.|indeed est|employer est)")
 
 
 @dataclass
