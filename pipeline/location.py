@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from emr_jobs.pipeline.lazy import lazy
@@ -231,8 +232,17 @@ _US_IN_TEXT_RE = re.compile(r"\bU\.?S\.?A?\b|United States")
 
 
 def parse_location_text(location: str) -> LocationResult | None:
-    """City/state/country from a free-text location field: the first of TEXT_STEPS that decides."""
-    text = location.strip()[:300]
+    """City/state/country from a free-text location field: the first of TEXT_STEPS that decides.
+    A fresh result each call (its decisions list is the caller's), read from a cache by the text:
+    a crawl reads the same few location fields over and over."""
+    decided = _parsed_location(location.strip()[:300])
+    if decided is None:
+        return None
+    return LocationResult(decided.city, decided.state, decided.country, decided.evidence, list(decided.decisions))
+
+
+@lru_cache(maxsize=4096)
+def _parsed_location(text: str) -> LocationResult | None:
     if not text:
         return None
     parsed = _LocationText(text)
