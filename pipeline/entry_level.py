@@ -20,18 +20,18 @@ from dataclasses import dataclass, field
 from emr_jobs.pipeline.experience import ExperienceResult, normalize_experience
 from emr_jobs.pipeline.posting import CertMention
 from emr_jobs.pipeline.sections import job_lines_containing
+from emr_jobs.pipeline.text import Caseless
 
 _I = re.I
-_NOT_ENTRY_RE = re.compile(r"\bnot (?:an? )?entry[- ]level\b|\bno (?:new grad(?:uate)?s|entry[- ]level)\b", _I)
-_ENTRY_RE = re.compile(
+_NOT_ENTRY_RE = Caseless(r"\bnot (?:an? )?entry[- ]level\b|\bno (?:new grad(?:uate)?s|entry[- ]level)\b")
+_ENTRY_RE = Caseless(
     r"\bentry[- ]level\b(?! (?:salary|pay|wage))"
     r"|\bno (?:prior |previous |work |professional |related |coding )?experience (?:is )?(?:required|necessary|needed)\b"
-    r"|\b(?:new|recent) (?:grad(?:uate)?s?|(?:coding |HIM )?program graduates)\b[^.\n]{0,40}?\b(?:welcome|encouraged|"
+    r"|\b(?:new|recent) (?:grad(?:uate)?s?|(?:coding |him )?program graduates)\b[^.\n]{0,40}?\b(?:welcome|encouraged|"
     r"considered|may apply|are invited|eligible)"
     r"|\b(?:welcome|encourage|consider)s? (?:new|recent) grad(?:uate)?s?\b"
     r"|\bexperience\b[^.;\n]{0,50}?\b(?:but|is|are)\s+not\s+(?:required|necessary|needed)\b"
-    r"|\b(?:we|will) (?:will )?train\b|\bon[- ]the[- ]job training (?:is )?provided\b|\bwithout (?:prior )?experience\b",
-    _I,
+    r"|\b(?:we|will) (?:will )?train\b|\bon[- ]the[- ]job training (?:is )?provided\b|\bwithout (?:prior )?experience\b"
 )
 _APPRENTICE_RE = re.compile(r"\b(?:CPC|COC)-A\b|\bapprentice (?:coder|status|credential)\b")
 _EXPERIENCE_ASKED_RE = re.compile(
@@ -57,11 +57,11 @@ _Step = Callable[[str, ExperienceResult, Sequence[CertMention]], tuple[bool, str
 
 
 def _explicit(text: str, experience: ExperienceResult, certs: Sequence[CertMention]) -> tuple[bool, str] | None:
-    negated = _NOT_ENTRY_RE.search(text)
-    if negated:
-        return False, negated.group(0)
-    match = _ENTRY_RE.search(text)
-    return (True, match.group(0)) if match else None
+    negated = _NOT_ENTRY_RE.found(text)
+    if negated is not None:
+        return False, negated
+    match = _ENTRY_RE.found(text)
+    return (True, match) if match is not None else None
 
 
 def _years_required(text: str, experience: ExperienceResult, certs: Sequence[CertMention]) -> tuple[bool, str] | None:

@@ -8,7 +8,6 @@ traceback (so a bug shows up in stats and logs instead of killing the crawl).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
@@ -24,17 +23,22 @@ from emr_jobs.pipeline.posting import NormalizedPosting
 from emr_jobs.pipeline.roles import RoleResult, normalize_role
 from emr_jobs.pipeline.sections import structure
 from emr_jobs.pipeline.shift import ShiftResult, normalize_shift
-from emr_jobs.pipeline.text import clean_whitespace, holds_none, html_to_text, unescape_until_stable
+from emr_jobs.pipeline.text import (
+    Caseless,
+    caseless_lines,
+    clean_whitespace,
+    html_to_text,
+    unescape_until_stable,
+)
 from emr_jobs.pipeline.work_mode import WorkModeResult, normalize_work_mode
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-_NATIONWIDE_RE = re.compile(
-    r"\banywhere in the (?:United States|U\.?S\.?A?)\b|\bnationwide\b|\bany (?:U\.?S\.? |US )state\b|"
-    r"\ball 50 states\b|\b(?:candidates|residents) (?:across|throughout) the (?:United States|U\.?S\.?)\b|"
-    r"\bopen to (?:candidates|residents|applicants) (?:nationwide|in any state)\b",
-    re.I,
+_NATIONWIDE_RE = Caseless(  # each match stays on one line
+    r"\banywhere in the (?:united states|u\.?s\.?a?)\b|\bnationwide\b|\bany (?:u\.?s\.? |us )state\b|"
+    r"\ball 50 states\b|\b(?:candidates|residents) (?:across|throughout) the (?:united states|u\.?s\.?)\b|"
+    r"\bopen to (?:candidates|residents|applicants) (?:nationwide|in any state)\b"
 )
 
 
@@ -43,10 +47,9 @@ _NATIONWIDE_HINTS = ("anywhere", "nationwide", "any u", "50 states", "across the
 
 
 def _nationwide(description: str) -> bool:
-    """_NATIONWIDE_RE found in the description; a text holding none of its hints is not searched."""
-    if holds_none(description, _NATIONWIDE_HINTS):
-        return False
-    return bool(_NATIONWIDE_RE.search(description))
+    """_NATIONWIDE_RE found in the description: searched in the lines holding one of its hints."""
+    lines = caseless_lines(description, _NATIONWIDE_HINTS)
+    return _NATIONWIDE_RE.search(description if lines is None else lines) is not None
 
 
 def _text_field(raw: Mapping[str, Any], key: str, limit: int = 500) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from emr_jobs.pipeline.lazy import lazy
@@ -464,10 +465,10 @@ def _level(token: str) -> int:
 
 def _line_of_title_level(title: Any, text: str) -> str | None:
     """The pay line for the title's level when the text gives one range per level, else None."""
-    if not isinstance(title, str) or not text or _SPANNING_LEVELS_RE.search(title):
+    if not isinstance(title, str) or not text:
         return None
-    found = _TITLE_LEVEL_RE.search(title)
-    if not found:
+    level = _title_level(title)
+    if level is None:
         return None
     lines = _pay_lines(text)
     by_level: dict[int, str] = {}
@@ -478,7 +479,17 @@ def _line_of_title_level(title: Any, text: str) -> str | None:
         by_level.setdefault(_level(match.group("level")), lines[match.start() : len(lines) if line_end < 0 else line_end])
     if len(by_level) < 2:
         return None
-    return by_level.get(_level(found.group(1)))
+    return by_level.get(_level(level))
+
+
+@lru_cache(maxsize=4096)
+def _title_level(title: str) -> str | None:
+    """The level a title names ("Coder II" -> "II"), None for none or for a span ("Coder I/II");
+    cached by title (a crawl reads the same titles over and over)."""
+    if _SPANNING_LEVELS_RE.search(title):
+        return None
+    found = _TITLE_LEVEL_RE.search(title)
+    return found.group(1) if found else None
 
 
 def normalize_pay(raw: Mapping[str, Any], description_text: str) -> PayResult:

@@ -257,15 +257,35 @@ class Caseless:
         lowered = lower_same(text)
         return self.folded.match(text) if lowered is None else self.plain.match(lowered)
 
+    def found(self, text: str) -> str | None:
+        """The text (as written) of the first match, or None."""
+        match = self.search(text)
+        return None if match is None else text[match.start() : match.end()]
+
 
 def holds_none(text: str, hints: tuple[str, ...]) -> bool:
     """True when text certainly holds none of `hints` (lower case), read case-insensitively as a regex
     with re.IGNORECASE reads it: a pattern each of whose matches holds one of them cannot match. From
     the text's one-pass keyword index; False whenever the index cannot tell."""
-    found = keyword_line_starts(text, hints)
-    if found is None or found:
-        return False
-    return text.isascii() or not any(char in text for char in _FOLDS_TO_ASCII)
+    return caseless_lines(text, hints) == ""
+
+
+def caseless_lines(text: str, hints: tuple[str, ...]) -> str | None:
+    """The lines of text holding any of `hints` (lower case) as re.IGNORECASE reads text, in order and
+    joined by newlines ("" when none): all a case-insensitive pattern needs to see when each of its
+    matches holds a hint and stays on one line. None when the one-pass keyword index cannot tell."""
+    line_starts = keyword_line_starts(text, hints)
+    if line_starts is None or not (text.isascii() or not any(char in text for char in _FOLDS_TO_ASCII)):
+        return None
+    return _lines_at(text, line_starts)
+
+
+def _lines_at(text: str, line_starts: set[int]) -> str:
+    kept = []
+    for start in sorted(line_starts):
+        end = text.find("\n", start)
+        kept.append(text[start:] if end < 0 else text[start:end])
+    return "\n".join(kept)
 
 
 def lines_containing(text: str, keywords: tuple[str, ...]) -> str:
@@ -278,11 +298,7 @@ def lines_containing(text: str, keywords: tuple[str, ...]) -> str:
         line_starts = _line_starts_by_find(text, keywords)
         if line_starts is None:
             return "\n".join(line for line in text.split("\n") if any(word in line.lower() for word in keywords))
-    kept = []
-    for start in sorted(line_starts):
-        end = text.find("\n", start)
-        kept.append(text[start:] if end < 0 else text[start:end])
-    return "\n".join(kept)
+    return _lines_at(text, line_starts)
 
 
 def _line_starts_by_find(text: str, keywords: tuple[str, ...]) -> set[int] | None:
