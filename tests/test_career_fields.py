@@ -307,3 +307,50 @@ def test_years_of_a_line_of_work_without_the_word_experience(text, low, high, ev
 )
 def test_entry_level_from_optional_or_short_experience(text, expected):
     assert normalize_entry_level(text).entry_level is expected
+
+
+# a preference in a later comma part names something else ("hospital setting preferred"): the years before it
+# are still asked for (required), so a beginner is not accepted; a bare "preferred" part prefers the years
+@pytest.mark.parametrize(
+    ("text", "years_min", "required"),
+    [
+        ("- 2 years of medical office experience, dermatology preferred", 2, True),
+        ("One year of HIM experience, acute care setting preferred.", 1, True),
+        ("3 years of coding experience, CPT surgery coding preferred", 3, True),
+        ("Requirements\n- 1 year of scanning experience, Epic OnBase preferred", 1, True),
+        ("Four years of auditing experience, including 1 year in a lead role preferred.", 4, True),
+        ("2 years of registry experience, oncology or trauma desired", 2, True),
+        ("6 months of front desk experience, multi-specialty clinic a plus", 0.5, True),
+        ("Two years of coding experience, preferred.", 2, False),
+        ("2 years of ROI experience, strongly preferred", 2, False),
+        ("1 year of medical records experience, preferred but not required", 1, False),
+        ("Three years of coding experience preferred, in a hospital setting", 3, False),
+        ("Preferred\n- 2 years of HIM experience, Meditech a plus", 2, False),
+    ],
+)
+def test_a_later_preference_leaves_the_years_asked_for(text, years_min, required):
+    result = normalize_experience(text)
+    assert (result.years_min, result.required) == (years_min, required)
+    assert (normalize_entry_level(text).entry_level is False) is required
+
+
+# "no <kind of> experience needed/required": a beginner is accepted, whatever words name the experience
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No prior healthcare experience needed.", True),
+        ("No medical office experience required - we will show you.", True),
+        ("No coding or billing experience is required.", True),
+        ("No previous HIM experience necessary.", True),
+        ("No hospital records experience needed for this role.", True),
+        ("No related work experience required.", True),
+        ("No clinical experience needed.", True),
+        ("No scanning & indexing experience required.", True),
+        ("No less than 2 years experience needed.", False),
+        ("No fewer than three years experience required", False),
+        ("No substitute for coding experience: 3 years required.", False),
+        ("Health information experience needed.", False),
+    ],
+)
+def test_no_experience_of_a_kind_needed_is_entry_level(text, expected):
+    assert normalize_entry_level(text).entry_level is expected
