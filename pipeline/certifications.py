@@ -29,7 +29,9 @@ sit for it, holders elsewhere in the organization ("tuition reimbursement for RH
 reimbursement when you earn your CCS", "RHIT holders in our HIM department enjoy remote work") is skipped
 (decision emr/cert/skipped/benefit), unless the same clause says the hire must obtain it ("must earn the
 CCS within 9 months; we reimburse the exam fee"): then it is obtain_after_hire, never required.
-"Candidates with an RHIT will receive additional consideration" is preferred.
+"Candidates with an RHIT will receive additional consideration" is preferred. Staff who hold it ("under
+the guidance of our CTR registrars") are not asking for it either. "Required by the end of the 6-month
+introductory period" (a deadline after the start) is obtain_after_hire.
 
 Any-of lists ("RHIT, RHIA, CCS or CPC required", "one of the following: CPC, CCS"): each alternative
 keeps the list's strength, as the labelling schema (SCHEMA.md: "each item of an any-of list of required
@@ -143,6 +145,20 @@ _PERK_BEFORE_RE = re.compile(
 )
 # ... or the mention names people who hold it elsewhere ("RHIT holders in our HIM department enjoy ...")
 _PERK_AFTER_RE = re.compile(r"^[\s,/&\w-]{0,30}?\bholders?\b[^.;]{0,50}\b(?:enjoy|receive|get|earn)\b", re.I)
+# ... or the mention names the staff who hold it ("under our ODS-certified registrars", "our team of CCS coders")
+_STAFF_BEFORE_RE = re.compile(r"\bour\s+(?:team\s+of\s+|own\s+|current\s+|experienced\s+|senior\s+)*$", re.I)
+_STAFF_AFTER_RE = re.compile(
+    r"^[-\s]*(?:(?:certified|credentialed)\s+)?(?:[\w-]+\s+){0,2}?(?:registrars|coders|auditors|staff|colleagues|"
+    r"team(?:\s+members)?|professionals|specialists|educators|mentors|trainers|preceptors|analysts|technicians)\b",
+    re.I,
+)
+# a deadline after the mention: "required by the end of the 6-month introductory period", "by your first review"
+_DEADLINE_AFTER_RE = re.compile(
+    r"\b(?:by|before)\s+(?:the\s+)?(?:end|completion|close)\s+of\s+(?:the\s+|your\s+)?(?:first\s+|initial\s+|"
+    r"\w+[- ](?:month|day|week|year)\s+)?(?:probation\w*|introductory|orientation|training|onboarding|"
+    r"(?:first\s+)?year\s+of\s+employment|\d+\s+months?\s+of\s+employment)",
+    re.I,
+)
 # the hire must obtain it (then a perk mention is obtain_after_hire)
 _MUST_OBTAIN_RE = re.compile(
     r"\b(?:must|required to|will need to|expected to|need to)\s+(?:\w+\s+){0,2}?(?:obtain|earn|achieve|acquire|"
@@ -403,9 +419,12 @@ def _or_education_next(clauses: list[str], number: int) -> bool:
 
 
 def _perk(clause: str, hit: _Hit) -> bool:
-    """The credential is named as a perk (see the module docstring), not asked of the candidate."""
+    """The credential is named as a perk or as what the staff already hold (see the module docstring), not
+    asked of the candidate."""
     before = clause[max(0, hit.start - 80) : hit.start]
-    return bool(_PERK_BEFORE_RE.search(before) or _PERK_AFTER_RE.search(clause[hit.end :]))
+    after = clause[hit.end :]
+    return bool(_PERK_BEFORE_RE.search(before) or _PERK_AFTER_RE.search(after)
+                or (_STAFF_BEFORE_RE.search(before) and _STAFF_AFTER_RE.match(after)))
 
 
 def _any_of_groups(clause: str, hits: list[_Hit]) -> dict[int, tuple[str, ...]]:
@@ -514,7 +533,8 @@ def _line_events(line: str, kind: str, eligible_here: bool, context_key: tuple[b
                     else:
                         strength = "required"
                 if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
-                                               or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))):
+                                               or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))
+                                               or _DEADLINE_AFTER_RE.search(clause[hit.end :])):
                     strength = "obtain_after_hire"  # "CPC required within 12 months of hire"
                 within = _within_months(clause) if strength == "obtain_after_hire" else None
                 mention = CertMention(hit.code, strength, clause.strip()[:300], within, any_of.get(number, ()))

@@ -5,10 +5,12 @@ on the employer name, strongest first: named vendors/outsourcers/insurers, gover
 tribal, military, state/county/city, or a hospital calling itself county/state/city owned), staffing and ROI/coding/RCM outsourcers, "our client"
 postings, insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
 practices and clinics, health tech, other named kinds (law firms, research, schools). When the name
-says nothing, the description's self-description ("X is a ...", "X provides ...") is read the same
-way. When the employer field is empty, the text itself (EEO and benefits blocks left out, federal
+says nothing, the description's self-description ("X is a ...", "X provides ...", "X, a ..." or
+"X - 3 hospitals ...") is read the same way. When the employer field is empty, the text itself (EEO and benefits blocks left out, federal
 boilerplate kept) is read by ordered steps: federal agency names and policy boilerplate (VA, VHA,
-IHS, Title 38, Selective Service, veterans' preference) -> government; a senior-living or nursing
+IHS, Title 38, Selective Service, veterans' preference) -> government; the employer the opening names
+(the subject of a sentence describing it, "X is a ...", "X, a 200-bed ...", "X provides ...", or a
+public body's letterhead line, "COUNTY OF X", "State of X") read like the employer field; a senior-living or nursing
 community describing itself -> long_term_care; inpatient coding in the hospital's own HIM department
 -> hospital. Nothing found -> "other".
 """
@@ -136,7 +138,11 @@ _OTHER_RE = re.compile(
     r"pharmaceuticals?|university|college|school|institute|bank|foundation|association)\b",
     _I,
 )
-_DESC_TECH_RE = re.compile(r"\b(?:makes|builds|develops|sells)\b[^.]{0,80}\bsoftware\b|\bsoftware (?:company|vendor)\b", _I)
+_DESC_TECH_RE = re.compile(
+    r"\b(?:makes|builds|develops|sells)\b[^.]{0,80}\b(?:software|platforms?|(?:EHR|EMR|electronic health record) "
+    r"(?:system|product|platform)s?)\b|\bsoftware (?:company|vendor)\b",
+    _I,
+)
 _DESC_OUTSOURCE_RE = re.compile(
     r"\b(?:outsourc\w*|revenue cycle management company|RCM company|release[- ]of[- ]information "
     r"(?:services|requests|company|vendor)|coding (?:audits?|services|company)|staffing|interim|"
@@ -149,6 +155,8 @@ _SELF_DESCRIPTION_RE = re.compile(
     r"develops|serves|covers|offers|owns|manages)\b",
     _I,
 )
+# right after the name: ", a ..." / " - 8 hospitals ..." / ": a ..." (what follows is the self-description)
+_APPOSITIVE_RE = re.compile(r"\s*(?:,|[-–—:])\s+(?=(?:an?|one of|the|\d[\d,]*)\s)", _I)
 _PREDICATE_CUT_RE = re.compile(
     r"\b(?:that|which|who|serving|on behalf of|for|to|across|throughout|in|with)\b|[,;]", _I
 )
@@ -232,6 +240,51 @@ def _hospital_him_text(text: str) -> tuple[str, str] | None:
     return None
 
 
+# The employer named by the text itself: the subject of a sentence that describes it ("Lakeview Surgery Center
+# is a ...", "Harlan Regional Hospital, a 120-bed ...", "Birch Health Plan serves ...") or a public body's
+# letterhead line ("COUNTY OF MARIPOSA", "State of Vermont", "Teton County Clerk").
+_NAME_WORD = r"(?:[A-Z][\w.&'’-]*|[A-Z]{2,}\b)"
+_TEXT_SUBJECT_RE = re.compile(
+    rf"^(?:The\s+)?(?P<name>{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|&|for|at|de|del|la|the|on)){{0,7}}?)"
+    r"(?:,\s+(?:an?|the|one of|our)\s|\s+[-–—]\s+(?:an?\s|the\s|one of\s|\d)|"
+    r"\s+(?:is|are|has been)\s+(?:an?|the|one of)\s|"
+    r"\s+(?:operates|provides|serves|builds|develops|makes|offers|runs|owns|manages|insures|covers)\s)"
+)
+# a name that is the job's, not the employer's ("Coding Specialist is responsible ...", "This role provides ...")
+_NOT_EMPLOYER_NAME_RE = re.compile(
+    r"\b(?:this|our|your|we|you|position|role|job|candidate|applicant|incumbent|team|department|dept|unit|"
+    r"specialist|coder|clerk|technician|registrar|coordinator|analyst|manager|director|supervisor|assistant|"
+    r"representative|auditor|abstractor|educator|lead|trainee|intern|reviewer|integrity|summary|overview|"
+    r"responsibilities|duties|requirements|qualifications)\b",
+    _I,
+)
+_LETTERHEAD_RE = re.compile(
+    r"^(?:The\s+)?(?:(?:County|State|City|Commonwealth|Town|Village|Borough|Parish|City and County) of\s+[A-Z]"
+    r"|(?<!Tri-)(?:[A-Z][\w.'’-]*\s+){1,3}County(?:\s+(?:of|Clerk|Department|Government|Board|Health|"
+    r"Public|Sheriff|Superior|Court|Human|Behavioral)\b|\s*$))"
+)
+
+
+_SMALL_WORD_RE = re.compile(r"(?<=\s)(?:Of|And|For|At|The|On)(?=\s)")
+
+
+def _named_in_text(text: str) -> str | None:
+    """The employer's name as the text's opening gives it (see _TEXT_SUBJECT_RE and _LETTERHEAD_RE)."""
+    for number, line in enumerate(_SENTENCE_SPLIT_RE.split(text[:1500], maxsplit=16)):
+        line = line.strip(" \t-*\u2022:")
+        if not line:
+            continue
+        if number < 4 and len(line) <= 80 and line.isupper():
+            line = _SMALL_WORD_RE.sub(lambda small: small.group(0).lower(), line.title())
+        if number < 4 and len(line) <= 80 and _LETTERHEAD_RE.match(line) \
+                and not _first_rule(line, _FACILITY_RULES[:-1]):
+            return line
+        subject = _TEXT_SUBJECT_RE.match(line)
+        if subject and not _NOT_EMPLOYER_NAME_RE.search(subject.group("name")):
+            return subject.group("name")
+    return None
+
+
 # Ordered steps for a posting whose employer field is empty: each returns (type, evidence) or None.
 _TEXT_STEPS_FIRST = (_federal_text,)
 _TEXT_STEPS_LAST = (_senior_living_text, _hospital_him_text)
@@ -282,6 +335,10 @@ def _self_description(employer: str, description_text: str) -> str | None:
         starts_with_name = bool(first_word) and sentence.lower().startswith(first_word.lower())
         if not (starts_with_name or _WE_ARE_RE.match(sentence)):
             continue
+        if employer and sentence.lower().startswith(employer.lower()):
+            appositive = _APPOSITIVE_RE.match(sentence, len(employer))
+            if appositive:  # "Harlan Health, a 120-bed hospital ...", "Harlan Health - 3 hospitals in ..."
+                return sentence[appositive.end() :]
         match = _SELF_DESCRIPTION_RE.search(sentence)
         if match:
             return sentence[match.start() :]
@@ -408,6 +465,21 @@ def _text_first(posting: _Posting) -> EmployerTypeResult | None:
     return _from_steps(_TEXT_STEPS_FIRST, posting.description_text) if posting.readable else None
 
 
+def _text_named_employer(posting: _Posting) -> EmployerTypeResult | None:
+    """An empty employer field: the employer the text's opening names, read by the name and
+    self-description steps (see _named_in_text)."""
+    name = _named_in_text(posting.readable) if posting.readable else None
+    if not name:
+        return None
+    named = _Posting({"employer": name}, posting.description_text)
+    for step in _NAME_STEPS:
+        decided = step(named)
+        if decided is not None:
+            kind = decided.employer_type
+            return EmployerTypeResult(kind, f"{name}: {decided.evidence}", [f"emr/employer_type/text_name/{kind}"])
+    return None
+
+
 def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
     if keyword_line_starts(posting.description_text, _FEDERAL_DESC_HINTS, cased=True) == set():
         return None  # the text holds none of the words every match holds (from its one-pass keyword index)
@@ -454,9 +526,12 @@ def _generic_health_name(posting: _Posting) -> EmployerTypeResult | None:
 
 STEPS: tuple[Callable[[_Posting], EmployerTypeResult | None], ...] = (
     _registry_value, _usajobs_platform, _name_other_than_hospital, _publicly_owned_hospital, _health_system_name,
-    _our_client, _text_first, _federal_description, _strong_facility_name, _self_described, _weak_facility_name,
-    _text_last, _generic_health_name,
+    _our_client, _text_first, _text_named_employer, _federal_description, _strong_facility_name, _self_described,
+    _weak_facility_name, _text_last, _generic_health_name,
 )
+# the steps that read a name the text gives (_text_named_employer); a bare "X Health" says too little there
+_NAME_STEPS = (_name_other_than_hospital, _publicly_owned_hospital, _health_system_name, _strong_facility_name,
+               _self_described, _weak_facility_name)
 
 
 def normalize_employer_type(raw: Mapping[str, Any], description_text: str) -> EmployerTypeResult:

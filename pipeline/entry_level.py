@@ -3,7 +3,7 @@ the evidence.
 
 Ordered steps, the first decision wins:
 1. an explicit statement: "not an entry-level position" -> False; "entry-level", "no experience
-   required", "experience preferred but not required", "new graduates welcome", "we will train" -> True;
+   required" (also "no prior healthcare experience needed"), "experience preferred but not required", "new graduates welcome", "we will train" -> True;
 2. required experience (six months or more) -> False;
 3. experience of zero ("0-1 years") -> True;
 4. an apprentice credential (CPC-A, COC-A, CCA) or an "eligible" credential ("RHIT eligible") -> True;
@@ -26,7 +26,8 @@ _I = re.I
 _NOT_ENTRY_RE = Caseless(r"\bnot (?:an? )?entry[- ]level\b|\bno (?:new grad(?:uate)?s|entry[- ]level)\b")
 _ENTRY_RE = Caseless(
     r"\bentry[- ]level\b(?! (?:salary|pay|wage))"
-    r"|\bno (?:prior |previous |work |professional |related |coding )?experience (?:is )?(?:required|necessary|needed)\b"
+    r"|\bno (?:(?!(?:less|fewer|more|than|minimum|years?|months?)\b)[a-z][\w/-]* (?:or |and |& )?){0,3}?"
+    r"experience (?:is )?(?:required|necessary|needed)\b"
     r"|\b(?:new|recent) (?:grad(?:uate)?s?|(?:coding |him )?program graduates)\b[^.\n]{0,40}?\b(?:welcome|encouraged|"
     r"considered|may apply|are invited|eligible)"
     r"|\b(?:welcome|encourage|consider)s? (?:new|recent) grad(?:uate)?s?\b"

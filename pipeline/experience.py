@@ -9,7 +9,8 @@ of work ("coding", "HIM leadership", "release of information") and only when it 
 "- 2 years of HCC risk adjustment coding"); "founded 5 years ago", "5 years of service award" and "a top
 workplace 5 years in a row" stay null. Deadlines ("within 2 years of hire"), company age and
 figures over 15 years are not experience. `required` tells whether the winning statement is asked
-for (a requirement or a neutral statement) rather than preferred.
+for (a requirement or a neutral statement) rather than preferred; a preference in a later comma part of
+its clause that names something else ("1 year of experience, hospital setting preferred") leaves it asked for.
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ _NOT_EXPERIENCE_BEFORE_RE = re.compile(
     re.I,
 )
 _PREFERRED_RE = re.compile(r"\b(?:preferred|preferably|desired|a plus|nice to have|ideal(?:ly)?|bonus)\b", re.I)
+# a comma part that is only the preference ("preferred", "but strongly preferred", "is a plus")
+_BARE_PREFERENCE_RE = re.compile(
+    r"\s*(?:(?:but|and|is|are|though|which is|highly|strongly|very much)\s+)*(?:preferred|preferably|desired|"
+    r"a plus|nice to have|ideal(?:ly)?|a bonus)\b(?:\s+but\s+not\s+required)?\W*$",
+    re.I,
+)
 _HINTS = ("year", "yr", "month", "experience")
 
 
@@ -121,7 +128,17 @@ def _statements(block_text: str, preferred_section: bool):
         evidence = block_text[match.start() : end].strip()
         ends = [i for i in (block_text.find(".", match.end("unit")), block_text.find(";", match.end("unit"))) if i > 0]
         clause = block_text[match.start() : min(ends) if ends else len(block_text)]
-        yield low, high, evidence, not preferred_section and not _PREFERRED_RE.search(clause)
+        yield low, high, evidence, not preferred_section and not _clause_preferred(clause)
+
+
+def _clause_preferred(clause: str) -> bool:
+    """The figure's clause is preferred: the cue in the figure's own comma part ("2 years of coding experience
+    preferred") or standing alone after it ("2 years of experience, preferred"); a later part naming something
+    else with the cue prefers that thing only ("1 year of experience, hospital setting preferred")."""
+    if not _PREFERRED_RE.search(clause):
+        return False
+    first, *rest = clause.split(",")
+    return bool(_PREFERRED_RE.search(first)) or any(_BARE_PREFERENCE_RE.match(part) for part in rest)
 
 
 def _asked_for(block_text: str, match: re.Match[str]) -> bool:

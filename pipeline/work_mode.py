@@ -4,7 +4,10 @@ Structured platform fields first (workplace_type, remote flag, USAJOBS telework,
 applicant_location_requirements), then the title, location and description text in this order of
 signals: federal "Remote job: Yes/No" lines (label and value on one line or two), hybrid statements (incl. "remote after training" and
 day counts), explicit negations of remote work (-> onsite), remote statements (incl. remote limited
-to some states), ad-hoc/occasional telework (-> onsite), on-site statements. Nothing -> unknown.
+to some states; home-based with "one on-site day per week" -> hybrid; remote work of others, e.g. a sentence
+about "our nurses", does not count), ad-hoc/occasional telework (-> onsite), on-site statements. Nothing ->
+telework refused for this job in a boilerplate paragraph ("Telework is not available for this
+classification" after the EEO line) -> onsite, else unknown.
 "Hybrid Title 38", "hybrid record" and "remote access" are not work modes.
 """
 
@@ -224,7 +227,10 @@ _OTHERS_RE = re.compile(
     r"non-clinical|finance|hr|it|revenue cycle|coding)\s+(?:[\w-]+\s+){0,2}?(?:staff|teams?|employees|departments?|"
     r"colleagues|associates|team members|positions|roles)\b"
     r"|\b(?:in|for|across)\s+(?:our|the)\s+(?:[\w-]+\s+){0,2}?(?:department|team|office)s?\b[^.\n]{0,30}?\benjoy\b"
-    r"|\bholders\b[^.\n]{0,40}\b(?:enjoy|receive|have|get)\b",
+    r"|\bholders\b[^.\n]{0,40}\b(?:enjoy|receive|have|get)\b"
+    # a sentence whose subject is the employer's field staff ("Our nurses, aides and chaplains ... chart remotely")
+    r"|^\s*(?:our|the)\s+(?:[\w-]+\s+){0,2}?(?:clinicians|nurses|aides|therapists|caregivers|providers|physicians|"
+    r"chaplains|social workers|field staff)\b",
     _I,
 )
 _THIS_JOB_RE = re.compile(r"\b(?:this|the) (?:position|role|job|opening)\b|\byou(?:r|'ll| will)?\b", _I)
@@ -239,7 +245,9 @@ _CADENCE = (r"(?:(?:once|twice|\d(?:-\d)?\s+(?:days?|times)|(?:one|two|three|fou
             r"|(?:weekly|bi-?weekly|monthly)|on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays))")
 _ONSITE_CADENCE_RE = re.compile(
     rf"\b{_ONSITE_WORDS}\b[^.\n;]{{0,60}}?\b{_CADENCE}\b|\b{_CADENCE}\b[^.\n;]{{0,60}}?\b{_ONSITE_WORDS}\b"
-    r"|\b(?:weekly|monthly|bi-?weekly)\s+(?:on[- ]?site|in[- ]person)\s+(?:\w+\s+)?(?:meetings?|huddles?|days?)\b",
+    r"|\b(?:weekly|monthly|bi-?weekly)\s+(?:on[- ]?site|in[- ]person)\s+(?:\w+\s+)?(?:meetings?|huddles?|days?)\b"
+    r"|\b(?:one|two|three|four|a|\d)\s+(?:required\s+)?(?:on[- ]?site|in[- ]person|in[- ]office|office)\s+days?\s+"
+    r"(?:a|per|each|every)\s+(?:week|month)\b",
     _I,
 )
 _HEDGE_RE = re.compile(r"\b(?:occasional\w*|as needed|if needed|when needed|may be (?:asked|required)|might|rare\w*|"
@@ -309,6 +317,22 @@ def _from_text(text: str) -> tuple[str, str] | None:
     return None
 
 
+_FOR_THIS_JOB_RE = re.compile(r"\b(?:this|the)\s+(?:position|role|job|classification|opening|posting)\b", _I)
+
+
+def _negated_for_this_job(description_text: str, job_only: str) -> str | None:
+    """Remote work refused for this job in a boilerplate block ("... Equal Opportunity Employer. Telework is not
+    available for this classification."): only when nothing else in the text says a work mode."""
+    if len(job_only) == len(description_text):
+        return None
+    lines = lines_containing(description_text, ("telework", "remote", "from home", "telecommut"))
+    for match in _NEGATION_RE.finditer(lines) if lines else ():
+        start, end = _sentence_around(lines, match)
+        if _FOR_THIS_JOB_RE.search(lines, start, end):
+            return match.group(0)
+    return None
+
+
 @lru_cache(maxsize=8192)
 def _label_signals(value: str) -> tuple[str | None, str | None]:
     """(hybrid text, remote text not negated) of a title or location field: cached (they recur)."""
@@ -345,6 +369,9 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
             return WorkModeResult("remote", remote, [f"emr/work_mode/{source}/remote"])
     if found_text:
         return WorkModeResult(found_text[0], found_text[1], [f"emr/work_mode/text/{found_text[0]}"])
+    negated = _negated_for_this_job(description_text, job_only) if description_text else None
+    if negated:
+        return WorkModeResult("onsite", negated, ["emr/work_mode/boilerplate/onsite"])
     telework = raw.get("telework")
     if isinstance(telework, str) and _telework_mode(telework) == "onsite":
         return WorkModeResult("onsite", f"telework: {telework.strip()[:60]}", ["emr/work_mode/structured/onsite"])

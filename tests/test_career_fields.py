@@ -307,3 +307,97 @@ def test_years_of_a_line_of_work_without_the_word_experience(text, low, high, ev
 )
 def test_entry_level_from_optional_or_short_experience(text, expected):
     assert normalize_entry_level(text).entry_level is expected
+
+
+# a preference in a later comma part names something else ("hospital setting preferred"): the years before it
+# are still asked for (required), so a beginner is not accepted; a bare "preferred" part prefers the years
+@pytest.mark.parametrize(
+    ("text", "years_min", "required"),
+    [
+        ("- 2 years of medical office experience, dermatology preferred", 2, True),
+        ("One year of HIM experience, acute care setting preferred.", 1, True),
+        ("3 years of coding experience, CPT surgery coding preferred", 3, True),
+        ("Requirements\n- 1 year of scanning experience, Epic OnBase preferred", 1, True),
+        ("Four years of auditing experience, including 1 year in a lead role preferred.", 4, True),
+        ("2 years of registry experience, oncology or trauma desired", 2, True),
+        ("6 months of front desk experience, multi-specialty clinic a plus", 0.5, True),
+        ("Two years of coding experience, preferred.", 2, False),
+        ("2 years of ROI experience, strongly preferred", 2, False),
+        ("1 year of medical records experience, preferred but not required", 1, False),
+        ("Three years of coding experience preferred, in a hospital setting", 3, False),
+        ("Preferred\n- 2 years of HIM experience, Meditech a plus", 2, False),
+    ],
+)
+def test_a_later_preference_leaves_the_years_asked_for(text, years_min, required):
+    result = normalize_experience(text)
+    assert (result.years_min, result.required) == (years_min, required)
+    assert (normalize_entry_level(text).entry_level is False) is required
+
+
+# "no <kind of> experience needed/required": a beginner is accepted, whatever words name the experience
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("No prior healthcare experience needed.", True),
+        ("No medical office experience required - we will show you.", True),
+        ("No coding or billing experience is required.", True),
+        ("No previous HIM experience necessary.", True),
+        ("No hospital records experience needed for this role.", True),
+        ("No related work experience required.", True),
+        ("No clinical experience needed.", True),
+        ("No scanning & indexing experience required.", True),
+        ("No less than 2 years experience needed.", False),
+        ("No fewer than three years experience required", False),
+        ("No substitute for coding experience: 3 years required.", False),
+        ("Health information experience needed.", False),
+    ],
+)
+def test_no_experience_of_a_kind_needed_is_entry_level(text, expected):
+    assert normalize_entry_level(text).entry_level is expected
+
+
+# a semicolon parts a requirement from a preference: each part keeps its own strength ("High school diploma;
+# coding certificate preferred" asks for the diploma); "or" after it stays an alternative
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("Education: GED or high school diploma; billing certificate preferred.", "high_school"),
+        ("High school graduate; associate degree in HIT a plus", "high_school"),
+        ("Diploma or GED; some college preferred; medical office certificate desired", "high_school"),
+        ("Associate's degree in HIM; bachelor's degree preferred", "associate"),
+        ("Bachelor's degree preferred; associate's required.", "associate"),
+        ("Master's degree preferred; bachelor's degree required", "bachelor"),
+        ("Bachelor's preferred; associate accepted with RHIT", "associate"),
+        ("Associate or bachelor's degree in health information management", "associate"),
+        ("Associate's degree and RHIT; or high school diploma and 4 years of HIM experience", "high_school"),
+        ("Bachelor's degree in HIM; or associate degree with 5 years of experience", "associate"),
+        ("Associate degree preferred; high school diploma at minimum", "high_school"),
+        ("Coding certificate preferred; bachelor's degree a plus", None),
+    ],
+)
+def test_each_semicolon_part_keeps_its_strength(text, level):
+    assert normalize_education(text).education_min == level
+
+
+# "no minimum education" is none; a single course (terminology, anatomy) is no certificate; "equivalent
+# combination of education" cut at a line end still offers experience in its place
+@pytest.mark.parametrize(
+    ("text", "level", "or_equivalent"),
+    [
+        ("Education: No minimum education requirement.", "none", False),
+        ("No formal education required - we train on the job.", "none", False),
+        ("There is no educational requirement for this role.", "none", False),
+        ("Education requirements: none", "none", False),
+        ("No diploma needed.", "none", False),
+        ("High school diploma or GED\nCompletion of a medical terminology course", "high_school", False),
+        ("HS diploma; completion of an anatomy and physiology course within 90 days", "high_school", False),
+        ("Medical terminology course required", None, None),
+        ("Diploma or GED required. Completion of a medical terminology class preferred", "high_school", False),
+        ("Completion of an accredited coding program", "certificate", False),
+        ("- Associate degree in HIT or equivalent combination of education\n  and experience", "associate", True),
+        ("Bachelor's degree, or an equivalent combination of training", "bachelor", True),
+    ],
+)
+def test_no_minimum_education_courses_and_cut_equivalence(text, level, or_equivalent):
+    result = normalize_education(text)
+    assert (result.education_min, result.or_equivalent_experience) == (level, or_equivalent)

@@ -242,3 +242,28 @@ def test_credentials_named_as_perks_are_not_asked_for(text, expected, evidence):
 def test_any_of_lists_name_their_alternatives(text, expected):
     mentions = normalize_certifications(text).mentions
     assert {m.code: (m.strength, m.any_of) for m in mentions} == expected
+
+
+# a credential required by a deadline after the start ("by the end of the 90-day orientation") is obtained
+# after hire; one named as what the staff already hold ("our CCS-certified auditors") is not asked for
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Requirements\n- CPC is required by the end of the 90-day probationary period.", {"CPC": "obtain_after_hire"}),
+        ("CCS required by the end of the first year of employment", {"CCS": "obtain_after_hire"}),
+        ("The RHIT credential is required before the end of your 6-month introductory period.",
+         {"RHIT": "obtain_after_hire"}),
+        ("COC certification required by the completion of orientation.", {"COC": "obtain_after_hire"}),
+        ("Requirements\n- CRC required by the end of the training period", {"CRC": "obtain_after_hire"}),
+        ("CDIP required by the end of onboarding; RHIA preferred", {"CDIP": "obtain_after_hire", "RHIA": "preferred"}),
+        ("CPC required at hire. Orientation is complete by the end of the first week.", {"CPC": "required"}),
+        ("RHIT required at hire; CCS by the end of the 12-month probation", {"RHIT": "required", "CCS": "obtain_after_hire"}),
+        ("You will train beside our CCS-certified auditors.\nRequirements\n- High school diploma", {}),
+        ("Work with our team of RHIA credentialed analysts.", {}),
+        ("Our senior CPC coders mentor every new hire.\nCPC-A accepted.", {"CPC": "required"}),
+        ("Learn from our CTR registrars.\nMust obtain the CTR within 2 years of hire.", {"CTR": "obtain_after_hire"}),
+        ("Our RHIT preferred candidates will also have Epic experience.", {"RHIT": "preferred"}),
+    ],
+)
+def test_deadlines_after_the_start_and_credentials_the_staff_hold(text, expected):
+    assert _certs(text) == expected

@@ -112,6 +112,62 @@ def test_type_from_text_when_employer_is_empty(description, expected):
     assert normalize_employer_type({"employer": ""}, description).employer_type == expected
 
 
+# --- the employer field is empty and the text's opening names the employer (a sentence describing it, or a
+# public body's letterhead line): the name is read like an employer field
+@pytest.mark.parametrize(
+    ("description", "expected"),
+    [
+        ("Bluegrass Orthopaedic Partners is a physician-owned practice of 22 surgeons.\nCoder II\nCode office visits.",
+         "physician_practice"),
+        ("Posting details\nSchedule: days\n\nKettle River Hospital, a 140-bed acute care facility, seeks a coder.",
+         "hospital"),
+        ("Lakeshore Endoscopy Center performs 12,000 procedures a year.\nLakeshore Endoscopy Center is an accredited "
+         "facility.", "ambulatory_surgery"),
+        ("Cobalt Family Health Plan serves 250,000 Medicaid members across Nevada.\nResponsibilities\n- Audit claims",
+         "insurance"),
+        ("Maple Grove Assisted Living provides a home for 90 seniors.\nThe records clerk files MDS assessments.",
+         "long_term_care"),
+        ("Sunrise Valley Home Care offers skilled nursing visits across three counties.", "long_term_care"),
+        ("Brightpath Pediatrics operates four clinics in suburban Atlanta.", "physician_practice"),
+        ("Chartwise builds cloud software used by 900 dental offices.", "health_tech"),
+        ("Ledgerline Health develops a revenue cycle platform for rural hospitals.", "health_tech"),
+        ("Harbor Point Medical Center - a Level I trauma center - is hiring a Coding Specialist.", "hospital"),
+        ("COUNTY OF MARIPOSA\nHuman Services Agency\nMedical Records Technician\nMaintains clinic records.",
+         "government"),
+        ("State of Vermont\nDepartment of Mental Health\nHealth Information Specialist", "government"),
+        ("Teton County Clerk\nRecords Specialist\nFiles and indexes court documents.", "government"),
+        ("CITY OF ELMWOOD\nFire Department Records Clerk", "government"),
+        # the subject is the job, not the employer; a county name on a practice's letterhead (a line that is no
+        # sentence is read only as a public body's); a title line
+        ("Coding Specialist is responsible for assigning ICD-10-CM codes to clinic visits.", "other"),
+        ("The Release of Information Specialist provides copies of records to requesters.", "other"),
+        ("This position is a hybrid role in our coding department.", "other"),
+        ("Orange County Orthopedics\nMedical Records Clerk", "other"),
+        ("Medical Records Clerk\nFile and scan charts for the practice.", "other"),
+        ("Patients are the center of everything we do.", "other"),
+    ],
+)
+def test_type_from_the_employer_the_text_names(description, expected):
+    assert normalize_employer_type({"employer": ""}, description).employer_type == expected
+
+
+@pytest.mark.parametrize(
+    ("employer", "description", "expected"),
+    [
+        # the employer's name followed by an apposition that says what it is
+        ("Ridgeview Health Partners", "Ridgeview Health Partners - 5 hospitals and 40 clinics in Iowa.", "hospital"),
+        ("Ridgeview Health Partners", "Ridgeview Health Partners, a 300-bed regional hospital, is growing.", "hospital"),
+        ("Oakmont Care Group", "Oakmont Care Group, a family of skilled nursing communities, is hiring.",
+         "long_term_care"),
+        ("Granite Peak Partners", "Granite Peak Partners: a surgery center owned by its physicians.",
+         "ambulatory_surgery"),
+        ("Granite Peak Partners", "Granite Peak Partners - we are hiring a records clerk.", "other"),
+    ],
+)
+def test_type_from_an_apposition_after_the_name(employer, description, expected):
+    assert normalize_employer_type({"employer": employer}, description).employer_type == expected
+
+
 # --- each step of the engine alone: (step, employer field, other raw fields, text) -> (type, evidence) or None
 from emr_jobs.pipeline import employer_type as engine  # noqa: E402
 
@@ -144,5 +200,5 @@ def test_each_step_decides_with_its_evidence_or_passes(step, employer, fields, t
 def test_the_steps_run_in_their_documented_order():
     assert [step.__name__ for step in engine.STEPS] == [
         "_registry_value", "_usajobs_platform", "_name_other_than_hospital", "_publicly_owned_hospital",
-        "_health_system_name", "_our_client", "_text_first", "_federal_description", "_strong_facility_name",
+        "_health_system_name", "_our_client", "_text_first", "_text_named_employer", "_federal_description", "_strong_facility_name",
         "_self_described", "_weak_facility_name", "_text_last", "_generic_health_name"]

@@ -195,3 +195,48 @@ def test_perks_and_other_teams_do_not_decide_work_mode(text, expected, evidence)
         assert result.evidence is None
     else:
         assert evidence in result.evidence
+
+
+# home-based with "N on-site day(s) per week/month" is a split between home and site
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Work from home, with one on-site day per week at the clinic.", "hybrid"),
+        ("This role is home-based; two office days per week are required.", "hybrid"),
+        ("Remote position with a required in-person day each month.", "hybrid"),
+        ("Remote after orientation; one in-office day every week.", "hybrid"),
+        ("You will work remotely and come in for 2 onsite days a week.", "hybrid"),
+        ("Telecommute with three in-person days per week in Tulsa.", "hybrid"),
+        ("Home-based coder; 1 on-site day per month for team meetings.", "hybrid"),
+        ("Fully remote. Occasional on-site days may be requested.", "remote"),
+        ("Work from home. Optional office days each week for those who want them.", "remote"),
+        ("This position is remote.", "remote"),
+    ],
+)
+def test_home_based_with_on_site_days_is_hybrid(text, expected):
+    assert normalize_work_mode({}, text).work_mode == expected
+
+
+# remote work of the employer's field staff (the subject of the sentence) does not decide this job's mode;
+# telework refused for this job in a boilerplate (EEO) paragraph does, when nothing else says a mode
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Our nurses and therapists visit patients at home and chart remotely.\nFile the visit notes.", "unknown"),
+        ("Our field clinicians, aides and social workers document remotely on laptops.", "unknown"),
+        ("The home health nurses submit their notes remotely each evening.", "unknown"),
+        ("Our physicians can review charts from home.\nThis position is on-site at the clinic.", "onsite"),
+        ("Our caregivers work from home offices between visits. You will work remotely too.", "remote"),
+        ("Our nurses chart remotely.\nThis is a fully remote role for you.", "remote"),
+        ("Duties\n- Scan charts\nEqual Opportunity Employer\nWe are an equal opportunity employer. Telework is not "
+         "available for this position.", "onsite"),
+        ("Duties\n- Scan charts\nEEO Statement\nThe City is an equal opportunity employer. Remote work is not "
+         "offered for this classification.", "onsite"),
+        ("Duties\n- Scan charts\nEEO Statement\nWe are an equal opportunity employer. Remote work is not "
+         "available for some departments.", "unknown"),
+        ("Duties\n- Scan charts; this position is remote.\nEEO\nWe are an equal opportunity employer. Telework is not "
+         "available for this position in other agencies.", "remote"),
+    ],
+)
+def test_field_staff_remote_work_and_telework_refused_in_boilerplate(text, expected):
+    assert normalize_work_mode({}, text).work_mode == expected
