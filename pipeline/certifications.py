@@ -95,6 +95,7 @@ _EPIC_RE = re.compile(
 _UNMAPPED_RE = re.compile(r"(" + "|".join(map(re.escape, UNMAPPED_CODES)) + r")(?![A-Za-z0-9])")
 _CODE_WORDS = (*_CODE_ALIASES, *UNMAPPED_CODES)  # the literal codes one of which each code match is
 _NAME_TRIGGERS = ("certified", "registered", "accredited", "oncology data")
+_NAME_LINE_WORDS = (*_NAME_TRIGGERS, "epic")  # the words of a line that can name a credential in words
 _MARKS_RE = re.compile(r"[®™©℠]|\(R\)|\(TM\)")
 _MARK_CHARS = ("®", "™", "©", "℠", "(R)", "(TM)")
 _ASCII_MARKS = ("(R)", "(TM)")  # the marks an ASCII text can hold
@@ -319,9 +320,9 @@ def _candidate_lines(parsed: Structure) -> list[int]:
             if any(_left_boundary(line, m.start()) for pattern in (_CODE_RE, _UNMAPPED_RE) for m in pattern.finditer(line)):
                 found.add(index_of[start])
     if parsed.lowered:
-        found.update(parsed.lines_with(_NAME_TRIGGERS + ("epic",)))
+        found.update(parsed.lines_with(_NAME_LINE_WORDS))
     else:  # lower-casing changed offsets: check line by line
-        found.update(i for i, line in enumerate(parsed.lines) if any(w in line.lower() for w in _NAME_TRIGGERS + ("epic",)))
+        found.update(i for i, line in enumerate(parsed.lines) if any(w in line.lower() for w in _NAME_LINE_WORDS))
     return sorted(found)
 
 

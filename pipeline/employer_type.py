@@ -25,7 +25,7 @@ from typing import Any
 
 from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import EMPLOYER_TYPES
-from emr_jobs.pipeline.sections import parse_blocks
+from emr_jobs.pipeline.sections import parse_blocks, structure
 from emr_jobs.pipeline.text import keyword_line_starts
 
 _I = re.I
@@ -481,8 +481,10 @@ def _text_named_employer(posting: _Posting) -> EmployerTypeResult | None:
 
 
 def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
-    if keyword_line_starts(posting.description_text, _FEDERAL_DESC_HINTS, cased=True) == set():
-        return None  # the text holds none of the words every match holds (from its one-pass keyword index)
+    # none of the words every match holds, from the keyword index of the text's structure (built for the
+    # credentials already); its layout joins keep every one of these words the description holds
+    if keyword_line_starts(structure(posting.description_text).text, _FEDERAL_DESC_HINTS, cased=True) == set():
+        return None
     federal = _FEDERAL_DESC_RE.search(posting.head)
     return _result("government", federal.group(0), "description") if federal else None
 
