@@ -123,10 +123,13 @@ def clean_whitespace(text: str) -> str:
 
 
 class _Automaton(NamedTuple):
-    """One state of a vocabulary: its automaton and whether it searches the lower-cased text."""
+    """One state of a vocabulary: its automaton, the same over UTF-8 bytes (for ASCII texts, whose byte
+    offsets are their character offsets: about a fifth faster, with no offset mapping), and whether it
+    searches the lower-cased text."""
 
     version: int
     automaton: ahocorasick_rs.AhoCorasick
+    bytes_automaton: ahocorasick_rs.BytesAhoCorasick
     lower_case: bool
 
 
@@ -148,9 +151,10 @@ class _KeywordVocabulary:
         self._lock = threading.Lock()
 
     def _build(self, version: int) -> _Automaton:
-        automaton = ahocorasick_rs.AhoCorasick(self.words, matchkind=ahocorasick_rs.MatchKind.Standard,
-                                               implementation=ahocorasick_rs.Implementation.DFA)
-        return _Automaton(version, automaton, self.lower_case)
+        options = {"matchkind": ahocorasick_rs.MatchKind.Standard, "implementation": ahocorasick_rs.Implementation.DFA}
+        automaton = ahocorasick_rs.AhoCorasick(self.words, **options)
+        bytes_automaton = ahocorasick_rs.BytesAhoCorasick([word.encode() for word in self.words], **options)
+        return _Automaton(version, automaton, bytes_automaton, self.lower_case)
 
     def numbers(self, keywords: tuple[str, ...]) -> frozenset[int] | None:
         """The numbers of `keywords` (added to the vocabulary when new), or None when they cannot be
@@ -183,9 +187,13 @@ def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | N
     searched = text.lower() if automaton.lower_case else text
     if len(searched) != len(text):
         return None
+    if searched.isascii():
+        matches = automaton.bytes_automaton.find_matches_as_indexes(searched.encode("ascii"), overlapping=True)
+    else:
+        matches = automaton.automaton.find_matches_as_indexes(searched, overlapping=True)
     starts: dict[int, list[int]] = {}
     rfind = searched.rfind
-    for word, start, _ in automaton.automaton.find_matches_as_indexes(searched, overlapping=True):
+    for word, start, _ in matches:
         line_start = rfind("\n", 0, start) + 1
         found = starts.get(word)
         if found is None:
