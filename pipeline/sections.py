@@ -312,8 +312,7 @@ class Structure:
             return [i for i, line in enumerate(self.lines) if any(w in line.lower() for w in keywords)]
         line_starts = keyword_line_starts(self.text, keywords)
         if line_starts is not None:
-            index_of = self.line_index_of_start()
-            return sorted(index_of[start] for start in line_starts)
+            return sorted(map(self.line_index_of_start().__getitem__, line_starts))
         found: set[int] = set()
         lowered = self.lowered
         for word in keywords:
@@ -334,9 +333,11 @@ class Structure:
         line_starts = keyword_line_starts(self.text, keywords)
         if line_starts is None:
             return None
-        index_of = self.line_index_of_start()
-        found = sorted(index_of[start] for start in line_starts)
-        return "\n".join(self.lines[i] for i in found if self._in_job_text(i))
+        found = sorted(map(self.line_index_of_start().__getitem__, line_starts))
+        lines = self.lines
+        if not self._has_boilerplate:
+            return "\n".join([lines[i] for i in found])
+        return "\n".join([lines[i] for i in found if self._in_job_text(i)])
 
     def _in_job_text(self, index: int) -> bool:
         """Line `index` is kept by job_text() (see _without_boilerplate and _range_text)."""
