@@ -59,13 +59,14 @@ def _text_field(raw: Mapping[str, Any], key: str, limit: int = 500) -> str:
     return clean_whitespace(unescape_until_stable(value[:limit])).replace("\n", " ")
 
 
-def _guarded(name: str, decisions: list[str], func: Callable[[], T], fallback: T) -> T:
+def _guarded(name: str, decisions: list[str], func: Callable[[], T], fallback: Callable[..., T], *args: Any) -> T:
+    """func(), or fallback(*args) (built only then) when it raises."""
     try:
         return func()
     except Exception:  # noqa: BLE001 - normalize() must never raise; the failure is recorded
         log.exception("normalizer %s failed", name)
         decisions.append(f"emr/error/{name}")
-        return fallback
+        return fallback(*args)
 
 
 def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
@@ -74,31 +75,31 @@ def normalize(raw: Mapping[str, Any]) -> NormalizedPosting:
     if not isinstance(raw, Mapping):
         decisions.append("emr/error/input_not_mapping")
         raw = {}
-    description = _guarded("description", decisions, lambda: html_to_text(raw.get("description")), "")
+    description = _guarded("description", decisions, lambda: html_to_text(raw.get("description")), str)
     # the text's structure, built once here and shared (cached) by the normalizers that read sections
-    _guarded("structure", decisions, lambda: structure(description), None)
-    title = _guarded("title", decisions, lambda: _text_field(raw, "title"), "")
+    _guarded("structure", decisions, lambda: structure(description), type(None))
+    title = _guarded("title", decisions, lambda: _text_field(raw, "title"), str)
     fields = dict(raw)
     fields["title"] = title
-    fields["location"] = _guarded("location_text", decisions, lambda: _text_field(raw, "location"), "")
+    fields["location"] = _guarded("location_text", decisions, lambda: _text_field(raw, "location"), str)
 
-    role = _guarded("role", decisions, lambda: normalize_role(title, description, _occupation_codes(raw)), RoleResult(False, None))
-    pay = _guarded("pay", decisions, lambda: normalize_pay(fields, description), PayResult(None))
+    role = _guarded("role", decisions, lambda: normalize_role(title, description, _occupation_codes(raw)), RoleResult, False, None)
+    pay = _guarded("pay", decisions, lambda: normalize_pay(fields, description), PayResult, None)
     work_mode = _guarded("work_mode", decisions, lambda: normalize_work_mode(fields, description),
-                         WorkModeResult("unknown"))
+                         WorkModeResult, "unknown")
     certs = _guarded("certifications", decisions, lambda: normalize_certifications(description, title),
-                     CertResult([]))
+                     CertResult, [])
     employer_type = _guarded("employer_type", decisions, lambda: normalize_employer_type(fields, description),
-                             EmployerTypeResult("other"))
+                             EmployerTypeResult, "other")
     location = _guarded("location", decisions, lambda: normalize_location(fields, description),
-                        LocationResult(None, None, None))
+                        LocationResult, None, None, None)
     employment = _guarded("employment_type", decisions, lambda: normalize_employment_type(fields, description),
-                          EmploymentTypeResult(None))
-    experience = _guarded("experience", decisions, lambda: normalize_experience(description), ExperienceResult(None))
-    education = _guarded("education", decisions, lambda: normalize_education(description), EducationResult(None))
+                          EmploymentTypeResult, None)
+    experience = _guarded("experience", decisions, lambda: normalize_experience(description), ExperienceResult, None)
+    education = _guarded("education", decisions, lambda: normalize_education(description), EducationResult, None)
     entry = _guarded("entry_level", decisions,
-                     lambda: normalize_entry_level(description, experience, certs.mentions), EntryLevelResult(None))
-    shift = _guarded("shift", decisions, lambda: normalize_shift(fields, description), ShiftResult(None))
+                     lambda: normalize_entry_level(description, experience, certs.mentions), EntryLevelResult, None)
+    shift = _guarded("shift", decisions, lambda: normalize_shift(fields, description), ShiftResult, None)
     schedule, schedule_evidence = schedule_of(employment)
 
     state = location.state

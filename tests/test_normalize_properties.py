@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -116,3 +117,39 @@ def test_escaped_greenhouse_html_end_to_end():
     assert (posting.city, posting.state, posting.country) == ("Cincinnati", "OH", "US")
     assert posting.employment_type == "full_time"
     assert "<" not in posting.description_text and "&" not in posting.description_text
+
+
+_GOOD_POSTING = {
+    "title": "Release of Information Specialist", "employer": "Mercy Regional Medical Center",
+    "location": "Tulsa, OK", "description": "Pay: $18.50 - $24.00 per hour. RHIT required. This is a remote position.",
+}
+
+
+# (the normalizer the test breaks, its name in decisions, the field, the value normalize() gives instead)
+@pytest.mark.parametrize(("function", "name", "field", "fallback"), [
+    ("html_to_text", "description", "description_text", ""),
+    ("normalize_role", "role", "relevant", False),
+    ("normalize_pay", "pay", "pay", None),
+    ("normalize_work_mode", "work_mode", "work_mode", "unknown"),
+    ("normalize_certifications", "certifications", "certifications", []),
+    ("normalize_employer_type", "employer_type", "employer_type", "other"),
+    ("normalize_location", "location", "state", None),
+    ("normalize_employment_type", "employment_type", "employment_type", None),
+    ("normalize_experience", "experience", "experience_years_min", None),
+    ("normalize_education", "education", "education_min", None),
+    ("normalize_entry_level", "entry_level", "entry_level", None),
+    ("normalize_shift", "shift", "shift", None),
+])
+def test_a_failing_normalizer_gives_its_fallback_and_records_the_error(monkeypatch, function, name, field, fallback):
+    import emr_jobs.pipeline.normalize as module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("broken on purpose")
+
+    monkeypatch.setattr(module, function, broken)
+    posting = normalize(_GOOD_POSTING)
+    assert getattr(posting, field) == fallback
+    assert f"emr/error/{name}" in posting.decisions
+    unbroken = [d for d in posting.decisions if d.startswith("emr/error/")]
+    assert unbroken == [f"emr/error/{name}"]  # the other normalizers still ran
+    assert posting.pay is not None or name in ("pay", "description")
