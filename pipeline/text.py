@@ -147,6 +147,7 @@ class _KeywordVocabulary:
         self.words: list[str] = []
         self.number_of: dict[str, int] = {}
         self.current = self._build(0)
+        self.last_index: tuple[str | None, _Automaton | None, dict[int, list[int]] | None] = (None, None, None)
         self._numbers: dict[tuple[str, ...], frozenset[int]] = {}
         self._lock = threading.Lock()
 
@@ -211,12 +212,24 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     numbers = vocabulary.numbers(keywords)
     if numbers is None:
         return None
-    index = _keyword_lines(text, vocabulary.current)  # an automaton that holds every one of `numbers`
+    automaton = vocabulary.current  # an automaton that holds every one of `numbers`
+    last = vocabulary.last_index  # the index asked for last, found by identity (most asks are about one text)
+    if last[0] is text and last[1] is automaton:
+        index = last[2]
+    else:
+        index = _keyword_lines(text, automaton)
+        vocabulary.last_index = (text, automaton, index)  # one tuple, swapped whole (threads see old or new)
     if index is None:
         return None
     found: set[int] = set()
-    for number in numbers.intersection(index):
-        found.update(index[number])
+    if len(numbers) < len(index):
+        for number in numbers:
+            starts = index.get(number)
+            if starts is not None:
+                found.update(starts)
+    else:
+        for number in numbers.intersection(index):
+            found.update(index[number])
     return found
 
 
