@@ -148,6 +148,7 @@ class _KeywordVocabulary:
         self.number_of: dict[str, int] = {}
         self.current = self._build(0)
         self.last_index: tuple[str | None, _Automaton | None, dict[int, list[int]] | None] = (None, None, None)
+        self.by_identity: dict[int, tuple[tuple[str, ...], frozenset[int]]] = {}
         self._numbers: dict[tuple[str, ...], frozenset[int]] = {}
         self._lock = threading.Lock()
 
@@ -209,9 +210,15 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
     (lower-casing changes the text's length, or odd keywords)."""
     vocabulary = _CASED_VOCABULARY if cased else _VOCABULARY
-    numbers = vocabulary.numbers(keywords)
-    if numbers is None:
-        return None
+    known = vocabulary.by_identity.get(id(keywords))  # the keyword tuples are constants: found by identity
+    if known is not None and known[0] is keywords:
+        numbers = known[1]
+    else:
+        numbers = vocabulary.numbers(keywords)
+        if numbers is None:
+            return None
+        if len(vocabulary.by_identity) < vocabulary.MAX_WORDS:  # the entry holds the tuple: its id stays its own
+            vocabulary.by_identity[id(keywords)] = (keywords, numbers)
     automaton = vocabulary.current  # an automaton that holds every one of `numbers`
     last = vocabulary.last_index  # the index asked for last, found by identity (most asks are about one text)
     if last[0] is text and last[1] is automaton:
