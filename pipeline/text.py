@@ -51,8 +51,10 @@ def unescape_until_stable(value: str) -> str:
         if _OTHER_ENTITY_RE.search(value) and _NOT_ESCAPE_AMP_RE.search(value):
             decoded = html.unescape(value)
         else:  # the same as html.unescape for these six, in C (&amp; last, so "&amp;lt;" gives "&lt;")
-            decoded = (value.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-                       .replace("&#39;", "'").replace("&#x27;", "'").replace("&amp;", "&"))
+            decoded = value.replace("&lt;", "<").replace("&gt;", ">")
+            if "&" in decoded:  # escaped HTML is mostly tags: the other four are seldom there
+                decoded = (decoded.replace("&quot;", '"').replace("&#39;", "'").replace("&#x27;", "'")
+                           .replace("&amp;", "&"))
         if decoded == value:
             break
         value = decoded
