@@ -3,14 +3,16 @@
 Precedence (the ordered STEPS at the end of this module): a valid registry value; the platform (USAJOBS -> government); then cues
 on the employer name, strongest first: named vendors/outsourcers/insurers, government (VA, IHS,
 tribal, military, state/county/city, or a hospital calling itself county/state/city owned), staffing and ROI/coding/RCM outsourcers, "our client"
-postings, insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
+postings (not the employer's own "Client Services" team), insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
 practices and clinics, health tech, other named kinds (law firms, research, schools). When the name
 says nothing, the description's self-description ("X is a ...", "X provides ...", "X, a ..." or
 "X - 3 hospitals ...") is read the same way. When the employer field is empty, the text itself (EEO and benefits blocks left out, federal
 boilerplate kept) is read by ordered steps: federal agency names and policy boilerplate (VA, VHA,
 IHS, Title 38, Selective Service, veterans' preference) -> government; the employer the opening names
-(the subject of a sentence describing it, "X is a ...", "X, a 200-bed ...", "X provides ...", or a
-public body's letterhead line, "COUNTY OF X", "State of X") read like the employer field; a senior-living or nursing
+(the subject of a sentence describing it, "X is a ...", "X, a 200-bed ...", "X provides ...", a
+public body's letterhead line, "COUNTY OF X", "State of X", a facility's upper-case letterhead line, a
+labelled field, "Agency: X", "Employer: X", or the employer's first-person self-description, "We are a
+nonprofit outpatient clinic ...", "Our 40-bed hospital ...", whose noun phrase is read) read like the employer field; a senior-living or nursing
 community describing itself -> long_term_care; inpatient coding in the hospital's own HIM department
 -> hospital. Nothing found -> "other".
 """
