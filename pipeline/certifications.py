@@ -15,7 +15,8 @@ Strength of a mention, in order:
    gives each the same strength); otherwise the nearest cue before it ("Must have CCS, CPC
    preferred").
 2. a credential offered as one alternative to education or experience ("associate degree or
-   RHIT") -> preferred.
+   RHIT", or an item under a "one of the following:" heading whose list holds an education or
+   experience item) -> preferred.
 3. the section header above the line: Required/Minimum/Requirements/Qualifications -> required,
    Preferred/Desired/Nice to have -> preferred.
 4. no cue and no section (or a neutral one) -> required: a named credential in a posting's
@@ -26,12 +27,15 @@ One credential with several strengths keeps the strongest (required > obtain_aft
 
 A credential named as a perk is not asked for: tuition or exam-fee reimbursement, support to earn or
 sit for it, holders elsewhere in the organization ("tuition reimbursement for RHIT", "exam fee
-reimbursement when you earn your CCS", "RHIT holders in our HIM department enjoy remote work") is skipped
+reimbursement when you earn your CCS", "RHIT holders in our HIM department enjoy remote work"), the perk
+right after it with no cue between ("RHIT exam fee reimbursement", "a CPC exam voucher") is skipped
 (decision emr/cert/skipped/benefit), unless the same clause says the hire must obtain it ("must earn the
 CCS within 9 months; we reimburse the exam fee"): then it is obtain_after_hire, never required.
 "Candidates with an RHIT will receive additional consideration" is preferred. Staff who hold it ("under
 the guidance of our CTR registrars") are not asking for it either. "Required by the end of the 6-month
-introductory period" (a deadline after the start) is obtain_after_hire.
+introductory period" (a deadline after the start) is obtain_after_hire, and so is a credential the item
+names with no cue when a later sentence of the item gives a deadline to obtain it ("Certification: CCDS.
+Those who do not hold it must obtain it within 18 months").
 
 Any-of lists ("RHIT, RHIA, CCS or CPC required", "one of the following: CPC, CCS"): each alternative
 keeps the list's strength, as the labelling schema (SCHEMA.md: "each item of an any-of list of required
@@ -44,6 +48,7 @@ any_of. Only items joined within one clause by "or", "/" or "one of"/"any of"/"e
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -145,7 +150,15 @@ _PERK_BEFORE_RE = re.compile(
     re.I,
 )
 # ... or the mention names people who hold it elsewhere ("RHIT holders in our HIM department enjoy ...")
-_PERK_AFTER_RE = re.compile(r"^[\s,/&\w-]{0,30}?\bholders?\b[^.;]{0,50}\b(?:enjoy|receive|get|earn)\b", re.I)
+# ... or names the perk right after it ("RHIT exam fee reimbursement", "a CPC exam voucher", "... who pursue a CCA
+# credential are eligible for exam reimbursement")
+_PERK_AFTER_RE = re.compile(
+    r"^[\s,/&\w-]{0,30}?\bholders?\b[^.;]{0,50}\b(?:enjoy|receive|get|earn)\b"
+    r"|^[^.;]{0,50}?\b(?:exam(?:ination)?|test(?:ing)?|certification|credential(?:ing)?)\s+(?:fees?\s+|costs?\s+)?"
+    r"(?:reimburs\w*|vouchers?|stipends?|scholarships?|assistance|support)\b"
+    r"|^[^.;]{0,40}?\b(?:is|are)\s+eligible\s+for\s+(?:\w+\s+){0,3}?(?:reimburs\w*|vouchers?|stipends?|bonus\w*)\b",
+    re.I,
+)
 # ... or the mention names the staff who hold it ("under our ODS-certified registrars", "our team of CCS coders")
 _STAFF_BEFORE_RE = re.compile(r"\bour\s+(?:team\s+of\s+|own\s+|current\s+|experienced\s+|senior\s+)*$", re.I)
 _STAFF_AFTER_RE = re.compile(
@@ -204,6 +217,21 @@ _REQUIRED_WITHIN_RE = re.compile(
     re.I,
 )
 _WITHIN_RE = re.compile(r"\bwithin\s+(?:the\s+first\s+|the\s+)?(\d+|[a-z-]+)?\s*(?:\((\d+)\)\s*)?(months?|years?|days?|weeks?)\b", re.I)
+
+
+# A sentence naming no credential that gives the hire a deadline to obtain the one(s) just named ("Those who
+# do not yet hold either credential must obtain one within 18 months of hire", "It must be earned within a year").
+_BACKREF_DEADLINE_RE = re.compile(
+    r"\b(?:must|will need to|required to|expected to|needs? to|have to)\s+(?:\w+\s+){0,2}?(?:obtain|earn|achieve|"
+    r"acquire|attain|pass)\w*\b(?=[^.]{0,80}\bwithin\b)"
+    r"|\b(?:it|one|either|both|them|this|the credential|the certification)\s+(?:\w+\s+){0,2}?(?:must|will need to|"
+    r"needs to|has to)\s+be\s+(?:obtained|earned|achieved|acquired|attained|passed)\b(?=[^.]{0,40}\bwithin\b)",
+    re.I,
+)
+_BACKREF_WORD_RE = re.compile(r"\b(?:it|one|either|both|them|credentials?|certifications?|exam)\b", re.I)
+_LIST_ITEM_RE = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2023\u2043\u00b7\u25e6\u25a0\u27a2]|\d{1,2}[.)])\s+")
+# a heading that makes its items alternatives ("Qualifications - one of the following:")
+_ONE_OF_HEAD_RE = re.compile(r"\b(?:one|any|either) of the following\b|\b(?:one|any one) of these\b", re.I)
 
 
 @dataclass
@@ -424,7 +452,11 @@ def _perk(clause: str, hit: _Hit) -> bool:
     asked of the candidate."""
     before = clause[max(0, hit.start - 80) : hit.start]
     after = clause[hit.end :]
-    return bool(_PERK_BEFORE_RE.search(before) or _PERK_AFTER_RE.search(after)
+    perk_after = _PERK_AFTER_RE.search(after)
+    if perk_after and any(not cue.group(0).lower().startswith(("eligib", "bonus"))  # words of the perk itself
+                          for cue in _CUE_RE.finditer(after, 0, perk_after.end())):
+        perk_after = None  # "RHIT required (exam fee reimbursed)": asked for, the perk comes with it
+    return bool(_PERK_BEFORE_RE.search(before) or perk_after
                 or (_STAFF_BEFORE_RE.search(before) and _STAFF_AFTER_RE.match(after)))
 
 
@@ -502,7 +534,12 @@ def _line_events(line: str, kind: str, eligible_here: bool, context_key: tuple[b
             inline_kind = "preferred"
         elif _REQUIRED_HEAD_RE.search(head):
             inline_kind = "required"
-    for sentence in sentences(line):
+    line_sentences = sentences(line)
+    # a later sentence of the item with a deadline to obtain the credential(s) it names: no longer "required"
+    deadline_later = len(line_sentences) > 1 and "within" in line.lower() and any(
+        _BACKREF_DEADLINE_RE.search(other) and _BACKREF_WORD_RE.search(other) and not _hits(other, context)  # type: ignore[arg-type]
+        for other in line_sentences[1:])
+    for sentence_number, sentence in enumerate(line_sentences):
         for unmapped in _UNMAPPED_RE.finditer(sentence):
             if _left_boundary(sentence, unmapped.start()):
                 events.append(("unmapped", f"emr/cert/unmapped/{unmapped.group(1)}"))
@@ -520,6 +557,7 @@ def _line_events(line: str, kind: str, eligible_here: bool, context_key: tuple[b
                     events.append(("mention", mention, False))
                     continue
                 strength = _strength_from_cues(clause, hit, hits, cues)
+                cued = strength is not None
                 if strength is None:
                     strength = inline_kind
                 if strength in (None, "required") and (_alternative_to_education(clause, hit, hits, sentence)
@@ -533,6 +571,8 @@ def _line_events(line: str, kind: str, eligible_here: bool, context_key: tuple[b
                         continue
                     else:
                         strength = "required"
+                if strength == "required" and not cued and deadline_later and sentence_number == 0:
+                    strength = "obtain_after_hire"  # "Certification: CCDS or CDIP. ... must obtain one within 18 months"
                 if strength == "required" and (_HIRE_WINDOW_RE.search(clause[hit.end :])
                                                or _REQUIRED_WITHIN_RE.search(_after_list(clause, hit, hits))
                                                or _DEADLINE_AFTER_RE.search(clause[hit.end :])):
@@ -548,6 +588,26 @@ def _line_events(line: str, kind: str, eligible_here: bool, context_key: tuple[b
 _line_events_cached = lru_cache(maxsize=8192)(_line_events)
 _PREFERRED_HEAD_RE = re.compile(r"prefer|desired|nice|plus|bonus")
 _REQUIRED_HEAD_RE = re.compile(r"requir|minimum|must|mandatory")
+
+
+def _alternative_items(parsed: Structure, index: int) -> bool:
+    """Line `index` sits under a heading that makes its items alternatives ("one of the following:") and
+    another item of that list (the bulleted items right under it) is education or experience naming no
+    credential: the credential is one way to qualify (preferred)."""
+    heading_position = bisect_right(parsed.section_starts, index) - 1
+    if heading_position < 0 or not _ONE_OF_HEAD_RE.search(parsed.sections[heading_position][0]):
+        return False
+    first = parsed.section_starts[heading_position] + 1
+    end = parsed.section_starts[heading_position + 1] if heading_position + 1 < len(parsed.section_starts) \
+        else len(parsed.lines)
+    items: list[str] = []
+    for line in parsed.lines[first:end]:  # the list right under the heading: its bulleted items
+        if _LIST_ITEM_RE.match(line):
+            items.append(line)
+        elif line.strip() and items:
+            break
+    return index - first < len(items) and any(
+        item != parsed.lines[index] and _EDU_EXP_RE.search(item) and not _CODE_RE.search(item) for item in items)
 
 
 def normalize_certifications(description_text: str, title: str = "") -> CertResult:
@@ -567,9 +627,12 @@ def normalize_certifications(description_text: str, title: str = "") -> CertResu
             continue
         eligible_here = _eligible_with_deadline(block.text, parsed.next_line(index))
         events = _line_events_cached(block.text, block.kind, eligible_here, _context_key(block.text, context))
+        alternatives = "the following" in block.heading.lower() or " of these" in block.heading.lower()
         for event in events:
             if event[0] == "mention":
                 mention = event[1]
+                if alternatives and mention.strength == "required" and _alternative_items(parsed, index):
+                    mention = CertMention(mention.code, "preferred", mention.evidence, None, mention.any_of)
                 if event[2]:
                     eligible_deadline.add(mention.code)
                 current = best.get(mention.code)

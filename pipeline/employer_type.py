@@ -3,14 +3,16 @@
 Precedence (the ordered STEPS at the end of this module): a valid registry value; the platform (USAJOBS -> government); then cues
 on the employer name, strongest first: named vendors/outsourcers/insurers, government (VA, IHS,
 tribal, military, state/county/city, or a hospital calling itself county/state/city owned), staffing and ROI/coding/RCM outsourcers, "our client"
-postings, insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
+postings (not the employer's own "Client Services" team), insurers, surgery centers, long-term care/home health/hospice, hospitals, physician
 practices and clinics, health tech, other named kinds (law firms, research, schools). When the name
 says nothing, the description's self-description ("X is a ...", "X provides ...", "X, a ..." or
 "X - 3 hospitals ...") is read the same way. When the employer field is empty, the text itself (EEO and benefits blocks left out, federal
 boilerplate kept) is read by ordered steps: federal agency names and policy boilerplate (VA, VHA,
 IHS, Title 38, Selective Service, veterans' preference) -> government; the employer the opening names
-(the subject of a sentence describing it, "X is a ...", "X, a 200-bed ...", "X provides ...", or a
-public body's letterhead line, "COUNTY OF X", "State of X") read like the employer field; a senior-living or nursing
+(the subject of a sentence describing it, "X is a ...", "X, a 200-bed ...", "X provides ...", a
+public body's letterhead line, "COUNTY OF X", "State of X", a facility's upper-case letterhead line, a
+labelled field, "Agency: X", "Employer: X", or the employer's first-person self-description, "We are a
+nonprofit outpatient clinic ...", "Our 40-bed hospital ...", whose noun phrase is read) read like the employer field; a senior-living or nursing
 community describing itself -> long_term_care; inpatient coding in the hospital's own HIM department
 -> hospital. Nothing found -> "other".
 """
@@ -91,7 +93,12 @@ _STAFFING_NAME_RE = re.compile(
     r"HIM services|health information services|transcription)\b",
     _I,
 )
-_OUR_CLIENT_RE = re.compile(r"\b(?:our client|our clients'?|on behalf of (?:our|a) client|client facilit\w+|client hospital)", _I)
+# "our client" placements; not the employer's own client-facing team ("our Client Services team")
+_OUR_CLIENT_RE = re.compile(
+    r"\b(?:our clients?'?(?!\s+(?:services?|success|solutions|relations|experience|support|operations|"
+    r"delivery|engagement|care|partnerships?)\b)|on behalf of (?:our|a) client|client facilit\w+|client hospital)",
+    _I,
+)
 _INSURER_RE = re.compile(r"\b(?:health plans?|insurance|assurance|mutual|managed care|HMO|payer|payor)\b", _I)
 _ASC_RE = re.compile(
     r"\b(?:surgery cent(?:er|re)s?|surgical cent(?:er|re)s?|surgicent(?:er|re)|ambulatory surg\w*|"
@@ -139,7 +146,9 @@ _OTHER_RE = re.compile(
     _I,
 )
 _DESC_TECH_RE = re.compile(
-    r"\b(?:makes|builds|develops|sells)\b[^.]{0,80}\b(?:software|platforms?|(?:EHR|EMR|electronic health record) "
+    r"\b(?:makes|builds|develops|sells|licenses)\s+(?:an?\s+|the\s+|its\s+)?(?:[\w-]+\s+){0,3}?(?:EHRs?|EMRs?|"
+    r"electronic (?:health|medical) records?(?: system)?s?)\b(?!\s+(?:documentation|data|workflows?|templates?))"
+    r"|\b(?:makes|builds|develops|sells)\b[^.]{0,80}\b(?:software|platforms?|(?:EHR|EMR|electronic health record) "
     r"(?:system|product|platform)s?)\b|\bsoftware (?:company|vendor)\b",
     _I,
 )
@@ -152,7 +161,7 @@ _DESC_OUTSOURCE_RE = re.compile(
 _GENERIC_HEALTH_RE = re.compile(r"\b(?:Health|Healthcare|Health Care|Medicine|Health Services)$", _I)
 _SELF_DESCRIPTION_RE = re.compile(
     r"\b(?:is|are)\s+(?:an?|the|one of)\b|\b(?:operates|provides|processes|performs|runs|makes|builds|"
-    r"develops|serves|covers|offers|owns|manages)\b",
+    r"develops|sells|licenses|serves|covers|offers|owns|manages)\b",
     _I,
 )
 # right after the name: ", a ..." / " - 8 hospitals ..." / ": a ..." (what follows is the self-description)
@@ -266,6 +275,31 @@ _LETTERHEAD_RE = re.compile(
 
 
 _SMALL_WORD_RE = re.compile(r"(?<=\s)(?:Of|And|For|At|The|On)(?=\s)")
+# a page marker a PDF dump leaves on the letterhead line ("ACME HOSPICE      Page 1 of 2")
+_PAGE_MARK_RE = re.compile(r"\s*\bPage \d+(?: of \d+)?\s*$", _I)
+# a whole line that is a name (words, connectors), as a letterhead is
+_NAME_LINE_RE = re.compile(rf"{_NAME_WORD}(?:\s+(?:{_NAME_WORD}|of|and|&|for|at|de|del|la|the|on)){{1,7}}")
+# the employer as a labelled field of the text ("Agency: Department of Corrections", "Employer: ...")
+_EMPLOYER_FIELD_RE = re.compile(
+    r"^(?:employer|agency|company|organi[sz]ation|hiring (?:organi[sz]ation|agency|company|entity)|"
+    r"(?:employer|company|agency|organi[sz]ation) name)\s*:\s*(?P<name>[^|\n]{3,100}?)\s*(?:\||$)",
+    _I,
+)
+# the employer describing itself in the first person ("We are a nonprofit outpatient clinic ...", "Our 40-bed
+# critical access hospital ...", "About us: we're a regional staffing firm ...", "Join our growing practice"):
+# the longest noun phrase (up to seven words) ending in an organisation's head noun, read like an employer name. The words before the
+# head noun are modifiers (no preposition, and no team or department of the employer: "our coding team
+# at the hospital" is not the employer).
+_ORG_NOUN = (r"(?:clinics?|practices?|group|cent(?:er|re)s?|hospitals?|health ?systems?|health ?networks?|"
+             r"(?:health|insurance|benefits?) plans?|firms?|agency|agencies|company|companies|organi[sz]ations?|"
+             r"communit(?:y|ies)|facilit(?:y|ies)|homes?|providers?|insurer|carrier|vendor|institute|system)")
+_MODIFIER = (r"(?!(?:at|in|for|of|with|to|on|from|by|that|which|who|where|is|are|was|were|has|have|will|can|team|teams|department|departments|staff|"
+             r"unit|units|office|offices|client|clients|partner|partners|benefits?|employees|members)\b)[\w&'/.-]+\s+")
+_FIRST_PERSON_RE = re.compile(
+    r"^(?:about us\s*[:\-–—]?\s*)?(?:(?:we are|we're|as)\s+(?:an?|the|one of the)|our|join our)\s+"
+    rf"(?P<phrase>(?:{_MODIFIER}){{0,6}}{_ORG_NOUN})\b(?!'s)(?!\s+(?:options?|coverage|choices|offerings|premiums)\b)",
+    _I,
+)
 
 
 def _named_in_text(text: str) -> str | None:
@@ -274,15 +308,38 @@ def _named_in_text(text: str) -> str | None:
         line = line.strip(" \t-*\u2022:")
         if not line:
             continue
+        letterhead = _facility_letterhead(line) if number < 2 else None
+        if letterhead:
+            return letterhead
         if number < 4 and len(line) <= 80 and line.isupper():
             line = _SMALL_WORD_RE.sub(lambda small: small.group(0).lower(), line.title())
         if number < 4 and len(line) <= 80 and _LETTERHEAD_RE.match(line) \
                 and not _first_rule(line, _FACILITY_RULES[:-1]):
             return line
+        labelled = _EMPLOYER_FIELD_RE.match(line)
+        if labelled:
+            return labelled.group("name")
         subject = _TEXT_SUBJECT_RE.match(line)
         if subject and not _NOT_EMPLOYER_NAME_RE.search(subject.group("name")):
             return subject.group("name")
+        first_person = _FIRST_PERSON_RE.match(line)
+        if first_person:
+            return first_person.group("phrase")
     return None
+
+
+def _facility_letterhead(line: str) -> str | None:
+    """An upper-case line at the top that is a facility's name ("HOSPICE OF THE PRAIRIE LAKES", a page
+    marker after it allowed): a name with a strong facility cue and no job word."""
+    name = _PAGE_MARK_RE.sub("", line)
+    if len(name) > 80 or not name.isupper():
+        return None
+    name = _SMALL_WORD_RE.sub(lambda small: small.group(0).lower(), name.title())
+    if not _NAME_LINE_RE.fullmatch(name) or _NOT_EMPLOYER_NAME_RE.search(name):
+        return None
+    found = _first_rule(name, _FACILITY_RULES)
+    strong = found and found[0] not in ("other", "health_tech") and found[1].lower() not in _WEAK_NAME_WORDS
+    return name if strong else None
 
 
 # Ordered steps for a posting whose employer field is empty: each returns (type, evidence) or None.

@@ -1,7 +1,7 @@
 """Employment-type normalizer: full_time, part_time, per_diem, contract, temporary, internship.
 
 The structured field wins; then the title ("Per Diem Coder", "PRN", "Contract ..."); then the
-first employment-status phrase in the job's own text (boilerplate such as "benefits for full-time
+first employment-status phrase ("a 13-week travel contract" is a contract) in the job's own text (boilerplate such as "benefits for full-time
 staff" left out). "Per diem" here is a status, never a pay unit.
 
 Short status phrases count too, where a status word is a whole item of a short line: "Per diem,
@@ -39,7 +39,9 @@ _TITLE_RULES = [(kind, pattern) for kind, pattern in _RULES if kind not in ("par
 ]
 _DESC_RE = re.compile(
     r"\b(?P<per_diem>per[- ]diem (?:position|role|status|coder|staff|employee|basis)|PRN (?:position|role|basis))\b"
-    r"|\b(?P<contract>(?:this is a |a )?(?:remote )?contract (?:position|role|assignment|engagement)|contract[- ]to[- ]hire)\b"
+    r"|\b(?P<contract>(?:this is a |a )?(?:remote )?contract (?:position|role|assignment|engagement)|contract[- ]to[- ]hire"
+    r"|(?:\d+|one|two|three|six|twelve|thirteen)[- ](?:weeks?|months?)\s+(?:travel\s+|remote\s+|local\s+)?contract(?!\s+(?:year|period|term|cycle|renewal))"
+    r"|travel (?:contract|assignment))\b"
     r"|\b(?P<temporary>temporary (?:position|role|assignment)|\d+[- ]week assignment)\b"
     r"|\b(?P<part_time>part[- ]time)\b"
     r"|\b(?P<full_time>full[- ]time)\b",

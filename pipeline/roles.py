@@ -66,7 +66,8 @@ _IT_TITLE_RE = re.compile(
     _I,
 )
 _CLINICAL_RE = re.compile(
-    r"\b(?:registered nurse|RN|LPN|LVN|nurse(?! auditor)|nursing|CNA|physician(?! practice)|"
+    r"\b(?:registered nurse|RN|LPN|LVN|nurse(?! auditor)|(?<!skilled )nursing(?!\s+(?:homes?|facilit\w*|cent(?:er|re)s?|"
+    r"and rehab\w*|& rehab\w*|communit\w*))|CNA|physician(?!s?'?\s+(?:practice|group|office|clinic))|"
     r"medical assistant|pharmacy|pharmacist|phlebotom\w*|radiolog\w*|sonograph\w*|therapist|dental assistant|"
     r"EMT|paramedic|surgical tech\w*|respiratory|clinician|psychologist|social worker|case manager|"
     r"utilization review)\b",
@@ -106,7 +107,8 @@ _ROI_RE = re.compile(
     _I,
 )
 _RECORDS_RE = re.compile(
-    r"\b(?:medical records?|health records?|health information|\bHIMS?\b|\bHIS\b|(?:EHR|EMR) specialist|"
+    r"\b(?:medical records?|health records?|health information|\bHIMS?\b|\bHIS\b|"
+    r"(?:EHR|EMR) (?:specialist|clerk|technician|tech|assistant|associate)|"
     r"electronic (?:health|medical) records? specialist|scanning|indexing|document imaging|imaging specialist|"
     r"chart (?:completion|analyst|retrieval|prep\w*|review)|charts?|record(?:s)? (?:clerk|technician|"
     r"specialist|coordinator|analyst|assistant)|abstract(?:or|ion)|MPI|master patient index|data integrity|"

@@ -2,7 +2,7 @@
 
 Structured platform fields first (workplace_type, remote flag, USAJOBS telework,
 applicant_location_requirements), then the title, location and description text in this order of
-signals: federal "Remote job: Yes/No" lines (label and value on one line or two), hybrid statements (incl. "remote after training" and
+signals (a title or location labelled on-site, "(On-Site)", beats a remote mention of the text): federal "Remote job: Yes/No" lines (label and value on one line or two), hybrid statements (incl. "remote after training" and
 day counts), explicit negations of remote work (-> onsite), remote statements (incl. remote limited
 to some states; home-based with "one on-site day per week" -> hybrid; remote work of others, e.g. a sentence
 about "our nurses", does not count), ad-hoc/occasional telework (-> onsite), on-site statements. Nothing ->
@@ -44,6 +44,9 @@ _HYBRID_RE = re.compile(
     rf"|\b(?:from home|remotely|telework)\s+(?:the other\s+)?{_NUM_WORD}\s+days?"
     rf"|\b{_NUM_WORD}\s+days?\s+(?:a|per|each)\s+week\s+(?:from home|remotely|remote|teleworking)"
     r"|\bsplit between (?:home|remote)"
+    # a count of regular remote days ("one regular remote day (Friday) each week", "two WFH days")
+    rf"|\b{_NUM_WORD}\s+(?:regular\s+|scheduled\s+|set\s+|fixed\s+)?(?:remote|work[- ]from[- ]home|WFH|telework)\s+days?\b"
+    r"(?![^.\n;]{0,30}\b(?:per|a|each) year\b)"
     r"|\b(?:remote(?: work)?|telework\w*|telecommut\w*)(?:\s+options?)?\s*:\s*partial(?:ly)?\b",
     _I,
 )
@@ -56,7 +59,11 @@ _NEGATION_RE = re.compile(
     r"|\b(?:remote work|remote|telework\w*|telecommut\w*|work(?:ing)? from home|hybrid work)\b[^.\n]{0,30}?\b(?:is|are)\s+not\s+"
     r"(?:available|offered|an option|permitted|possible|allowed|supported)"
     r"|\b(?:remote work|telework\w*|work(?:ing)? from home)\s+(?:is\s+)?unavailable"
-    r"|\bnot eligible for (?:remote|telework\w*)",
+    r"|\bnot eligible for (?:remote|telework\w*)"
+    # "you will not have the option to telework", "we do not offer remote work", "cannot be performed remotely"
+    r"|\b(?:not|cannot|can't|won't)\s+(?:be\s+)?(?:have|offer\w*|provide\w*|include\w*|allow\w*|permit\w*|able|"
+    r"eligible|available|given|granted|performed|done|worked)\b[^.\n;]{0,30}?\b(?:telework\w*|telecommut\w*|"
+    r"remote(?:ly)?|work(?:ing)? from home)\b",
     _I,
 )
 _REMOTE_RE = re.compile(
@@ -242,7 +249,9 @@ _ONSITE_WORDS = (r"(?:on[- ]?site|in[- ]person|in(?:to)? (?:the|our) (?:\w+\s+)?
 _CADENCE = (r"(?:(?:once|twice|\d(?:-\d)?\s+(?:days?|times)|(?:one|two|three|four)(?:\s+(?:to|or)\s+(?:two|three))?\s+"
             r"(?:days?|times)|a day|some days|several days|a few days|certain days)\s+(?:a|per|each|every)\s+(?:week|month)"
             r"|every\s+(?:other\s+)?(?:week|month|monday|tuesday|wednesday|thursday|friday)"
-            r"|(?:weekly|bi-?weekly|monthly)|on\s+(?:mondays|tuesdays|wednesdays|thursdays|fridays))")
+            r"|(?:weekly|bi-?weekly|monthly)|(?:on\s+)?(?:mondays|tuesdays|wednesdays|thursdays|fridays)"
+            r"|(?:on\s+)?the\s+(?:first|second|third|fourth|last|1st|2nd|3rd|4th)\s+(?:monday|tuesday|wednesday|"
+            r"thursday|friday|week|day)\s+of\s+(?:each|every|the)\s+month)")
 _ONSITE_CADENCE_RE = re.compile(
     rf"\b{_ONSITE_WORDS}\b[^.\n;]{{0,60}}?\b{_CADENCE}\b|\b{_CADENCE}\b[^.\n;]{{0,60}}?\b{_ONSITE_WORDS}\b"
     r"|\b(?:weekly|monthly|bi-?weekly)\s+(?:on[- ]?site|in[- ]person)\s+(?:\w+\s+)?(?:meetings?|huddles?|days?)\b"
@@ -333,6 +342,17 @@ def _negated_for_this_job(description_text: str, job_only: str) -> str | None:
     return None
 
 
+_ONSITE_LABEL_RE = re.compile(r"\b(?:on[- ]?site|in[- ]person|in[- ]office)\b(?!\s+(?:training|orientation))", _I)
+
+
+@lru_cache(maxsize=8192)
+def _onsite_label(value: str) -> str | None:
+    """An on-site label of a title or location field ("ROI Specialist (On-Site)"), when it says nothing of
+    remote or hybrid work."""
+    onsite = _ONSITE_LABEL_RE.search(value)
+    return onsite.group(0) if onsite and not (_HYBRID_RE.search(value) or _REMOTE_RE.search(value)) else None
+
+
 @lru_cache(maxsize=8192)
 def _label_signals(value: str) -> tuple[str | None, str | None]:
     """(hybrid text, remote text not negated) of a title or location field: cached (they recur)."""
@@ -367,6 +387,11 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
         remote = _label_signals(value)[1] if value else None
         if remote:
             return WorkModeResult("remote", remote, [f"emr/work_mode/{source}/remote"])
+    if found_text is None or found_text[0] == "remote":  # the job labelled on-site: a remote mention is not its
+        for source, value in (("title", title), ("location", location)):
+            onsite = _onsite_label(value) if value else None
+            if onsite:
+                return WorkModeResult("onsite", onsite, [f"emr/work_mode/{source}/onsite"])
     if found_text:
         return WorkModeResult(found_text[0], found_text[1], [f"emr/work_mode/text/{found_text[0]}"])
     negated = _negated_for_this_job(description_text, job_only) if description_text else None

@@ -401,3 +401,25 @@ def test_each_semicolon_part_keeps_its_strength(text, level):
 def test_no_minimum_education_courses_and_cut_equivalence(text, level, or_equivalent):
     result = normalize_education(text)
     assert (result.education_min, result.or_equivalent_experience) == (level, or_equivalent)
+
+
+# --- a contract named by its length or as a travel contract
+@pytest.mark.parametrize(
+    ("text", "schedule"),
+    [
+        ("Assignment: 13-week travel contract, on site.", "contract"),
+        ("This is a 6-month contract with possible extension.", "contract"),
+        ("We are filling a twelve-week remote contract for an outpatient coder.", "contract"),
+        ("Travel assignment in Reno; housing stipend included.", "contract"),
+        ("Two-month local contract for a backlog project.", "contract"),
+        ("Details: 26-week travel contract | days", "contract"),
+        ("Apply for this travel contract today.", "contract"),
+        ("8 week contract starting in May.", "contract"),
+        # not this job's status
+        ("Our contract management team negotiates payer contracts.", None),
+        ("Travel between clinics is reimbursed.", None),
+        ("The 12-month contract year begins in July for our vendors; apply via the portal.", None),
+    ],
+)
+def test_contract_by_length_or_travel(text, schedule):
+    assert schedule_of(normalize_employment_type({}, text))[0] == schedule

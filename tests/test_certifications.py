@@ -267,3 +267,83 @@ def test_any_of_lists_name_their_alternatives(text, expected):
 )
 def test_deadlines_after_the_start_and_credentials_the_staff_hold(text, expected):
     assert _certs(text) == expected
+
+
+# --- a perk named right after the credential ("RHIT exam fee reimbursement", "a CPC exam voucher"): not asked for,
+# unless the clause asks for it first ("RHIT required; ...", "required within 6 months (exam paid)")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Perks include paid parking and CCS exam fee reimbursement once you pass.", {}),
+        ("We offer a CPC exam voucher to clerks who move into coding after a year.", {}),
+        ("Our benefits: 401(k), PTO, and RHIA examination cost reimbursement.", {}),
+        ("Staff who later sit for the CCA credential are eligible for full reimbursement.", {}),
+        ("Annual RHIT certification stipend for employees pursuing it.", {}),
+        ("Dental, vision, and CDIP testing assistance for interested nurses.", {}),
+        ("Medical coverage plus CPC exam vouchers for the whole team.", {}),
+        ("Team members who earn the CTR are eligible for a retention bonus.", {}),
+        # asked for, the perk beside it
+        ("Requirements\n- RHIT required (exam fee reimbursed for new grads)", {"RHIT": "required"}),
+        ("Requirements\n- CCS preferred; exam voucher available", {"CCS": "preferred"}),
+        ("Requirements\n- CPC required within 9 months of hire (exam voucher provided)", {"CPC": "obtain_after_hire"}),
+        ("Requirements\n- CCA or CPC-A", {"CCA": "required", "CPC": "required"}),
+    ],
+)
+def test_perks_named_after_the_credential(text, expected):
+    assert _certs(text) == expected
+
+
+# --- a later sentence of the same item gives the hire a deadline to obtain the credential(s) it named first
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Qualifications\nCertification: CPC. Coders without it must earn it within 9 months of hire.",
+         {"CPC": "obtain_after_hire"}),
+        ("Qualifications\n- RHIT or RHIA. Candidates who do not hold one must obtain it within one year.",
+         {"RHIT": "obtain_after_hire", "RHIA": "obtain_after_hire"}),
+        ("Requirements\nCredential: CTR. The credential must be obtained within 24 months of start.",
+         {"CTR": "obtain_after_hire"}),
+        ("Requirements\nCCS. New coders are expected to pass the exam within 12 months.", {"CCS": "obtain_after_hire"}),
+        ("Requirements\nCertification: CDIP or CCDS. Those new to CDI need to achieve either credential within "
+         "two years.", {"CDIP": "obtain_after_hire", "CCDS": "obtain_after_hire"}),
+        ("Qualifications\nCEHRS. It must be earned within six months of hire.", {"CEHRS": "obtain_after_hire"}),
+        ("Qualifications\nCertification: CPC. Must complete compliance training within 30 days.", {"CPC": "required"}),
+        ("Qualifications\nRHIT required. Must obtain a badge within 5 days of hire.", {"RHIT": "required"}),
+        ("Qualifications\nRHIT. Must obtain CCS within 12 months.", {"RHIT": "required", "CCS": "obtain_after_hire"}),
+        ("Qualifications\nCPC required. Candidates must pass a coding test within the interview week.",
+         {"CPC": "required"}),
+    ],
+)
+def test_deadline_in_a_later_sentence_of_the_item(text, expected):
+    assert _certs(text) == expected
+
+
+# --- a heading that makes its list alternatives ("one of the following:") with education or experience among
+# the items: each credential is one way to qualify (preferred); a list of credentials only stays required
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Minimum qualifications - one of the following:\n- RHIT credential\n- Two years of release of information "
+         "experience", {"RHIT": "preferred"}),
+        ("Qualify with any of the following:\n\u2022\nCPC or COC\n\u2022\nAssociate degree in coding", {"CPC": "preferred",
+                                                                                              "COC": "preferred"}),
+        ("Requirements (one of the following):\n1. CTR\n2. Five years of cancer registry experience",
+         {"CTR": "preferred"}),
+        ("Education/Certification - either of the following:\n* Bachelor's degree in HIM\n* RHIA",
+         {"RHIA": "preferred"}),
+        ("You must meet one of these:\n- CCS\n- Completion of an accredited coding program and 1 year of coding",
+         {"CCS": "preferred"}),
+        ("Qualifications - one of the following:\n- CDIP or CCDS\n- RN with 3 years of CDI experience",
+         {"CDIP": "preferred", "CCDS": "preferred"}),
+        ("Licensure - any one of the following:\n- RHIT\n- Graduate of an HIT program", {"RHIT": "preferred"}),
+        ("Credentials - one of the following:\n- CEHRS\n- High school diploma and 2 years of records work",
+         {"CEHRS": "preferred"}),
+        # credentials only, or experience outside the list
+        ("Certification (one of the following is required):\n- RHIT\n- RHIA\n- CCS\nExperience: 3 years of coding",
+         {"RHIT": "required", "RHIA": "required", "CCS": "required"}),
+        ("Requirements - one of the following:\n- CPC\n- COC\n\nExperience\n- 2 years of coding",
+         {"CPC": "required", "COC": "required"}),
+    ],
+)
+def test_one_of_the_following_heading_with_education_or_experience(text, expected):
+    assert _certs(text) == expected

@@ -151,6 +151,76 @@ def test_type_from_the_employer_the_text_names(description, expected):
     assert normalize_employer_type({"employer": ""}, description).employer_type == expected
 
 
+# --- the employer field is empty and the text's opening has the employer describe itself in the first person
+# ("We are a ...", "Our ... clinic ..."): the noun phrase up to the organisation's head noun is read like a name
+FIRST_PERSON_CASES = [
+    ("Coder I\nWe are a physician-owned orthopedic practice with nine surgeons in two offices.", "physician_practice"),
+    ("About us - we're a community mental health center serving three rural counties.", "physician_practice"),
+    ("Records Clerk\nOur 60-bed skilled nursing community is looking for a records clerk.", "long_term_care"),
+    ("Our regional home health agency sends nurses and therapists to 1,200 patients a week.", "long_term_care"),
+    ("We are a Medicaid managed care health plan for 90,000 members in two states.", "insurance"),
+    ("Our physician-owned surgery center handles cataract and retina cases.", "ambulatory_surgery"),
+    ("As a national coding and revenue cycle firm, we place coders with hospitals and clinics.",
+     "staffing_outsourcing"),
+    ("We are one of the largest healthcare staffing agencies in the Southeast.", "staffing_outsourcing"),
+    ("Our 25-bed critical access hospital sits in the mountains of western Montana.", "hospital"),
+    ("Join our growing pediatric practice in the Boise area.", "physician_practice"),
+    ("Summary\nWe are a federally qualified health center with five sites.", "physician_practice"),
+    # not the employer: a team or department of it, the benefits plan, the job, a client, a generic company
+    ("Our coding team at the hospital works Monday through Friday.", "other"),
+    ("Our HIM department is growing and needs a release of information clerk.", "other"),
+    ("Our health plan options include a PPO and an HDHP.", "other"),
+    ("We are looking for a detail-oriented records clerk.", "other"),
+    ("We are a growing company with a great culture.", "other"),
+    ("As a member of the records team you will scan and index documents.", "other"),
+    ("We are an equal opportunity employer.", "other"),
+]
+# ... or names it in a labelled field or an upper-case letterhead line (a page marker of a PDF after it)
+LABELLED_CASES = [
+    ("Records Technician\nAgency: Department of Corrections - Health Services\nDuties: file records", "government"),
+    ("Employer: Willow Creek Hospice\nPosition: Medical Records Clerk", "long_term_care"),
+    ("Company: Bayside Ambulatory Surgery Center | Location: Tampa, FL", "ambulatory_surgery"),
+    ("Hiring Organization: Cascade Behavioral Health Clinic\nStatus: full time", "physician_practice"),
+    ("Organization: Prairie Mutual Health Plan\nCoding Auditor", "insurance"),
+    ("Agency Name: Kern County Public Health\nHealth Information Clerk", "government"),
+    ("MAPLE RIDGE NURSING AND REHABILITATION CENTER    Page 1 of 3\nJOB DESCRIPTION\nTitle: Records Clerk",
+     "long_term_care"),
+    ("LAKEVIEW SURGERY CENTER\nPosition Description\nCoding Specialist", "ambulatory_surgery"),
+    ("SAINT ANSELM REGIONAL HOSPITAL\nHIM Technician", "hospital"),
+    # a department label, a job title line, a heading in capitals, a generic letterhead: no employer
+    ("Department: Clinical Records\nMedical Records Clerk", "other"),
+    ("MEDICAL RECORDS CLERK\nFile and scan charts.", "other"),
+    ("JOB DESCRIPTION\nPosition Title: Records Clerk", "other"),
+    ("HEALTH INFORMATION MANAGEMENT DEPARTMENT\nRecords Technician", "other"),
+    ("Company: Confidential\nCoder II", "other"),
+]
+
+
+@pytest.mark.parametrize(("description", "expected"), FIRST_PERSON_CASES + LABELLED_CASES)
+def test_type_from_the_texts_own_description_of_the_employer(description, expected):
+    assert normalize_employer_type({"employer": ""}, description).employer_type == expected
+
+
+@pytest.mark.parametrize(
+    ("employer", "description", "expected"),
+    [
+        # a vendor that develops an EHR; "our Client Services team" is the vendor's own team, not a placement
+        ("Lumen Chart", "Lumen Chart develops an EHR for behavioral health agencies.\nOur Client Success team "
+                        "helps clients go live.", "health_tech"),
+        ("Corvid Health", "Corvid Health builds a cloud-based EMR for rural clinics.", "health_tech"),
+        ("Tessellate", "Tessellate sells electronic health record software to 300 practices.", "health_tech"),
+        ("Northbeam Health", "Join our Client Services team supporting Northbeam customers.", "hospital"),
+        ("Harrow Search", "Our client, a 200-bed hospital, needs an ROI specialist.", "staffing_outsourcing"),
+        ("Pillar Partners", "Our clients' HIM departments rely on our remote coders.", "staffing_outsourcing"),
+        ("Alder Regional Hospital", "Alder Regional Hospital develops EHR templates with its physicians.", "hospital"),
+        ("Crescent Valley Clinic", "Crescent Valley Clinic builds its EHR workflows around patients.",
+         "physician_practice"),
+    ],
+)
+def test_vendor_self_description_and_its_own_client_teams(employer, description, expected):
+    assert normalize_employer_type({"employer": employer}, description).employer_type == expected
+
+
 @pytest.mark.parametrize(
     ("employer", "description", "expected"),
     [

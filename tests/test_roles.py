@@ -187,3 +187,31 @@ def test_a_vague_title_leaves_it_to_the_description(title, description, relevant
 def test_federal_series_outside_the_family_is_not_relevant(title, series, relevant, reason):
     result = normalize_role(title, "", series)
     assert (result.relevant, result.reason) == (relevant, reason)
+
+
+# --- a care setting named in the title ("- Skilled Nursing Facility", "at Smith Physicians Group") is not the
+# occupation; an EHR/EMR clerk or technician is records work (an EHR analyst or trainer stays IT)
+@pytest.mark.parametrize(
+    ("title", "relevant", "role"),
+    [
+        ("Medical Records Clerk - Skilled Nursing Facility", True, "medical_records"),
+        ("Health Information Technician, Nursing Home", True, "medical_records"),
+        ("HIM Coordinator - Lakeside Nursing and Rehabilitation Center", True, "medical_records"),
+        ("Release of Information Specialist (Nursing Center)", True, "release_of_information"),
+        ("Medical Records Assistant - Physicians Group", True, "medical_records"),
+        ("Records Technician at Valley Physician Practice", True, "medical_records"),
+        ("EMR Clerk", True, "medical_records"),
+        ("EHR Technician - Family Medicine", True, "medical_records"),
+        ("Part-Time EHR Assistant", True, "medical_records"),
+        # still clinical or IT
+        ("Nursing Assistant - Medical Records Unit", False, None),
+        ("Director of Nursing", False, None),
+        ("Physician Assistant", False, None),
+        ("EHR Analyst", False, None),
+        ("EMR Trainer", False, None),
+        ("Nursing Home Administrator", False, None),
+    ],
+)
+def test_care_settings_in_titles_and_ehr_clerks(title, relevant, role):
+    decision = title_decision(title)
+    assert (decision.relevant, decision.role) == (relevant, role)

@@ -240,3 +240,69 @@ def test_home_based_with_on_site_days_is_hybrid(text, expected):
 )
 def test_field_staff_remote_work_and_telework_refused_in_boilerplate(text, expected):
     assert normalize_work_mode({}, text).work_mode == expected
+
+
+# --- a regular split named by weekdays or by a count of remote days -> hybrid; remote mentions that are not a
+# split stay remote (a yearly allowance, an optional visit)
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Work from home most of the week; on site at the clinic Mondays and Wednesdays.", "hybrid"),
+        ("Remote role. You will be in our Tulsa office Thursdays for team huddles.", "hybrid"),
+        ("Home-based position with an in-person staff meeting at the hospital on the second Monday of every month.",
+         "hybrid"),
+        ("This coder works remotely and comes to the office the last Friday of each month.", "hybrid"),
+        ("Schedule: in the office Monday through Wednesday, with two remote days each week.", "hybrid"),
+        ("On site four days; one scheduled WFH day per week.", "hybrid"),
+        ("Three telework days a week after the first 90 days.", "hybrid"),
+        ("Onsite Tuesday to Friday and one fixed remote day (Monday).", "hybrid"),
+        ("Fully remote. Up to two remote days per year may be spent at the annual meeting.", "remote"),
+        ("This is a remote position; you may visit the office occasionally on Fridays if you like.", "remote"),
+        ("Remote position. Team calls are held on Tuesdays.", "remote"),
+        ("Remote - must live in Ohio. Monthly virtual team meetings.", "remote"),
+    ],
+)
+def test_split_by_weekdays_or_remote_day_counts_is_hybrid(text, expected):
+    assert normalize_work_mode({}, text).work_mode == expected
+
+
+# --- remote work refused with a verb of option ("will not have the option to telework") -> onsite
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Telework: Employees in this classification will not have the option to telework.", "onsite"),
+        ("We do not offer remote work for this position.", "onsite"),
+        ("The duties cannot be performed remotely.", "onsite"),
+        ("This job is not eligible to telework.", "onsite"),
+        ("You won't be able to work from home in this role.", "onsite"),
+        ("The clinic does not allow telecommuting for front-office staff or this position.", "onsite"),
+        ("Staff hired into this unit are not permitted to work remotely.", "onsite"),
+        ("Coders will not be granted telework during orientation.", "onsite"),
+        # not a refusal of remote work: remote is offered
+        ("We not only offer remote work but also a home-office stipend.", "remote"),
+        ("Fully remote; not available for candidates outside Texas.", "remote"),
+    ],
+)
+def test_remote_work_refused_with_a_verb_of_option_is_onsite(text, expected):
+    assert normalize_work_mode({}, text).work_mode == expected
+
+
+# --- a title or location labelled on-site beats a remote mention of the text that is not a split
+@pytest.mark.parametrize(
+    ("raw", "text", "expected"),
+    [
+        ({"title": "ROI Specialist (On-Site)"}, "Our billing teams work remotely; ROI staff are at client hospitals.",
+         "onsite"),
+        ({"title": "Scanning Clerk - Onsite"}, "Records are reviewed by remote auditors.", "onsite"),
+        ({"title": "Coding Specialist", "location": "Onsite - Peoria, IL"}, "Our coders work remotely.", "onsite"),
+        ({"title": "HIM Technician (In-Person)"}, "File and scan records.", "onsite"),
+        ({"title": "Records Clerk - On Site at Client Facility"}, "Remote managers support each site.", "onsite"),
+        ({"title": "Coder (In-Office)"}, "", "onsite"),
+        ({"title": "Coder (On-site)"}, "Hybrid: two days a week from home.", "hybrid"),
+        ({"title": "Remote Coder (onsite orientation)"}, "Work from home after onboarding.", "hybrid"),
+        ({"title": "Coder (On-site or Remote)"}, "Choose your arrangement.", "remote"),
+        ({"title": "Onsite Training Coordinator - Remote"}, "Remote role.", "remote"),
+    ],
+)
+def test_title_labelled_onsite_beats_a_remote_mention(raw, text, expected):
+    assert normalize_work_mode(raw, text).work_mode == expected
