@@ -381,13 +381,13 @@ def _earliest_rule(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple
 def _self_description(employer: str, description_text: str) -> str | None:
     """The predicate of the first sentence where the employer describes itself."""
     head = description_text[:1200]
+    words = employer.split()
+    first_word = words[0] if words else ""
     if head.isascii():  # no sentence can qualify when the head holds neither the name's first word nor "we are"...
         lowered = head.lower()
-        first = employer.split()[0].lower() if employer.split() else ""
-        if not (first and first in lowered) and not any(opening in lowered for opening in _WE_ARE_OPENINGS):
+        if not (first_word and first_word.lower() in lowered) and not any(o in lowered for o in _WE_ARE_OPENINGS):
             return None
     candidates = [s for s in _SENTENCE_SPLIT_RE.split(head, maxsplit=12) if s.strip()]
-    first_word = employer.split()[0] if employer.split() else ""
     for sentence in candidates[:8]:
         starts_with_name = bool(first_word) and sentence.lower().startswith(first_word.lower())
         if not (starts_with_name or _WE_ARE_RE.match(sentence)):

@@ -2,8 +2,8 @@
 normalizers (pipeline/pay.py, pipeline/location.py, pipeline/employer_type.py).
 
 Like functools.cached_property, but without the lock that Python 3.11's version takes on every
-first read: these objects live for one normalize() call in one thread, and bench/normalize.py
-measures that lock as a cost.
+first read: these objects live for one normalize() call in one thread, and a few of them are made
+for every posting, so the lock was paid many times a posting for nothing.
 """
 
 from __future__ import annotations

@@ -150,7 +150,6 @@ class _KeywordVocabulary:
         self.number_of: dict[str, int] = {}
         self.current = self._build(0)
         self.last_index: tuple[str | None, _Automaton | None, dict[int, list[int]] | None] = (None, None, None)
-        self.by_identity: dict[int, tuple[tuple[str, ...], frozenset[int]]] = {}
         self._numbers: dict[tuple[str, ...], frozenset[int]] = {}
         self._lock = threading.Lock()
 
@@ -212,15 +211,9 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
     (lower-casing changes the text's length, or odd keywords)."""
     vocabulary = _CASED_VOCABULARY if cased else _VOCABULARY
-    known = vocabulary.by_identity.get(id(keywords))  # the keyword tuples are constants: found by identity
-    if known is not None and known[0] is keywords:
-        numbers = known[1]
-    else:
-        numbers = vocabulary.numbers(keywords)
-        if numbers is None:
-            return None
-        if len(vocabulary.by_identity) < vocabulary.MAX_WORDS:  # the entry holds the tuple: its id stays its own
-            vocabulary.by_identity[id(keywords)] = (keywords, numbers)
+    numbers = vocabulary.numbers(keywords)
+    if numbers is None:
+        return None
     automaton = vocabulary.current  # an automaton that holds every one of `numbers`
     last = vocabulary.last_index  # the index asked for last, found by identity (most asks are about one text)
     if last[0] is text and last[1] is automaton:
@@ -247,15 +240,16 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
 _FOLDS_TO_ASCII = ("\u0131", "\u017f")
 
 
+def _folds_as_lower(text: str) -> bool:
+    """re.IGNORECASE reads each character of text as str.lower() does (none of _FOLDS_TO_ASCII)."""
+    return text.isascii() or not any(char in text for char in _FOLDS_TO_ASCII)
+
+
 def lower_same(text: str) -> str | None:
     """text.lower() when a regex without re.IGNORECASE reads it exactly as one with the flag reads text:
     the same length and none of _FOLDS_TO_ASCII (checked over every code point); None otherwise."""
-    if text.isascii():
-        return text.lower()
     lowered = text.lower()
-    if len(lowered) != len(text) or any(char in text for char in _FOLDS_TO_ASCII):
-        return None
-    return lowered
+    return lowered if len(lowered) == len(text) and _folds_as_lower(text) else None
 
 
 # an upper-case letter that is not part of an escape (\S, \W, \D, \B, \A, \Z): a pattern holding one
@@ -267,17 +261,16 @@ _GROUP_NAME_RE = re.compile(r"\(\?P(?:<\w+>|=\w+\))")
 class Caseless:
     """A case-insensitive pattern, run as its plain twin over the lower-cased text wherever lower_same()
     allows (sre compares each literal case-insensitively one character at a time: about 3-4x slower on
-    long alternations), else as compiled with re.IGNORECASE. Same matches,
-    same spans; a match's text is the lower-cased text's, so callers take evidence by its span."""
+    long alternations), else as compiled with re.IGNORECASE. Same matches, same spans; a match's text
+    is the lower-cased text's, so callers take evidence by its span (found())."""
 
-    __slots__ = ("folded", "plain", "pattern")
+    __slots__ = ("folded", "plain")
 
-    def __init__(self, pattern: str, flags: int = 0) -> None:
+    def __init__(self, pattern: str) -> None:
         if _UPPER_LITERAL_RE.search(_GROUP_NAME_RE.sub("", pattern.replace("\\\\", ""))):
             raise ValueError(f"a Caseless pattern is written in lower case: {pattern[:60]!r}")
-        self.pattern = pattern
-        self.folded = re.compile(pattern, flags | re.IGNORECASE)
-        self.plain = re.compile(pattern, flags)
+        self.folded = re.compile(pattern, re.IGNORECASE)
+        self.plain = re.compile(pattern)
 
     def search(self, text: str) -> re.Match[str] | None:
         lowered = lower_same(text)
@@ -305,7 +298,7 @@ def caseless_lines(text: str, hints: tuple[str, ...]) -> str | None:
     joined by newlines ("" when none): all a case-insensitive pattern needs to see when each of its
     matches holds a hint and stays on one line. None when the one-pass keyword index cannot tell."""
     line_starts = keyword_line_starts(text, hints)
-    if line_starts is None or not (text.isascii() or not any(char in text for char in _FOLDS_TO_ASCII)):
+    if line_starts is None or not _folds_as_lower(text):
         return None
     return _lines_at(text, line_starts)
 
