@@ -150,7 +150,7 @@ class _KeywordVocabulary:
         self.number_of: dict[str, int] = {}
         self.current = self._build(0)
         self.last_index: tuple[str | None, _Automaton | None, dict[int, list[int]] | None] = (None, None, None)
-        self._numbers: dict[tuple[str, ...], frozenset[int]] = {}
+        self.known: dict[tuple[str, ...], frozenset[int]] = {}  # keyword tuple -> numbers, once asked for
         self._lock = threading.Lock()
 
     def _build(self, version: int) -> _Automaton:
@@ -163,7 +163,7 @@ class _KeywordVocabulary:
         """The numbers of `keywords` (added to the vocabulary when new), or None when they cannot be
         searched this way (an empty keyword; a vocabulary grown too large). Once this returns, the
         current automaton holds them."""
-        found = self._numbers.get(keywords)
+        found = self.known.get(keywords)
         if found is not None:
             return found
         with self._lock:
@@ -175,7 +175,7 @@ class _KeywordVocabulary:
                 self.words.append(word)
             if new:
                 self.current = self._build(self.current.version + 1)
-            found = self._numbers[keywords] = frozenset(self.number_of[word] for word in keywords)
+            found = self.known[keywords] = frozenset(self.number_of[word] for word in keywords)
         return found
 
 
@@ -211,9 +211,11 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
     (lower-casing changes the text's length, or odd keywords)."""
     vocabulary = _CASED_VOCABULARY if cased else _VOCABULARY
-    numbers = vocabulary.numbers(keywords)
+    numbers = vocabulary.known.get(keywords)
     if numbers is None:
-        return None
+        numbers = vocabulary.numbers(keywords)
+        if numbers is None:
+            return None
     automaton = vocabulary.current  # an automaton that holds every one of `numbers`
     last = vocabulary.last_index  # the index asked for last, found by identity (most asks are about one text)
     if last[0] is text and last[1] is automaton:
@@ -225,8 +227,9 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
         return None
     found: set[int] = set()
     if len(numbers) < len(index):
+        get = index.get
         for number in numbers:
-            starts = index.get(number)
+            starts = get(number)
             if starts is not None:
                 found.update(starts)
     else:
