@@ -42,6 +42,11 @@ _BLOCK_TAG_RE = re.compile(
 )
 _EMPH_RE = re.compile(r"<\s*(strong|b|em|u)\b[^>]*>([^<]{0,120}?)<\s*/\s*\1\s*>", re.I)
 _ANY_TAG_RE = re.compile(r"<[^<>]{0,2000}>")
+# a '<' that can start _DROP_BLOCK_RE's tag (re.IGNORECASE also reads the long s as "s")
+_DROP_HINT_RE = re.compile("<[shnSHN\u017f]")
+_STRAY_LT_RE = re.compile(r"<[^<>]*<")  # a '<' followed by another '<' before any '>'
+# block tags as most career sites write them, each of which _BLOCK_TAG_RE would replace by a newline
+_PLAIN_BLOCK_TAG_RE = re.compile(r"</?(?:p|ul|ol|div)>|<br ?/?>")
 
 def unescape_until_stable(value: str) -> str:
     """Decode HTML entities repeatedly (&amp;lt;p&amp;gt; -> &lt;p&gt; -> <p>), bounded."""
@@ -83,21 +88,38 @@ def html_to_text(value: object) -> str:
     text = unescape_until_stable(text)
     if _TAG_HINT_RE.search(text):
         text = _COMMENT_RE.sub(" ", text)
-        text = _DROP_BLOCK_RE.sub("\n", text)
+        if _DROP_HINT_RE.search(text):
+            text = _DROP_BLOCK_RE.sub("\n", text)
         if "<t" in text or "<T" in text:
             text = _CELL_GAP_RE.sub(" | ", text)
-        text = _LI_RE.sub("\n- ", text)
-        text = _LI_CLOSE_RE.sub("", text)
-        text = _BLOCK_TAG_RE.sub("\n", text)
-        text = _emphasis_to_text(text)
-        text = _ANY_TAG_RE.sub(" ", text)
+        text = _replace_plain_tags(text)
+        if "<" in text:  # every pattern below starts with one
+            text = _LI_RE.sub("\n- ", text)
+            text = _LI_CLOSE_RE.sub("", text)
+            text = _BLOCK_TAG_RE.sub("\n", text)
+            text = _emphasis_to_text(text)
+            text = _ANY_TAG_RE.sub(" ", text)
         if "&" in text:
             text = html.unescape(text)
     return clean_whitespace(text)
 
 
+def _replace_plain_tags(text: str) -> str:
+    """The commonest list and block tags, written plainly (<li>, </li>, _PLAIN_BLOCK_TAG_RE), replaced as
+    _LI_RE, _LI_CLOSE_RE and _BLOCK_TAG_RE would replace them, by str.replace and one case-sensitive
+    pattern (_BLOCK_TAG_RE tries a case-insensitive alternation of 30 names at every '<'). Exact when no '<' comes before another '<' without a '>' between (_STRAY_LT_RE): then
+    every match of those patterns is one whole tag, a replacement holds no '<' or '>', so replacing some
+    tags first changes no other tag's match (comments, dropped blocks and table cells are done before)."""
+    if _STRAY_LT_RE.search(text):
+        return text
+    return _PLAIN_BLOCK_TAG_RE.sub("\n", text.replace("<li>", "\n- ").replace("</li>", ""))
+
+
 # three newlines or more; spelt with a literal prefix (r"\n{3,}" has none, and re scans it about seven times slower)
 _NEWLINE_RUN_RE = re.compile("\n\n\n+")
+# " \n", "\n " or "\n\n\n", tried only at newlines (the literal first character): one pass where three
+# str searches for a two-character needle would each scan the whole text
+_AROUND_NEWLINE_RE = re.compile(r"\n(?:(?<= \n)| |\n\n)")
 
 
 def clean_whitespace(text: str) -> str:
@@ -115,12 +137,9 @@ def clean_whitespace(text: str) -> str:
             text = text.replace(blank, " " if blank not in _LINE_BREAKS else "\n")
     while "  " in text:
         text = text.replace("  ", " ")
-    if " \n" in text:
-        text = text.replace(" \n", "\n")
-    if "\n " in text:
-        text = text.replace("\n ", "\n")
-    if "\n\n\n" in text:  # each run of 3+ newlines becomes two
-        text = _NEWLINE_RUN_RE.sub("\n\n", text)
+    if _AROUND_NEWLINE_RE.search(text):  # else none of the three below has anything to do
+        text = text.replace(" \n", "\n").replace("\n ", "\n")
+        text = _NEWLINE_RUN_RE.sub("\n\n", text)  # each run of 3+ newlines becomes two
     return text.strip("\n ")
 
 
