@@ -15,7 +15,7 @@ from typing import Any
 
 from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import Pay
-from emr_jobs.pipeline.text import Caseless, lines_containing
+from emr_jobs.pipeline.text import Caseless, lines_containing, lower_same
 
 # Plausibility bands for SOC 29-2072/29-9021 and their leaders, derived from hour 9-120 and
 # year 18,000-250,000 (2080 h, 260 d, 52 w, 26 biweeks, 12 months a year).
@@ -102,8 +102,11 @@ class PayResult:
     decisions: list[str] = field(default_factory=list)
 
 
+_DOT_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 52.000
+
+
 def _to_number(raw: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # dot-thousands: 52.000
+    if _DOT_THOUSANDS_RE.fullmatch(raw):
         return float(raw.replace(".", ""))
     return float(raw.replace(",", "").replace(" ", ""))
 
@@ -134,7 +137,10 @@ def period_from_magnitude(values: list[float]) -> str | None:
 
 def in_band(values: list[float], period: str) -> bool:
     low, high = PAY_BANDS[period]
-    return all(low <= value <= high for value in values)
+    for value in values:  # a loop, not all() over a generator: called for most figures
+        if not low <= value <= high:
+            return False
+    return True
 
 
 def _unit_from(match: re.Match[str] | None) -> str | None:
@@ -173,18 +179,38 @@ class _Figure:
         return self.text[max(self.line[0], self.match.start() - 60) : self.match.start()]
 
     @lazy
-    def after(self) -> str:
-        """The rest of the figure's line."""
-        return self.text[self.match.end() : self.line[1]]
-
-    @lazy
     def unit(self) -> re.Match[str] | None:
         """The unit right after the figure ("/hr", "per year")."""
-        return _UNIT_AFTER_RE.match(self.after)
+        return self.match_in(_UNIT_AFTER_RE, self.match.end(), self.line[1])
+
+    @lazy
+    def lowered_line(self) -> str | None:
+        """The figure's line lower-cased once for every pattern the steps run on parts of it; None when
+        a slice of it might not be what Caseless reads in that part (then each pattern runs as Caseless)."""
+        line = self.text[self.line[0] : self.line[1]]
+        # lower_same(): one character for one, read by a plain pattern as by a case-insensitive one; then
+        # a slice is the slice lower-cased, but around a capital sigma (lowered by its neighbours)
+        return None if "\u03a3" in line else lower_same(line)
+
+    def search_in(self, pattern: Caseless, start: int, end: int) -> re.Match[str] | None:
+        """pattern.search(text[start:end]), start and end on the figure's line."""
+        lowered = self.lowered_line
+        if lowered is None:
+            return pattern.search(self.text[start:end])
+        line_start = self.line[0]
+        return pattern.plain.search(lowered[start - line_start : end - line_start])
+
+    def match_in(self, pattern: Caseless, start: int, end: int) -> re.Match[str] | None:
+        """pattern.match(text[start:end]), start and end on the figure's line."""
+        lowered = self.lowered_line
+        if lowered is None:
+            return pattern.match(self.text[start:end])
+        line_start = self.line[0]
+        return pattern.plain.match(lowered[start - line_start : end - line_start])
 
     @property
     def values(self) -> list[float]:
-        return [value for value in (self.low, self.high) if value is not None]
+        return [self.low] if self.high is None else [self.low, self.high]
 
 
 SKIP = "skip"  # a step's verdict for a figure that is not pay at all: dropped without a decision
@@ -205,43 +231,47 @@ def _pay_words_on_the_line(figure: _Figure) -> str | None:
     """Without a currency, a figure in running text counts only after a pay word on its line."""
     if figure.has_currency or not figure.need_context:
         return None
-    return None if _PAY_KEYWORD_RE.search(figure.text[figure.line[0] : figure.match.start()]) else SKIP
+    return None if figure.search_in(_PAY_KEYWORD_RE, figure.line[0], figure.match.start()) else SKIP
 
 
 def _bonus_or_differential(figure: _Figure) -> str | None:
     """Next to a bonus, differential, stipend or other pay that is not the base."""
-    after_unit = figure.after[figure.unit.end() :] if figure.unit else figure.after
-    if _EXCLUDE_BEFORE_RE.search(_CLAUSE_SPLIT_RE.split(figure.before)[-1]) or _EXCLUDE_AFTER_RE.match(after_unit):
+    start, end = figure.match.span()
+    clause = _CLAUSE_SPLIT_RE.split(figure.before)[-1]
+    if (figure.search_in(_EXCLUDE_BEFORE_RE, start - len(clause), start)
+            or figure.match_in(_EXCLUDE_AFTER_RE, end + (figure.unit.end() if figure.unit else 0), figure.line[1])):
         return "not_base_pay"
     return None
 
 
 def _percentage(figure: _Figure) -> str | None:
-    return SKIP if _PERCENT_RE.match(figure.after) else None
+    return SKIP if figure.match_in(_PERCENT_RE, figure.match.end(), figure.line[1]) else None
 
 
 def _site_estimate(figure: _Figure) -> str | None:
     """A job site's own estimate, not the employer's figure."""
-    return "site_estimate" if _SITE_ESTIMATE_RE.search(figure.text[figure.line[0] : figure.line[1]]) else None
+    lowered = figure.lowered_line
+    if lowered is not None and "est" not in lowered and "glassdoor" not in lowered:
+        return None  # each match of _SITE_ESTIMATE_RE holds one of the two (two C scans instead of a regex search)
+    return "site_estimate" if figure.search_in(_SITE_ESTIMATE_RE, *figure.line) else None
 
 
 def _read_period(figure: _Figure) -> str | None:
     """The period the text gives: a unit after the figure, inside the range, or before it on its line."""
     period = _unit_from(figure.unit)
     if period is None and figure.match.group("u1"):
-        period = _unit_from(_UNIT_AFTER_RE.match(figure.match.group("u1")))
+        period = _unit_from(figure.match_in(_UNIT_AFTER_RE, *figure.match.span("u1")))
     if period is None:
-        period = _unit_from(_UNIT_BEFORE_RE.search(figure.text[figure.line[0] : figure.match.start()]))
+        period = _unit_from(figure.search_in(_UNIT_BEFORE_RE, figure.line[0], figure.match.start()))
     figure.period = period
     return None
 
 
 def _read_amounts(figure: _Figure) -> str | None:
     """The numbers, "k" meaning thousands (on both ends of "45-55k", and of "45k-55" when the end is small)."""
-    match = figure.match
-    low = _to_number(match.group("n1"))
-    high = _to_number(match.group("n2")) if match.group("n2") else None
-    k1, k2 = bool(match.group("k1")), bool(match.group("k2"))
+    n1, n2, k1, k2 = figure.match.group("n1", "n2", "k1", "k2")
+    low = _to_number(n1)
+    high = _to_number(n2) if n2 else None
     if k1 or k2:
         if high is None:
             low *= 1000
@@ -269,7 +299,7 @@ def _period_from_magnitude(figure: _Figure) -> str | None:
 
 
 def _positive(figure: _Figure) -> str | None:
-    return SKIP if any(value <= 0 for value in figure.values) else None
+    return SKIP if min(figure.values) <= 0 else None
 
 
 def _inverted_range(figure: _Figure) -> str | None:
@@ -293,12 +323,13 @@ def _pay_of(figure: _Figure) -> Pay:
     match = figure.match
     pay_min, pay_max = figure.low, (figure.high if figure.high is not None else figure.low)
     if figure.high is None:
-        if _UP_TO_RE.search(figure.before):
+        before_start = match.start() - len(figure.before)
+        if figure.search_in(_UP_TO_RE, before_start, match.start()):
             pay_min, pay_max = None, figure.low
-        elif _FROM_RE.search(figure.before) or match.group("plus"):
+        elif figure.search_in(_FROM_RE, before_start, match.start()) or match.group("plus"):
             pay_max = None
     span_end = match.end() + (figure.unit.end() if figure.unit else 0)
-    currency = _currency(match.group("c1"), match.group("c1b"), match.group("c2"), match.group("c2b"))
+    currency = _currency(*match.group("c1", "c1b", "c2", "c2b"))
     return Pay(pay_min, pay_max, figure.period, currency, figure.text[match.start() : span_end].strip(), "text")
 
 
@@ -414,7 +445,7 @@ def _to_float(value: Any) -> float | None:
 
 def _structured(ranges: Any) -> tuple[Pay | None, list[str]]:
     decisions: list[str] = []
-    if not isinstance(ranges, list | tuple):
+    if not isinstance(ranges, (list, tuple)):
         return None, decisions
     for item in ranges:
         if not isinstance(item, Mapping):
