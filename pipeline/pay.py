@@ -73,20 +73,54 @@ _FROM_RE = Caseless(
     r"\b(?:starting (?:at|from|pay(?: is)?(?: at)?|rate(?: is)?(?: of)?|wage(?: of)?)|starts? at|"
     r"begins? at|from|minimum of|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|at least|no less than)\s*$"
 )
-_EXCLUDE_BEFORE_RE = Caseless(
-    r"(differential|sign[- ]?on|signing|referral|retention|relocation|bonus|incentive|stipend|allowance|"
-    r"reimburse|tuition|401|revenue|funding|raised|valuation|estimat|\best\b|glassdoor|indeed|per chart|"
-    r"per record|per encounter|per visit|per case|per page|per request|premium|shift diff|on[- ]call|"
-    r"overtime|extra|additional|\bplus\b|\+|fee|charge|copay|cost|deductible|budget|award|scholarship|"
-    r"grant|million|billion)[^.;\n]{0,45}$"
+
+
+def one_of(words: tuple[str, ...]) -> str:
+    """A group matching what "|".join(words) matches, written for sre, which tries the alternatives of
+    a branch one by one at every position it searches: the words are grouped under their first
+    character ("a(?:llowance|ward)|b(?:onus|udget)"), and a leading word boundary is tested after the
+    letter it stands before ("e(?<!\\we)st" for "\\best": the same test, the letter being a word
+    character), so that every alternative starts with a literal, from which sre also builds a set of
+    the characters a match can start with and skips the others. Only the words of one first character
+    can match at one position, and they keep their order: the same matches, spans and groups.
+    Each word starts with a literal character (not repeated), an escaped one, or \\b and a letter, and
+    holds no "|"."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        boundary = word.startswith("\\b") and word[2:3].isalpha()
+        body = word[2:] if boundary else word
+        first = body[:2] if body.startswith("\\") else body[:1]
+        rest = body[len(first) :]
+        if (not (first.isalnum() or first == " " or (first[:1] == "\\" and not first[1:].isalnum()))
+                or rest[:1] in ("?", "*", "+", "{") or "|" in word):
+            raise ValueError(f"not a word one_of() can group: {word!r}")
+        if boundary:  # no word character before the letter
+            rest = f"(?<!\\w{first}){rest}"
+        groups.setdefault(first, []).append(rest)
+    return "(?:" + "|".join(first + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
+                            for first, rests in groups.items()) + ")"
+
+
+# words before a figure, in its clause, that make it other pay than the base
+_NOT_BASE_BEFORE = (
+    "differential", "sign[- ]?on", "signing", "referral", "retention", "relocation", "bonus", "incentive", "stipend",
+    "allowance", "reimburse", "tuition", "401", "revenue", "funding", "raised", "valuation", "estimat", r"\best\b",
+    "glassdoor", "indeed", "per chart", "per record", "per encounter", "per visit", "per case", "per page",
+    "per request", "premium", "shift diff", "on[- ]call", "overtime", "extra", "additional", r"\bplus\b", r"\+", "fee",
+    "charge", "copay", "cost", "deductible", "budget", "award", "scholarship", "grant", "million", "billion",
 )
+_EXCLUDE_BEFORE_RE = Caseless("(" + one_of(_NOT_BASE_BEFORE) + r")[^.;\n]{0,45}$")
 _CLAUSE_SPLIT_RE = re.compile(r"[.;!?]\s|[,(]")
 _PERCENT_RE = Caseless(r"^\s*(?:%|percent)")
+# words right after a figure (and its unit) that make it other pay than the base, or not pay at all
+_NOT_BASE_AFTER = (
+    "differential", r"diff\b", "sign[- ]?on", "signing", "referral", "retention", "relocation", "bonus", "incentive",
+    "stipend", "allowance", "reimbursement", "tuition", "match", "revenue", "in funding", "valuation", "estimate",
+    "premium", "per chart", "per record", "per encounter", "per visit", "per case", "per page", "per request", "fee",
+    "million", "billion", r"\bm\b", r"\bbn\b", "members", "employees", "patients", "beds", "copay", "gift card",
+)
 _EXCLUDE_AFTER_RE = Caseless(
-    r"^(?:(?!\bplus\b|\bwith\b|\band\b)[^,.;\n(+]){0,30}?\b(differential|diff\b|sign[- ]?on|signing|referral|retention|relocation|bonus|"
-    r"incentive|stipend|allowance|reimbursement|tuition|match|revenue|in funding|valuation|estimate|"
-    r"premium|per chart|per record|per encounter|per visit|per case|per page|per request|fee|"
-    r"million|billion|\bm\b|\bbn\b|members|employees|patients|beds|copay|gift card)"
+    r"^(?:(?!\bplus\b|\bwith\b|\band\b)[^,.;\n(+]){0,30}?\b(" + one_of(_NOT_BASE_AFTER) + ")"
 )
 _PAY_KEYWORD_RE = Caseless(
     r"\b(pay|salary|salaries|wage|wages|rate|compensation|comp\b|range|earn|hiring|starting|base|"
