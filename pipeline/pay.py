@@ -8,7 +8,7 @@ outside this occupation's plausibility band is not returned (a wrong pay is wors
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
@@ -29,7 +29,8 @@ PAY_BANDS: dict[str, tuple[float, float]] = {
 }
 
 _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "C$": "CAD", "CA$": "CAD", "€": "EUR", "£": "GBP"}
-_CUR = r"(?:US\$|C\$|CA\$|\$|€|£|USD|CAD|EUR|GBP)"
+_CURRENCIES = ("US$", "C$", "CA$", "$", "€", "£", "USD", "CAD", "EUR", "GBP")
+_CUR = "(?:" + "|".join(map(re.escape, _CURRENCIES)) + ")"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?!\d)|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d+(?:\.\d{1,2})?"
 
 
@@ -367,10 +368,29 @@ def _pay_of(figure: _Figure) -> Pay:
     return Pay(pay_min, pay_max, figure.period, currency, figure.text[match.start() : span_end].strip(), "text")
 
 
+_DIGIT_RE = re.compile(r"\d")
+# A match of _MONEY_RE starts with its first number, or a currency and a space before it: at most this
+# many characters before a digit.
+_MONEY_STARTS_BEFORE_DIGIT = max(map(len, _CURRENCIES)) + 1
+
+
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """_MONEY_RE.finditer(text), each search started a few characters before the next digit (a C scan):
+    _MONEY_RE, which has no literal to skip ahead by, tries each position it passes in turn. Its
+    look-behind still sees the text before a search's start."""
+    pos = 0
+    while (digit := _DIGIT_RE.search(text, pos)) is not None:
+        match = _MONEY_RE.search(text, max(pos, digit.start() - _MONEY_STARTS_BEFORE_DIGIT))
+        if match is None:
+            return
+        yield match
+        pos = match.end()  # where finditer goes on after a match (never empty)
+
+
 def _candidates(text: str, *, need_context: bool):
     """Yield (Pay | None, reason, start offset) for every money-looking figure in text, in order:
     each figure goes through FIGURE_STEPS until one drops it."""
-    for match in _MONEY_RE.finditer(text):
+    for match in _money_matches(text):
         figure = _Figure(text, match, need_context)
         for step in FIGURE_STEPS:
             verdict = step(figure)

@@ -271,3 +271,13 @@ def test_the_figure_reads_parts_of_its_line_as_caseless_patterns_read_them(line)
                 assert (None if expected is None else expected.span()) == (None if got is None else got.span())
                 expected, got = pattern.match(line[a:b]), figure.match_in(pattern, a, b)
                 assert (None if expected is None else expected.span()) == (None if got is None else got.span())
+
+
+def test_money_matches_are_finditers():
+    pieces = [*engine._CURRENCIES, "1", "23", "4,500", "52.000", "52 000", ".", ",", " ", "  ", "k", "K", "-", " to ",
+              " and ", "/hr", " per hour", "%", "+", "a", "\n", "\u0663", "\u00a0", "x1"]
+    rng = random.Random(5)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        expected = [(m.span(), m.groups()) for m in engine._MONEY_RE.finditer(text)]
+        assert [(m.span(), m.groups()) for m in engine._money_matches(text)] == expected, text
