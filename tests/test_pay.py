@@ -245,15 +245,15 @@ def _texts_of(words: tuple[str, ...], count: int, seed: int) -> list[str]:
 @pytest.mark.parametrize("flags", [0, re.IGNORECASE])
 def test_one_of_matches_what_the_words_joined_match(words, flags):
     joined = re.compile("(" + "|".join(words) + r")[^.;\n]{0,45}", flags)
-    grouped = re.compile("(" + engine.one_of(words) + r")[^.;\n]{0,45}", flags)
+    grouped = re.compile("(" + engine._one_of(words) + r")[^.;\n]{0,45}", flags)
     for text in _texts_of(words, 2000, seed=len(words) + flags):
         assert [m.span(1) for m in joined.finditer(text)] == [m.span(1) for m in grouped.finditer(text)], text
 
 
-@pytest.mark.parametrize("word", ["a?b", "", r"\d", "[ab]c", "a|b", r"\bx*"])
+@pytest.mark.parametrize("word", ["a?b", "", r"\d", "[ab]c", "a|b", r"\bx*", "Ab", r"\ b", "\u212ab", "\\"])
 def test_one_of_refuses_words_it_cannot_group(word):
     with pytest.raises(ValueError):
-        engine.one_of((word,))
+        engine._one_of((word,))
 
 
 @pytest.mark.parametrize("line", [
