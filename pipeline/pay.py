@@ -226,8 +226,9 @@ class _Figure:
         """The figure's line lower-cased once for every pattern the steps run on parts of it; None when
         a slice of it might not be what Caseless reads in that part (then each pattern runs as Caseless)."""
         line = self.text[self.line[0] : self.line[1]]
-        # lower_same(): one character for one, read by a plain pattern as by a case-insensitive one; then
-        # a slice is the slice lower-cased, but around a capital sigma (lowered by its neighbours)
+        # where lower_same() holds, each character lowers to one, read by a plain pattern as IGNORECASE reads
+        # it, so a slice of the lowered line is that part lowered alone; but for a capital sigma, whose lower
+        # case depends on its neighbours
         return None if "\u03a3" in line else lower_same(line)
 
     def search_in(self, pattern: Caseless, start: int, end: int) -> re.Match[str] | None:
