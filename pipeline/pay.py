@@ -8,14 +8,15 @@ outside this occupation's plausibility band is not returned (a wrong pay is wors
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+import string
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import Pay
-from emr_jobs.pipeline.text import Caseless, lines_containing
+from emr_jobs.pipeline.text import Caseless, lines_containing, lower_same
 
 # Plausibility bands for SOC 29-2072/29-9021 and their leaders, derived from hour 9-120 and
 # year 18,000-250,000 (2080 h, 260 d, 52 w, 26 biweeks, 12 months a year).
@@ -29,7 +30,8 @@ PAY_BANDS: dict[str, tuple[float, float]] = {
 }
 
 _CURRENCY_SYMBOLS = {"$": "USD", "US$": "USD", "C$": "CAD", "CA$": "CAD", "€": "EUR", "£": "GBP"}
-_CUR = r"(?:US\$|C\$|CA\$|\$|€|£|USD|CAD|EUR|GBP)"
+_CURRENCIES = ("US$", "C$", "CA$", "$", "€", "£", "USD", "CAD", "EUR", "GBP")
+_CUR = "(?:" + "|".join(map(re.escape, _CURRENCIES)) + ")"
 _NUM = r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?|\d{1,3}(?:\.\d{3})+(?!\d)|\d{1,3}(?:\u0020\d{3})+(?![\d.,])|\d+(?:\.\d{1,2})?"
 
 
@@ -73,20 +75,56 @@ _FROM_RE = Caseless(
     r"\b(?:starting (?:at|from|pay(?: is)?(?: at)?|rate(?: is)?(?: of)?|wage(?: of)?)|starts? at|"
     r"begins? at|from|minimum of|min(?:imum)?(?:\s+[a-z]+){0,2}\s*:?|at least|no less than)\s*$"
 )
-_EXCLUDE_BEFORE_RE = Caseless(
-    r"(differential|sign[- ]?on|signing|referral|retention|relocation|bonus|incentive|stipend|allowance|"
-    r"reimburse|tuition|401|revenue|funding|raised|valuation|estimat|\best\b|glassdoor|indeed|per chart|"
-    r"per record|per encounter|per visit|per case|per page|per request|premium|shift diff|on[- ]call|"
-    r"overtime|extra|additional|\bplus\b|\+|fee|charge|copay|cost|deductible|budget|award|scholarship|"
-    r"grant|million|billion)[^.;\n]{0,45}$"
+
+
+_ONE_OF_FIRSTS = frozenset(string.ascii_lowercase + string.digits + " ")
+
+
+def _one_of(words: tuple[str, ...]) -> str:
+    """A group matching what "|".join(words) matches, written for sre, which tries the alternatives
+    of a branch one by one at each position: the words grouped under their first character
+    ("a(?:llowance|ward)|b(?:onus|udget)"), a leading \\b tested after its letter ("e(?<!\\we)st" for
+    "\\best": the same test, a letter being a word character). Every alternative then starts with a
+    literal, so sre also skips the positions no word starts at. Only the words of one first character
+    can match at one position, in their order: the same matches, spans and groups (about 3x faster).
+    Each word starts with a lower-case ASCII letter, digit or space (not repeated), an escaped ASCII
+    punctuation character, or \\b and a letter, and holds no "|"."""
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        boundary = word.startswith("\\b") and word[2:3] in _ONE_OF_FIRSTS and word[2:3].isalpha()
+        body = word[2:] if boundary else word
+        first = body[:2] if body.startswith("\\") else body[:1]
+        rest = body[len(first) :]
+        plain_first = first in _ONE_OF_FIRSTS or (len(first) == 2 and first[0] == "\\" and first[1] in string.punctuation)
+        if not plain_first or rest[:1] in ("?", "*", "+", "{") or "|" in word:
+            raise ValueError(f"not a word _one_of() can group: {word!r}")
+        if boundary:  # no word character before the letter
+            rest = f"(?<!\\w{first}){rest}"
+        groups.setdefault(first, []).append(rest)
+    return "(?:" + "|".join(first + (rests[0] if len(rests) == 1 else f"(?:{'|'.join(rests)})")
+                            for first, rests in groups.items()) + ")"
+
+
+# words before a figure, in its clause, that make it other pay than the base
+_NOT_BASE_BEFORE = (
+    "differential", "sign[- ]?on", "signing", "referral", "retention", "relocation", "bonus", "incentive", "stipend",
+    "allowance", "reimburse", "tuition", "401", "revenue", "funding", "raised", "valuation", "estimat", r"\best\b",
+    "glassdoor", "indeed", "per chart", "per record", "per encounter", "per visit", "per case", "per page",
+    "per request", "premium", "shift diff", "on[- ]call", "overtime", "extra", "additional", r"\bplus\b", r"\+", "fee",
+    "charge", "copay", "cost", "deductible", "budget", "award", "scholarship", "grant", "million", "billion",
 )
+_EXCLUDE_BEFORE_RE = Caseless("(" + _one_of(_NOT_BASE_BEFORE) + r")[^.;\n]{0,45}$")
 _CLAUSE_SPLIT_RE = re.compile(r"[.;!?]\s|[,(]")
 _PERCENT_RE = Caseless(r"^\s*(?:%|percent)")
+# words right after a figure (and its unit) that make it other pay than the base, or not pay at all
+_NOT_BASE_AFTER = (
+    "differential", r"diff\b", "sign[- ]?on", "signing", "referral", "retention", "relocation", "bonus", "incentive",
+    "stipend", "allowance", "reimbursement", "tuition", "match", "revenue", "in funding", "valuation", "estimate",
+    "premium", "per chart", "per record", "per encounter", "per visit", "per case", "per page", "per request", "fee",
+    "million", "billion", r"\bm\b", r"\bbn\b", "members", "employees", "patients", "beds", "copay", "gift card",
+)
 _EXCLUDE_AFTER_RE = Caseless(
-    r"^(?:(?!\bplus\b|\bwith\b|\band\b)[^,.;\n(+]){0,30}?\b(differential|diff\b|sign[- ]?on|signing|referral|retention|relocation|bonus|"
-    r"incentive|stipend|allowance|reimbursement|tuition|match|revenue|in funding|valuation|estimate|"
-    r"premium|per chart|per record|per encounter|per visit|per case|per page|per request|fee|"
-    r"million|billion|\bm\b|\bbn\b|members|employees|patients|beds|copay|gift card)"
+    r"^(?:(?!\bplus\b|\bwith\b|\band\b)[^,.;\n(+]){0,30}?\b(" + _one_of(_NOT_BASE_AFTER) + ")"
 )
 _PAY_KEYWORD_RE = Caseless(
     r"\b(pay|salary|salaries|wage|wages|rate|compensation|comp\b|range|earn|hiring|starting|base|"
@@ -102,8 +140,11 @@ class PayResult:
     decisions: list[str] = field(default_factory=list)
 
 
+_DOT_THOUSANDS_RE = re.compile(r"\d{1,3}(?:\.\d{3})+")  # 52.000
+
+
 def _to_number(raw: str) -> float:
-    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", raw):  # dot-thousands: 52.000
+    if _DOT_THOUSANDS_RE.fullmatch(raw):
         return float(raw.replace(".", ""))
     return float(raw.replace(",", "").replace(" ", ""))
 
@@ -134,7 +175,10 @@ def period_from_magnitude(values: list[float]) -> str | None:
 
 def in_band(values: list[float], period: str) -> bool:
     low, high = PAY_BANDS[period]
-    return all(low <= value <= high for value in values)
+    for value in values:  # a loop, not all() over a generator: called for most figures
+        if not low <= value <= high:
+            return False
+    return True
 
 
 def _unit_from(match: re.Match[str] | None) -> str | None:
@@ -173,18 +217,39 @@ class _Figure:
         return self.text[max(self.line[0], self.match.start() - 60) : self.match.start()]
 
     @lazy
-    def after(self) -> str:
-        """The rest of the figure's line."""
-        return self.text[self.match.end() : self.line[1]]
-
-    @lazy
     def unit(self) -> re.Match[str] | None:
         """The unit right after the figure ("/hr", "per year")."""
-        return _UNIT_AFTER_RE.match(self.after)
+        return self.match_in(_UNIT_AFTER_RE, self.match.end(), self.line[1])
+
+    @lazy
+    def lowered_line(self) -> str | None:
+        """The figure's line lower-cased once for every pattern the steps run on parts of it; None when
+        a slice of it might not be what Caseless reads in that part (then each pattern runs as Caseless)."""
+        line = self.text[self.line[0] : self.line[1]]
+        # where lower_same() holds, each character lowers to one, read by a plain pattern as IGNORECASE reads
+        # it, so a slice of the lowered line is that part lowered alone; but for a capital sigma, whose lower
+        # case depends on its neighbours
+        return None if "\u03a3" in line else lower_same(line)
+
+    def search_in(self, pattern: Caseless, start: int, end: int) -> re.Match[str] | None:
+        """pattern.search(text[start:end]), start and end on the figure's line."""
+        lowered = self.lowered_line
+        if lowered is None:
+            return pattern.search(self.text[start:end])
+        line_start = self.line[0]
+        return pattern.plain.search(lowered[start - line_start : end - line_start])
+
+    def match_in(self, pattern: Caseless, start: int, end: int) -> re.Match[str] | None:
+        """pattern.match(text[start:end]), start and end on the figure's line."""
+        lowered = self.lowered_line
+        if lowered is None:
+            return pattern.match(self.text[start:end])
+        line_start = self.line[0]
+        return pattern.plain.match(lowered[start - line_start : end - line_start])
 
     @property
     def values(self) -> list[float]:
-        return [value for value in (self.low, self.high) if value is not None]
+        return [self.low] if self.high is None else [self.low, self.high]
 
 
 SKIP = "skip"  # a step's verdict for a figure that is not pay at all: dropped without a decision
@@ -205,43 +270,47 @@ def _pay_words_on_the_line(figure: _Figure) -> str | None:
     """Without a currency, a figure in running text counts only after a pay word on its line."""
     if figure.has_currency or not figure.need_context:
         return None
-    return None if _PAY_KEYWORD_RE.search(figure.text[figure.line[0] : figure.match.start()]) else SKIP
+    return None if figure.search_in(_PAY_KEYWORD_RE, figure.line[0], figure.match.start()) else SKIP
 
 
 def _bonus_or_differential(figure: _Figure) -> str | None:
     """Next to a bonus, differential, stipend or other pay that is not the base."""
-    after_unit = figure.after[figure.unit.end() :] if figure.unit else figure.after
-    if _EXCLUDE_BEFORE_RE.search(_CLAUSE_SPLIT_RE.split(figure.before)[-1]) or _EXCLUDE_AFTER_RE.match(after_unit):
+    start, end = figure.match.span()
+    clause = _CLAUSE_SPLIT_RE.split(figure.before)[-1]
+    if (figure.search_in(_EXCLUDE_BEFORE_RE, start - len(clause), start)
+            or figure.match_in(_EXCLUDE_AFTER_RE, end + (figure.unit.end() if figure.unit else 0), figure.line[1])):
         return "not_base_pay"
     return None
 
 
 def _percentage(figure: _Figure) -> str | None:
-    return SKIP if _PERCENT_RE.match(figure.after) else None
+    return SKIP if figure.match_in(_PERCENT_RE, figure.match.end(), figure.line[1]) else None
 
 
 def _site_estimate(figure: _Figure) -> str | None:
     """A job site's own estimate, not the employer's figure."""
-    return "site_estimate" if _SITE_ESTIMATE_RE.search(figure.text[figure.line[0] : figure.line[1]]) else None
+    lowered = figure.lowered_line
+    if lowered is not None and "est" not in lowered and "glassdoor" not in lowered:
+        return None  # each match of _SITE_ESTIMATE_RE holds one of the two (two C scans instead of a regex search)
+    return "site_estimate" if figure.search_in(_SITE_ESTIMATE_RE, *figure.line) else None
 
 
 def _read_period(figure: _Figure) -> str | None:
     """The period the text gives: a unit after the figure, inside the range, or before it on its line."""
     period = _unit_from(figure.unit)
     if period is None and figure.match.group("u1"):
-        period = _unit_from(_UNIT_AFTER_RE.match(figure.match.group("u1")))
+        period = _unit_from(figure.match_in(_UNIT_AFTER_RE, *figure.match.span("u1")))
     if period is None:
-        period = _unit_from(_UNIT_BEFORE_RE.search(figure.text[figure.line[0] : figure.match.start()]))
+        period = _unit_from(figure.search_in(_UNIT_BEFORE_RE, figure.line[0], figure.match.start()))
     figure.period = period
     return None
 
 
 def _read_amounts(figure: _Figure) -> str | None:
     """The numbers, "k" meaning thousands (on both ends of "45-55k", and of "45k-55" when the end is small)."""
-    match = figure.match
-    low = _to_number(match.group("n1"))
-    high = _to_number(match.group("n2")) if match.group("n2") else None
-    k1, k2 = bool(match.group("k1")), bool(match.group("k2"))
+    n1, n2, k1, k2 = figure.match.group("n1", "n2", "k1", "k2")
+    low = _to_number(n1)
+    high = _to_number(n2) if n2 else None
     if k1 or k2:
         if high is None:
             low *= 1000
@@ -269,7 +338,7 @@ def _period_from_magnitude(figure: _Figure) -> str | None:
 
 
 def _positive(figure: _Figure) -> str | None:
-    return SKIP if any(value <= 0 for value in figure.values) else None
+    return SKIP if min(figure.values) <= 0 else None
 
 
 def _inverted_range(figure: _Figure) -> str | None:
@@ -293,19 +362,39 @@ def _pay_of(figure: _Figure) -> Pay:
     match = figure.match
     pay_min, pay_max = figure.low, (figure.high if figure.high is not None else figure.low)
     if figure.high is None:
-        if _UP_TO_RE.search(figure.before):
+        before_start = match.start() - len(figure.before)
+        if figure.search_in(_UP_TO_RE, before_start, match.start()):
             pay_min, pay_max = None, figure.low
-        elif _FROM_RE.search(figure.before) or match.group("plus"):
+        elif figure.search_in(_FROM_RE, before_start, match.start()) or match.group("plus"):
             pay_max = None
     span_end = match.end() + (figure.unit.end() if figure.unit else 0)
-    currency = _currency(match.group("c1"), match.group("c1b"), match.group("c2"), match.group("c2b"))
+    currency = _currency(*match.group("c1", "c1b", "c2", "c2b"))
     return Pay(pay_min, pay_max, figure.period, currency, figure.text[match.start() : span_end].strip(), "text")
+
+
+_DIGIT_RE = re.compile(r"\d")
+# A match of _MONEY_RE starts with its first number, or a currency and a space before it: at most this
+# many characters before a digit.
+_MONEY_STARTS_BEFORE_DIGIT = max(map(len, _CURRENCIES)) + 1
+
+
+def _money_matches(text: str) -> Iterator[re.Match[str]]:
+    """_MONEY_RE.finditer(text), each search started a few characters before the next digit (a C scan):
+    _MONEY_RE, which has no literal to skip ahead by, tries each position it passes in turn. Its
+    look-behind still sees the text before a search's start."""
+    pos = 0
+    while (digit := _DIGIT_RE.search(text, pos)) is not None:
+        match = _MONEY_RE.search(text, max(pos, digit.start() - _MONEY_STARTS_BEFORE_DIGIT))
+        if match is None:
+            return
+        yield match
+        pos = match.end()  # where finditer goes on after a match (never empty)
 
 
 def _candidates(text: str, *, need_context: bool):
     """Yield (Pay | None, reason, start offset) for every money-looking figure in text, in order:
     each figure goes through FIGURE_STEPS until one drops it."""
-    for match in _MONEY_RE.finditer(text):
+    for match in _money_matches(text):
         figure = _Figure(text, match, need_context)
         for step in FIGURE_STEPS:
             verdict = step(figure)
@@ -414,7 +503,7 @@ def _to_float(value: Any) -> float | None:
 
 def _structured(ranges: Any) -> tuple[Pay | None, list[str]]:
     decisions: list[str] = []
-    if not isinstance(ranges, list | tuple):
+    if not isinstance(ranges, (list, tuple)):
         return None, decisions
     for item in ranges:
         if not isinstance(item, Mapping):

@@ -224,3 +224,60 @@ def test_the_figure_steps_run_in_their_documented_order():
         "_looks_like_money", "_pay_words_on_the_line", "_bonus_or_differential", "_percentage", "_site_estimate",
         "_read_period", "_read_amounts", "_semimonthly", "_period_from_magnitude", "_positive", "_inverted_range",
         "_out_of_band"]
+
+
+# --- fast forms of the figure engine, each against the plain form it stands for
+import random  # noqa: E402
+import re  # noqa: E402
+
+
+def _texts_of(words: tuple[str, ...], count: int, seed: int) -> list[str]:
+    """Texts of pieces of `words` (as written, with their regex syntax stripped, upper-cased, run
+    together) and characters where lower-casing and IGNORECASE disagree."""
+    pieces = [re.sub(r"\\b|\\|\[.*?\]\??", "", word) for word in words]
+    pieces += [piece.upper() for piece in pieces] + [piece[: len(piece) // 2] for piece in pieces]
+    pieces += list(" -.;,+\nabepst") + ["ı", "ſ", "K", "İ", "Σ", "sign on", "sign-on", "on call"]
+    rng = random.Random(seed)
+    return ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 12))) for _ in range(count)]
+
+
+@pytest.mark.parametrize("words", [engine._NOT_BASE_BEFORE, engine._NOT_BASE_AFTER, ("ab", "ac", r"\bad\b", r"\+", "b")])
+@pytest.mark.parametrize("flags", [0, re.IGNORECASE])
+def test_one_of_matches_what_the_words_joined_match(words, flags):
+    joined = re.compile("(" + "|".join(words) + r")[^.;\n]{0,45}", flags)
+    grouped = re.compile("(" + engine._one_of(words) + r")[^.;\n]{0,45}", flags)
+    for text in _texts_of(words, 2000, seed=len(words) + flags):
+        assert [m.span(1) for m in joined.finditer(text)] == [m.span(1) for m in grouped.finditer(text)], text
+
+
+@pytest.mark.parametrize("word", ["a?b", "", r"\d", "[ab]c", "a|b", r"\bx*", "Ab", r"\ b", "\u212ab", "\\"])
+def test_one_of_refuses_words_it_cannot_group(word):
+    with pytest.raises(ValueError):
+        engine._one_of((word,))
+
+
+@pytest.mark.parametrize("line", [
+    "Pay: $22.10 per hour, Sign-On Bonus $5,000", "PAY: $22.10 PER HOUR", "Glaſſdoor eſt. $40K",
+    "İstanbul office: $2,000 per month bonus", "Pay ı $22.10 per hour", "ΣΑΣ $22.10 per hour ΣΑΣ est.",
+    "Kelvin \u212a pay $18.50/hr", "Estimated pay: $20 - $25 per hour",
+])
+def test_the_figure_reads_parts_of_its_line_as_caseless_patterns_read_them(line):
+    figure = _figure(line)
+    start, end = figure.line
+    for pattern in (engine._EXCLUDE_BEFORE_RE, engine._SITE_ESTIMATE_RE, engine._UNIT_BEFORE_RE, engine._PAY_KEYWORD_RE):
+        for a in range(start, end + 1, 3):
+            for b in range(a, end + 1, 4):
+                expected, got = pattern.search(line[a:b]), figure.search_in(pattern, a, b)
+                assert (None if expected is None else expected.span()) == (None if got is None else got.span())
+                expected, got = pattern.match(line[a:b]), figure.match_in(pattern, a, b)
+                assert (None if expected is None else expected.span()) == (None if got is None else got.span())
+
+
+def test_money_matches_are_finditers():
+    pieces = [*engine._CURRENCIES, "1", "23", "4,500", "52.000", "52 000", ".", ",", " ", "  ", "k", "K", "-", " to ",
+              " and ", "/hr", " per hour", "%", "+", "a", "\n", "\u0663", "\u00a0", "x1"]
+    rng = random.Random(5)
+    for _ in range(5000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 20)))
+        expected = [(m.span(), m.groups()) for m in engine._MONEY_RE.finditer(text)]
+        assert [(m.span(), m.groups()) for m in engine._money_matches(text)] == expected, text
