@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from emr_jobs.pipeline.sections import blocks_containing
-from emr_jobs.pipeline.text import keyword_line_starts
+from emr_jobs.pipeline.text import holds_keyword
 
 MAX_YEARS = 15
 _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
@@ -161,9 +161,9 @@ def _block_statements(text: str, preferred_section: bool) -> tuple[str | None, t
 
 def _holds_hint(description_text: str) -> bool:
     """Any of _HINTS in the lower-cased description (from its one-pass keyword index when it can answer)."""
-    line_starts = keyword_line_starts(description_text, _HINTS)
-    if line_starts is not None:
-        return bool(line_starts)
+    held = holds_keyword(description_text, _HINTS)
+    if held is not None:
+        return held
     lowered = description_text.lower()
     return any(hint in lowered for hint in _HINTS)
 

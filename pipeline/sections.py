@@ -31,7 +31,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from emr_jobs.pipeline.text import keyword_line_starts, lines_containing
+from emr_jobs.pipeline.text import holds_keyword, keyword_line_starts, lines_containing
 
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
 BOILERPLATE = frozenset({"benefits", "about", "eeo"})
@@ -171,10 +171,8 @@ _BULLET_STARTS = frozenset("-*\u2022\u25cf\u25aa\u2023\u2043\u00b7o\u25e6\u25a0\
 def _holds_any(text: str, lowered: str, words: tuple[str, ...]) -> bool:
     """Any of `words` (lower case) in `lowered` (text.lower()): from the text's one-pass keyword index
     when it can answer, else substring searches."""
-    line_starts = keyword_line_starts(text, words)
-    if line_starts is not None:
-        return bool(line_starts)
-    return any(word in lowered for word in words)
+    held = holds_keyword(text, words)
+    return held if held is not None else any(word in lowered for word in words)
 
 
 def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) -> list[str] | None:
@@ -205,7 +203,7 @@ class Structure:
     """One description's lines (layout undone) with the section of each: headings, kinds, EEO lines."""
 
     __slots__ = ("text", "lines", "headings", "section_starts", "sections", "eeo", "lowered", "_has_boilerplate",
-                 "_job_text", "_line_index", "job_lines")
+                 "_job_text", "_line_index", "_left_out", "job_lines")
 
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
@@ -234,6 +232,7 @@ class Structure:
         self.lowered = lowered if len(lowered) == len(text) else ""
         self._job_text: str | None = None
         self._line_index: dict[int, int] | None = None
+        self._left_out: frozenset[int] | None = None
         self.eeo = self._eeo_lines()
         self._has_boilerplate = bool(self.eeo) or any(kind in BOILERPLATE for _, kind in self.sections)
         self.job_lines = self._job_lines_in_boilerplate() if self._has_boilerplate else frozenset()
@@ -347,15 +346,23 @@ class Structure:
         lines = self.lines
         if not self._has_boilerplate:
             return "\n".join([lines[i] for i in found])
-        return "\n".join([lines[i] for i in found if self._in_job_text(i)])
+        left_out = self.left_out()
+        return "\n".join([lines[i] for i in found if i not in left_out])
 
-    def _in_job_text(self, index: int) -> bool:
-        """Line `index` is kept by job_text() (see _without_boilerplate and _range_text)."""
-        if not self._has_boilerplate:
-            return True
-        if index in self.job_lines:
-            return True
-        return self.section_of(index)[1] not in BOILERPLATE and (index not in self.eeo or index in self.headings)
+    def left_out(self) -> frozenset[int]:
+        """The indices of the lines job_text() leaves out (see _without_boilerplate and _range_text):
+        boilerplate sections and EEO lines that are not headings, but for job lines; built once."""
+        if self._left_out is None:
+            left_out: set[int] = set()
+            if self._has_boilerplate:
+                bounds = [*self.section_starts, len(self.lines)]
+                for (_, kind), first, end in zip(self.sections, bounds, bounds[1:], strict=False):
+                    if kind in BOILERPLATE:
+                        left_out.update(range(first, end))
+                left_out.update(self.eeo.difference(self.headings))
+                left_out.difference_update(self.job_lines)
+            self._left_out = frozenset(left_out)
+        return self._left_out
 
     def line_index_of_start(self) -> dict[int, int]:
         """Line start offset in `text` -> line index (built once)."""

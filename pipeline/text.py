@@ -225,10 +225,9 @@ def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | N
     return starts
 
 
-def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = False) -> set[int] | None:
-    """The start offsets of the lines of text holding any of `keywords` (lower case, searched in the
-    lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
-    (lower-casing changes the text's length, or odd keywords)."""
+def _indexed(text: str, keywords: tuple[str, ...], cased: bool) -> tuple[dict[int, list[int]], frozenset[int]] | None:
+    """The one-pass keyword index of text and the numbers of `keywords` in it, or None when the index
+    cannot answer (lower-casing changes the text's length, or odd keywords)."""
     vocabulary = _CASED_VOCABULARY if cased else _VOCABULARY
     numbers = vocabulary.known.get(keywords)
     if numbers is None:
@@ -242,8 +241,17 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     else:
         index = _keyword_lines(text, automaton)
         vocabulary.last_index = (text, automaton, index)  # one tuple, swapped whole (threads see old or new)
-    if index is None:
+    return None if index is None else (index, numbers)
+
+
+def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = False) -> set[int] | None:
+    """The start offsets of the lines of text holding any of `keywords` (lower case, searched in the
+    lower-cased text; or as written with cased=True), or None when the one-pass index cannot answer
+    (lower-casing changes the text's length, or odd keywords)."""
+    indexed = _indexed(text, keywords, cased)
+    if indexed is None:
         return None
+    index, numbers = indexed
     found: set[int] = set()
     if len(numbers) < len(index):
         get = index.get
@@ -255,6 +263,13 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
         for number in numbers.intersection(index):
             found.update(index[number])
     return found
+
+
+def holds_keyword(text: str, keywords: tuple[str, ...], *, cased: bool = False) -> bool | None:
+    """Whether text holds any of `keywords` (read as keyword_line_starts reads them), or None when the
+    one-pass index cannot answer; no line offsets gathered."""
+    indexed = _indexed(text, keywords, cased)
+    return None if indexed is None else not indexed[1].isdisjoint(indexed[0])
 
 
 # the only characters outside ASCII that re.IGNORECASE matches to an ASCII letter but str.lower() does not
@@ -312,7 +327,7 @@ def holds_none(text: str, hints: tuple[str, ...]) -> bool:
     """True when text certainly holds none of `hints` (lower case), read case-insensitively as a regex
     with re.IGNORECASE reads it: a pattern each of whose matches holds one of them cannot match. From
     the text's one-pass keyword index; False whenever the index cannot tell."""
-    return caseless_lines(text, hints) == ""
+    return holds_keyword(text, hints) is False and _folds_as_lower(text)
 
 
 def caseless_lines(text: str, hints: tuple[str, ...]) -> str | None:
