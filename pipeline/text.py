@@ -204,7 +204,8 @@ _CASED_VOCABULARY = _KeywordVocabulary(lower_case=False)  # keywords searched as
 
 @lru_cache(maxsize=16)
 def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | None:
-    """Keyword number -> the start offsets of the lines of text holding it (in order, each once);
+    """Keyword number -> the start offsets of the lines of text holding it (in order; a line holding it
+    twice is listed twice: every reader makes a set of them);
     None when lower-casing changes the text's length (a few Unicode characters do)."""
     searched = text.lower() if automaton.lower_case else text
     if len(searched) != len(text):
@@ -214,14 +215,9 @@ def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | N
     else:
         matches = automaton.automaton.find_matches_as_indexes(searched, overlapping=True)
     starts: dict[int, list[int]] = {}
-    rfind = searched.rfind
+    rfind, setdefault = searched.rfind, starts.setdefault
     for word, start, _ in matches:
-        line_start = rfind("\n", 0, start) + 1
-        found = starts.get(word)
-        if found is None:
-            starts[word] = [line_start]
-        elif found[-1] != line_start:
-            found.append(line_start)
+        setdefault(word, []).append(rfind("\n", 0, start) + 1)
     return starts
 
 
