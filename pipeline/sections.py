@@ -31,7 +31,7 @@ from functools import lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 
-from emr_jobs.pipeline.text import holds_keyword, keyword_line_starts, lines_containing
+from emr_jobs.pipeline.text import holds_keyword, keyword_line_starts, lines_containing, lower_of
 
 SECTION_KINDS = ("required", "preferred", "duties", "benefits", "about", "eeo", "other", "none")
 BOILERPLATE = frozenset({"benefits", "about", "eeo"})
@@ -193,7 +193,7 @@ def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) ->
                 break
     if joined is not None:
         text = "\n".join(joined)
-        lowered = text.lower()
+        lowered = lower_of(text)
     if _holds_any(text, lowered, _OR_MARKS):
         return _OR_JOIN_RE.sub(" or ", text).split("\n")
     return joined
@@ -208,12 +208,12 @@ class Structure:
     def __init__(self, text: str) -> None:
         lines = text.split("\n")
         short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
-        lowered = text.lower()
+        lowered = lower_of(text)
         joined = _join_layout(text, lowered, lines, short)
         if joined is not None:
             lines = joined
             text = "\n".join(lines)
-            lowered = text.lower()
+            lowered = lower_of(text)
             short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
         self.text, self.lines = text, lines
         self.headings: dict[int, str] = {}

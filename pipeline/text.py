@@ -143,6 +143,21 @@ def clean_whitespace(text: str) -> str:
     return text.strip("\n ")
 
 
+_last_lowered: tuple[str, str] = ("", "")
+
+
+def lower_of(text: str) -> str:
+    """text.lower(), computed once for the text lowered last (found by identity: the structure, the
+    keyword index and several normalizers lower the same description one after another)."""
+    global _last_lowered
+    last = _last_lowered
+    if last[0] is text:
+        return last[1]
+    result = text.lower()
+    _last_lowered = (text, result)  # one tuple, swapped whole (threads see old or new)
+    return result
+
+
 class _Automaton(NamedTuple):
     """One state of a vocabulary: its automaton, the same over UTF-8 bytes (for ASCII texts, whose byte
     offsets are their character offsets: about a fifth faster, with no offset mapping), and whether it
@@ -207,7 +222,7 @@ def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | N
     """Keyword number -> the start offsets of the lines of text holding it (in order; a line holding it
     twice is listed twice: every reader makes a set of them);
     None when lower-casing changes the text's length (a few Unicode characters do)."""
-    searched = text.lower() if automaton.lower_case else text
+    searched = lower_of(text) if automaton.lower_case else text
     if len(searched) != len(text):
         return None
     if searched.isascii():
