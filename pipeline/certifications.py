@@ -55,7 +55,7 @@ from functools import lru_cache
 from emr_jobs.pipeline.cert_catalog import CERTIFICATIONS, UNMAPPED_CODES
 from emr_jobs.pipeline.posting import CertMention
 from emr_jobs.pipeline.sections import BOILERPLATE, NO_STRENGTH, Structure, structure
-from emr_jobs.pipeline.text import keyword_line_starts, lines_containing, sentences
+from emr_jobs.pipeline.text import holds_keyword, keyword_line_starts, lines_containing, sentences
 from emr_jobs.vocabulary import CertStrength
 
 _STRENGTH_RANK = {strength.value: strength.rank for strength in CertStrength}
@@ -103,7 +103,7 @@ _NAME_TRIGGERS = ("certified", "registered", "accredited", "oncology data")
 _NAME_LINE_WORDS = (*_NAME_TRIGGERS, "epic")  # the words of a line that can name a credential in words
 _MARKS_RE = re.compile(r"[®™©℠]|\(R\)|\(TM\)")
 _MARK_CHARS = ("®", "™", "©", "℠", "(R)", "(TM)")
-_ASCII_MARKS = ("(R)", "(TM)")  # the marks an ASCII text can hold
+_DOT_HINTS = (".H.I", "C.")  # a dotted code ("R.H.I.T.", "C.C.S.") holds one of these
 _DOTTED_HINT_RE = re.compile(r"[A-Z]\.[A-Z]\.")
 _DOTTED_RE = re.compile(r"\b((?:[A-Z]\.){2,}[A-Z]?)\.?(?=[\s,;:/)\-]|$)")
 
@@ -248,9 +248,18 @@ class _Hit:
 
 
 def _prepare(text: str) -> str:
-    if any(mark in text for mark in (_ASCII_MARKS if text.isascii() else _MARK_CHARS)):
+    """Trademark marks dropped and dotted codes undotted ("R.H.I.T." -> "RHIT"). Whether the text holds
+    a mark or a dot of a code is read from the text's cased keyword index, which the candidate lines
+    read anyway (four substring scans of the whole text cost more)."""
+    marked = holds_keyword(text, _MARK_CHARS, cased=True)
+    if marked is None:
+        marked = any(mark in text for mark in _MARK_CHARS)
+    if marked:
         text = _MARKS_RE.sub("", text)
-    if ".H.I" in text or "C." in text and _DOTTED_HINT_RE.search(text):
+    dotted = holds_keyword(text, _DOT_HINTS, cased=True)
+    if dotted is None:
+        dotted = any(hint in text for hint in _DOT_HINTS)
+    if dotted and (".H.I" in text or _DOTTED_HINT_RE.search(text)):
         text = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)
     return text
 
