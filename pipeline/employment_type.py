@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emr_jobs.pipeline.posting import SCHEDULES
-from emr_jobs.pipeline.sections import job_lines_containing, job_text
+from emr_jobs.pipeline.sections import job_lines_containing, structure
 from emr_jobs.pipeline.text import lines_containing
 
 _I = re.I
@@ -125,11 +125,13 @@ def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> 
 
 
 def _status_lines(description_text: str) -> str:
-    """The lines of the job text's first _DESC_CHARS characters that can hold a status phrase."""
-    job_only = job_text(description_text)
-    if len(job_only) <= _DESC_CHARS:
+    """The lines of the job text's first _DESC_CHARS characters that can hold a status phrase. The job
+    text (some of the structure's lines) is built only for a long text: it is never longer than the
+    structure's text."""
+    parsed = structure(description_text)
+    if len(parsed.text) <= _DESC_CHARS or len(parsed.job_text()) <= _DESC_CHARS:
         return job_lines_containing(description_text, _DESC_HINTS)
-    return lines_containing(job_only[:_DESC_CHARS], _DESC_HINTS)
+    return lines_containing(parsed.job_text()[:_DESC_CHARS], _DESC_HINTS)
 
 
 def schedule_of(employment: EmploymentTypeResult) -> tuple[str | None, str | None]:
