@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from emr_jobs.pipeline.sections import job_lines_containing, job_text
-from emr_jobs.pipeline.text import lines_containing
+from emr_jobs.pipeline.sections import job_lines_containing, job_text, structure
+from emr_jobs.pipeline.text import keyword_line_starts, lines_containing
 
 _I = re.I
 _NUM_WORD = r"(?:\d|one|two|three|four|five|1-2|2-3|3-4|2-4)"
@@ -103,6 +103,7 @@ _STRUCT_MAP = [
     (re.compile(r"remote|telecommute|work from home|wfh|virtual|anywhere", _I), "remote"),
     (re.compile(r"on[-_ ]?site|in[-_ ]?office|office|in[-_ ]?person|on[-_ ]?premises", _I), "onsite"),
 ]
+_CONTAINERS = (list, tuple, dict)  # the forms of a structured list field
 _TRUE_STRINGS = {"true", "yes", "y", "1"}
 _FALSE_STRINGS = {"false", "no", "n", "0"}
 
@@ -149,7 +150,7 @@ def _structured(raw: Mapping[str, Any]) -> tuple[str, str] | None:
             if pattern.search(workplace):
                 return mode, f"workplace_type: {workplace.strip()[:40]}"
     requirements = raw.get("applicant_location_requirements")
-    if isinstance(requirements, list | tuple | dict) and requirements:
+    if isinstance(requirements, _CONTAINERS) and requirements:
         return "remote", "applicant_location_requirements"
     remote_flag = _as_bool(raw.get("remote"))
     telework = raw.get("telework") if isinstance(raw.get("telework"), str) else None
@@ -194,10 +195,12 @@ def _relevant_lines(description_text: str) -> str:
     one of its words is nothing but the label; or the text holds a character the label regex's case
     folding reads as a letter of a label the lower-cased lines do not show): only then is the job text
     rejoined and searched."""
-    label_lines = job_lines_containing(description_text, _FED_LABEL_WORDS)
-    if label_lines and (any(char in description_text for char in _FOLDS_TO_LABEL_LETTER)
-                        or any(map(_FED_LABEL_ALONE_RE.fullmatch, label_lines.split("\n")))):
-        return lines_containing(_join_federal_labels(job_text(description_text)), _TRIGGER_WORDS)
+    # most texts hold no label word at all: the index of the whole text says so without making the job lines
+    if keyword_line_starts(structure(description_text).text, _FED_LABEL_WORDS) != set():
+        label_lines = job_lines_containing(description_text, _FED_LABEL_WORDS)
+        if label_lines and (any(char in description_text for char in _FOLDS_TO_LABEL_LETTER)
+                            or any(map(_FED_LABEL_ALONE_RE.fullmatch, label_lines.split("\n")))):
+            return lines_containing(_join_federal_labels(job_text(description_text)), _TRIGGER_WORDS)
     return job_lines_containing(description_text, _TRIGGER_WORDS)
 
 
@@ -343,10 +346,10 @@ _FOR_THIS_JOB_RE = re.compile(r"\b(?:this|the)\s+(?:position|role|job|classifica
 def _negated_for_this_job(description_text: str) -> str | None:
     """Remote work refused for this job in a boilerplate block ("... Equal Opportunity Employer. Telework is not
     available for this classification."): only when nothing else in the text says a work mode."""
-    if len(job_text(description_text)) == len(description_text):
-        return None
     lines = lines_containing(description_text, ("telework", "remote", "from home", "telecommut"))
-    for match in _NEGATION_RE.finditer(lines) if lines else ():
+    if not lines or len(job_text(description_text)) == len(description_text):
+        return None
+    for match in _NEGATION_RE.finditer(lines):
         start, end = _sentence_around(lines, match)
         if _FOR_THIS_JOB_RE.search(lines, start, end):
             return match.group(0)
