@@ -28,7 +28,7 @@ from typing import Any
 from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import EMPLOYER_TYPES
 from emr_jobs.pipeline.sections import parse_blocks, structure
-from emr_jobs.pipeline.text import keyword_line_starts
+from emr_jobs.pipeline.text import holds_keyword
 
 _I = re.I
 
@@ -391,7 +391,7 @@ def _head_holds(description_text: str, words: tuple[str, ...], chars: int) -> bo
     """Any of `words` (lower-case ASCII, a constant tuple) in description_text[:chars].lower(): none when
     the description's one-pass keyword index (which shift and experience read too) finds none anywhere, as for
     most texts; else the head is lower-cased and searched."""
-    if keyword_line_starts(description_text, words) == set():
+    if holds_keyword(description_text, words) is False:
         return False
     head = description_text[:chars].lower()
     return any(word in head for word in words)
@@ -561,7 +561,7 @@ def _text_named_employer(posting: _Posting) -> EmployerTypeResult | None:
 def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
     # none of the words every match holds, from the keyword index of the text's structure (built for the
     # credentials already); its layout joins keep every one of these words the description holds
-    if keyword_line_starts(structure(posting.description_text).text, _FEDERAL_DESC_HINTS, cased=True) == set():
+    if holds_keyword(structure(posting.description_text).text, _FEDERAL_DESC_HINTS, cased=True) is False:
         return None
     federal = _FEDERAL_DESC_RE.search(posting.head)
     return _result("government", federal.group(0), "description") if federal else None

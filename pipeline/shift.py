@@ -21,7 +21,7 @@ from typing import Any
 from emr_jobs.pipeline.employment_type import status_items
 from emr_jobs.pipeline.posting import SHIFTS
 from emr_jobs.pipeline.sections import job_lines_containing
-from emr_jobs.pipeline.text import keyword_line_starts
+from emr_jobs.pipeline.text import holds_keyword, keyword_line_starts
 
 _WORD_TO_SHIFT = {
     "day": "day", "days": "day", "daytime": "day", "first": "day", "1st": "day",
@@ -88,7 +88,7 @@ def _status_line_shift(raw: Mapping[str, Any], description_text: str) -> tuple[s
             shift = _item_shift(" ".join(part.strip(" .").lower().split()))
             if shift:
                 return shift, title.strip()
-    if not description_text or keyword_line_starts(description_text, _ITEM_HINTS) == set():
+    if not description_text or holds_keyword(description_text, _ITEM_HINTS) is False:
         return None
     head_lines = description_text.split("\n", _HEAD_LINES + 1)[:_HEAD_LINES + 1]
     head = {line.strip() for line in head_lines if line.strip()}
@@ -123,10 +123,10 @@ def _holds(text: str, word: str) -> bool:
 def _may_name_shift(description_text: str) -> bool:
     """"shift" (any case) or " only" in the description, from the text's one-pass keyword index (it
     finds " only" in any case: the lines it names are searched for it as written)."""
-    shift_lines = keyword_line_starts(description_text, ("shift",))
-    if shift_lines is None:
+    holds_shift = holds_keyword(description_text, ("shift",))
+    if holds_shift is None:
         return "shift" in description_text.lower() or " only" in description_text
-    return bool(shift_lines) or _holds(description_text, " only")
+    return holds_shift or _holds(description_text, " only")
 
 
 def normalize_shift(raw: Mapping[str, Any], description_text: str) -> ShiftResult:

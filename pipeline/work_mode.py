@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from emr_jobs.pipeline.sections import job_lines_containing, job_text, structure
-from emr_jobs.pipeline.text import keyword_line_starts, lines_containing
+from emr_jobs.pipeline.text import holds_keyword, lines_containing
 
 _I = re.I
 _NUM_WORD = r"(?:\d|one|two|three|four|five|1-2|2-3|3-4|2-4)"
@@ -196,7 +196,7 @@ def _relevant_lines(description_text: str) -> str:
     folding reads as a letter of a label the lower-cased lines do not show): only then is the job text
     rejoined and searched."""
     # most texts hold no label word at all: the index of the whole text says so without making the job lines
-    if keyword_line_starts(structure(description_text).text, _FED_LABEL_WORDS) != set():
+    if holds_keyword(structure(description_text).text, _FED_LABEL_WORDS) is not False:
         label_lines = job_lines_containing(description_text, _FED_LABEL_WORDS)
         if label_lines and (any(char in description_text for char in _FOLDS_TO_LABEL_LETTER)
                             or any(map(_FED_LABEL_ALONE_RE.fullmatch, label_lines.split("\n")))):
