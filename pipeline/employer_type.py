@@ -28,7 +28,7 @@ from typing import Any
 from emr_jobs.pipeline.lazy import lazy
 from emr_jobs.pipeline.posting import EMPLOYER_TYPES
 from emr_jobs.pipeline.sections import parse_blocks, structure
-from emr_jobs.pipeline.text import keyword_line_starts
+from emr_jobs.pipeline.text import holds_keyword
 
 _I = re.I
 
@@ -378,14 +378,34 @@ def _earliest_rule(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple
     return None if best is None else (best[1], best[2])
 
 
+def _structure_lowered(description_text: str) -> str:
+    """description_text.lower() as its structure holds it (built once a posting), or "" when the structure's
+    text is not the description (layout joined) or lower() changes its length. Where it is given, each
+    character lowers to one: its first n characters are the lower-cased first n characters of the
+    description, but for the final/medial form of a sigma at the cut (no ASCII word's concern)."""
+    parsed = structure(description_text)
+    return parsed.lowered if parsed.text == description_text else ""
+
+
+def _head_holds(description_text: str, words: tuple[str, ...], chars: int) -> bool:
+    """Any of `words` (lower-case ASCII, a constant tuple) in description_text[:chars].lower(): none when
+    the description's one-pass keyword index (which shift and experience read too) finds none anywhere, as for
+    most texts; else the head is lower-cased and searched."""
+    if holds_keyword(description_text, words) is False:
+        return False
+    head = description_text[:chars].lower()
+    return any(word in head for word in words)
+
+
 def _self_description(employer: str, description_text: str) -> str | None:
     """The predicate of the first sentence where the employer describes itself."""
     head = description_text[:1200]
     words = employer.split()
     first_word = words[0] if words else ""
     if head.isascii():  # no sentence can qualify when the head holds neither the name's first word nor "we are"...
-        lowered = head.lower()
-        if not (first_word and first_word.lower() in lowered) and not any(o in lowered for o in _WE_ARE_OPENINGS):
+        lowered = _structure_lowered(description_text) or head.lower()
+        if not (first_word and lowered.find(first_word.lower(), 0, 1200) >= 0) \
+                and not _head_holds(description_text, _WE_ARE_OPENINGS, 1200):
             return None
     candidates = [s for s in _SENTENCE_SPLIT_RE.split(head, maxsplit=12) if s.strip()]
     for sentence in candidates[:8]:
@@ -510,7 +530,8 @@ def _health_system_name(posting: _Posting) -> EmployerTypeResult | None:
 def _our_client(posting: _Posting) -> EmployerTypeResult | None:
     """"Our client" postings are placements, unless the name is a software vendor's (its clients
     are customers)."""
-    client = _OUR_CLIENT_RE.search(posting.head) if "client" in posting.head.lower() else None
+    holds_client = bool(posting.head) and _head_holds(posting.description_text, ("client",), len(posting.head))
+    client = _OUR_CLIENT_RE.search(posting.head) if holds_client else None
     facility = posting.facility
     if client and not (facility and facility[0] == "health_tech" and not posting.facility_is_weak):
         return _result("staffing_outsourcing", client.group(0), "description")
@@ -540,7 +561,7 @@ def _text_named_employer(posting: _Posting) -> EmployerTypeResult | None:
 def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
     # none of the words every match holds, from the keyword index of the text's structure (built for the
     # credentials already); its layout joins keep every one of these words the description holds
-    if keyword_line_starts(structure(posting.description_text).text, _FEDERAL_DESC_HINTS, cased=True) == set():
+    if holds_keyword(structure(posting.description_text).text, _FEDERAL_DESC_HINTS, cased=True) is False:
         return None
     federal = _FEDERAL_DESC_RE.search(posting.head)
     return _result("government", federal.group(0), "description") if federal else None

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from emr_jobs.pipeline.posting import SCHEDULES
-from emr_jobs.pipeline.sections import job_lines_containing, job_text
+from emr_jobs.pipeline.sections import job_lines_containing, structure
 from emr_jobs.pipeline.text import lines_containing
 
 _I = re.I
@@ -37,6 +37,8 @@ _TITLE_RULES = [(kind, pattern) for kind, pattern in _RULES if kind not in ("par
     ("part_time", re.compile(r"\bpart[- ]?time\b", _I)),
     ("full_time", re.compile(r"\bfull[- ]?time\b", _I)),
 ]
+# any title rule's match is a match of this union (and so its absence, the common case, ends the title's rules in one search)
+_ANY_TITLE_RULE_RE = re.compile("|".join(pattern.pattern for _, pattern in _TITLE_RULES), _I)
 _DESC_RE = re.compile(
     r"\b(?P<per_diem>per[- ]diem (?:position|role|status|coder|staff|employee|basis)|PRN (?:position|role|basis))\b"
     r"|\b(?P<contract>(?:this is a |a )?(?:remote )?contract (?:position|role|assignment|engagement)|contract[- ]to[- ]hire"
@@ -100,17 +102,30 @@ def _match_rules(text: str, rules: list[tuple[str, re.Pattern[str]]]) -> tuple[s
     return None
 
 
+def _structured_kind(value: str) -> str | None:
+    """The kind _RULES give a structured employment type (underscores read as spaces)."""
+    found = _match_rules(value.replace("_", " "), _RULES)
+    return found[0] if found else None
+
+
+# the values platforms give most often (schema.org employmentType, ATS fields): their kinds, found once by _RULES
+_COMMON_VALUE_KIND = {value: _structured_kind(value) for value in (
+    "FULL_TIME", "PART_TIME", "CONTRACTOR", "TEMPORARY", "INTERN", "PER_DIEM", "FullTime", "PartTime", "Full-time",
+    "Part-time", "Full time", "Part time", "Full Time", "Part Time", "Contract", "Temporary", "PRN", "Per Diem",
+    "Per diem", "Internship")}
+
+
 def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> EmploymentTypeResult:
     """Employment type from the structured field, then title, then description."""
     structured = raw.get("employment_type")
     if isinstance(structured, list | tuple):
         structured = next((s for s in structured if isinstance(s, str)), None)
     if isinstance(structured, str) and structured.strip():
-        found = _match_rules(structured.replace("_", " "), _RULES)
-        if found:
-            return EmploymentTypeResult(found[0], structured.strip()[:60], [f"emr/employment_type/structured/{found[0]}"])
+        kind = _COMMON_VALUE_KIND.get(structured) or _structured_kind(structured)
+        if kind:
+            return EmploymentTypeResult(kind, structured.strip()[:60], [f"emr/employment_type/structured/{kind}"])
     title = raw.get("title") if isinstance(raw.get("title"), str) else ""
-    found = _match_rules(title, _TITLE_RULES) if title else None
+    found = _match_rules(title, _TITLE_RULES) if title and _ANY_TITLE_RULE_RE.search(title) else None
     if found:
         return EmploymentTypeResult(found[0], found[1], [f"emr/employment_type/title/{found[0]}"])
     # the first status phrase of the job's own text, read only on the lines that can hold one
@@ -125,11 +140,13 @@ def normalize_employment_type(raw: Mapping[str, Any], description_text: str) -> 
 
 
 def _status_lines(description_text: str) -> str:
-    """The lines of the job text's first _DESC_CHARS characters that can hold a status phrase."""
-    job_only = job_text(description_text)
-    if len(job_only) <= _DESC_CHARS:
+    """The lines of the job text's first _DESC_CHARS characters that can hold a status phrase. The job
+    text (some of the structure's lines) is built only for a long text: it is never longer than the
+    structure's text."""
+    parsed = structure(description_text)
+    if len(parsed.text) <= _DESC_CHARS or len(parsed.job_text()) <= _DESC_CHARS:
         return job_lines_containing(description_text, _DESC_HINTS)
-    return lines_containing(job_only[:_DESC_CHARS], _DESC_HINTS)
+    return lines_containing(parsed.job_text()[:_DESC_CHARS], _DESC_HINTS)
 
 
 def schedule_of(employment: EmploymentTypeResult) -> tuple[str | None, str | None]:

@@ -21,7 +21,7 @@ from typing import Any
 from emr_jobs.pipeline.employment_type import status_items
 from emr_jobs.pipeline.posting import SHIFTS
 from emr_jobs.pipeline.sections import job_lines_containing
-from emr_jobs.pipeline.text import keyword_line_starts
+from emr_jobs.pipeline.text import holds_keyword, keyword_line_starts
 
 _WORD_TO_SHIFT = {
     "day": "day", "days": "day", "daytime": "day", "first": "day", "1st": "day",
@@ -54,6 +54,7 @@ _STATUS_WORD_ITEMS = frozenset({"per diem", "prn", "as needed", "full time", "pa
                                 "temp", "per diem prn", "prn as needed", "on site", "onsite", "remote", "hybrid"})
 _ITEM_HINTS = ("day", "night", "evening", "weekend")
 _ANY_SHIFT_WORD_RE = re.compile(r"\b(days?|daytime|nights?|overnights?|evenings?|weekends?)\b")
+_MAPPINGS = (dict, Mapping)  # dict tried first: its check skips the abstract class's machinery
 _HEAD_LINES = 4  # a shift item alone on a line counts within the first lines (under the title)
 
 
@@ -80,17 +81,17 @@ def _from_items(line: str, head: bool) -> str | None:
 
 
 def _status_line_shift(raw: Mapping[str, Any], description_text: str) -> tuple[str, str] | None:
-    title = raw.get("title") if isinstance(raw, Mapping) and isinstance(raw.get("title"), str) else ""
-    if title and any(hint in title.lower() for hint in _ITEM_HINTS):
+    title = raw.get("title") if isinstance(raw, _MAPPINGS) and isinstance(raw.get("title"), str) else ""
+    if title and any(map(title.lower().__contains__, _ITEM_HINTS)):
         parts = re.split(r"\s[-\u2013\u2014|]\s|[(),]", title)
         for part in parts[1:]:  # "ROI Specialist - Evenings": an item after the job's name
             shift = _item_shift(" ".join(part.strip(" .").lower().split()))
             if shift:
                 return shift, title.strip()
-    if not description_text or keyword_line_starts(description_text, _ITEM_HINTS) == set():
+    if not description_text or holds_keyword(description_text, _ITEM_HINTS) is False:
         return None
-    lines = description_text.split("\n")
-    head = {line.strip() for line in lines[:_HEAD_LINES + 1] if line.strip()}
+    head_lines = description_text.split("\n", _HEAD_LINES + 1)[:_HEAD_LINES + 1]
+    head = {line.strip() for line in head_lines if line.strip()}
     for line in job_lines_containing(description_text, _ITEM_HINTS).split("\n"):
         line = line.strip()
         shift = _from_items(line, line in head) if line else None
@@ -106,17 +107,31 @@ class ShiftResult:
     decisions: list[str] = field(default_factory=list)
 
 
+def _holds(text: str, word: str) -> bool:
+    """`word` (lower case) in text as written: searched only on the lines where the text's one-pass keyword
+    index finds it in any case (where the index cannot answer, in the whole text)."""
+    line_starts = keyword_line_starts(text, (word,))
+    if line_starts is None:
+        return word in text
+    for start in line_starts:
+        end = text.find("\n", start)
+        if text.find(word, start, len(text) if end < 0 else end) >= 0:
+            return True
+    return False
+
+
 def _may_name_shift(description_text: str) -> bool:
-    """"shift" (any case) or " only" in the description; the text's one-pass keyword index answers
-    "no" for most postings without a scan (it finds " only" in any case: then the exact test decides)."""
-    if keyword_line_starts(description_text, ("shift", " only")) == set():
-        return False
-    return "shift" in description_text.lower() or " only" in description_text
+    """"shift" (any case) or " only" in the description, from the text's one-pass keyword index (it
+    finds " only" in any case: the lines it names are searched for it as written)."""
+    holds_shift = holds_keyword(description_text, ("shift",))
+    if holds_shift is None:
+        return "shift" in description_text.lower() or " only" in description_text
+    return holds_shift or _holds(description_text, " only")
 
 
 def normalize_shift(raw: Mapping[str, Any], description_text: str) -> ShiftResult:
     """The named shift, from a structured `shift` field, a labelled line, then a phrase."""
-    structured = raw.get("shift") if isinstance(raw, Mapping) else None
+    structured = raw.get("shift") if isinstance(raw, _MAPPINGS) else None
     if isinstance(structured, str):
         word = structured.strip().lower().split(" ")[0] if structured.strip() else ""
         if word in _WORD_TO_SHIFT:
@@ -128,7 +143,7 @@ def normalize_shift(raw: Mapping[str, Any], description_text: str) -> ShiftResul
             if match:
                 word = (match.group("word") or match.groupdict().get("only") or "").lower()
                 return ShiftResult(_WORD_TO_SHIFT[word], match.group(0), [f"emr/shift/{source}"])
-    if description_text and "chedule" in description_text:
+    if description_text and _holds(description_text, "chedule"):
         match = _SCHEDULE_PHRASE_RE.search(job_lines_containing(description_text, ("schedule",)))
         if match:
             return ShiftResult(_WORD_TO_SHIFT[match.group("word").lower()], match.group(0), ["emr/shift/schedule"])

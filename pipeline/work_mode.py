@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from emr_jobs.pipeline.sections import job_lines_containing, job_text
-from emr_jobs.pipeline.text import lines_containing
+from emr_jobs.pipeline.sections import job_lines_containing, job_text, structure
+from emr_jobs.pipeline.text import holds_keyword, lines_containing
 
 _I = re.I
 _NUM_WORD = r"(?:\d|one|two|three|four|five|1-2|2-3|3-4|2-4)"
@@ -103,6 +103,7 @@ _STRUCT_MAP = [
     (re.compile(r"remote|telecommute|work from home|wfh|virtual|anywhere", _I), "remote"),
     (re.compile(r"on[-_ ]?site|in[-_ ]?office|office|in[-_ ]?person|on[-_ ]?premises", _I), "onsite"),
 ]
+_CONTAINERS = (list, tuple, dict)  # the forms of a structured list field
 _TRUE_STRINGS = {"true", "yes", "y", "1"}
 _FALSE_STRINGS = {"false", "no", "n", "0"}
 
@@ -149,7 +150,7 @@ def _structured(raw: Mapping[str, Any]) -> tuple[str, str] | None:
             if pattern.search(workplace):
                 return mode, f"workplace_type: {workplace.strip()[:40]}"
     requirements = raw.get("applicant_location_requirements")
-    if isinstance(requirements, list | tuple | dict) and requirements:
+    if isinstance(requirements, _CONTAINERS) and requirements:
         return "remote", "applicant_location_requirements"
     remote_flag = _as_bool(raw.get("remote"))
     telework = raw.get("telework") if isinstance(raw.get("telework"), str) else None
@@ -181,12 +182,25 @@ def _join_federal_labels(text: str) -> str:
     return _FED_LABEL_LINE_RE.sub(lambda m: f"{m.group(1)}: ", text)
 
 
-def _relevant_lines(description_text: str, job_only: str) -> str:
+_FED_LABEL_ALONE_RE = re.compile(r"(?:remote job|telework eligible)[ \t]*:?[ \t]*", re.I)  # a label line's whole text
+# the characters re.I reads as a letter of a federal label that lower() does not turn into it (dotless i,
+# dotted capital I; found by trying every code point)
+_FOLDS_TO_LABEL_LETTER = ("\u0131", "\u0130")
+
+
+def _relevant_lines(description_text: str) -> str:
     """Only the job text's lines that can carry a work-mode statement (keeps the regex passes cheap),
-    federal labels joined to their values first. Without a federal label (none of its words, in any
-    case, in the job text) they come from the text's one-pass keyword index."""
-    if job_lines_containing(description_text, _FED_LABEL_WORDS):
-        return lines_containing(_join_federal_labels(job_only), _TRIGGER_WORDS)
+    federal labels joined to their values first. They come from the text's one-pass keyword index
+    unless a federal label may stand alone on its line and so be joined (a line of the job text holding
+    one of its words is nothing but the label; or the text holds a character the label regex's case
+    folding reads as a letter of a label the lower-cased lines do not show): only then is the job text
+    rejoined and searched."""
+    # most texts hold no label word at all: the index of the whole text says so without making the job lines
+    if holds_keyword(structure(description_text).text, _FED_LABEL_WORDS) is not False:
+        label_lines = job_lines_containing(description_text, _FED_LABEL_WORDS)
+        if label_lines and (any(char in description_text for char in _FOLDS_TO_LABEL_LETTER)
+                            or any(map(_FED_LABEL_ALONE_RE.fullmatch, label_lines.split("\n")))):
+            return lines_containing(_join_federal_labels(job_text(description_text)), _TRIGGER_WORDS)
     return job_lines_containing(description_text, _TRIGGER_WORDS)
 
 
@@ -329,13 +343,13 @@ def _from_text(text: str) -> tuple[str, str] | None:
 _FOR_THIS_JOB_RE = re.compile(r"\b(?:this|the)\s+(?:position|role|job|classification|opening|posting)\b", _I)
 
 
-def _negated_for_this_job(description_text: str, job_only: str) -> str | None:
+def _negated_for_this_job(description_text: str) -> str | None:
     """Remote work refused for this job in a boilerplate block ("... Equal Opportunity Employer. Telework is not
     available for this classification."): only when nothing else in the text says a work mode."""
-    if len(job_only) == len(description_text):
-        return None
     lines = lines_containing(description_text, ("telework", "remote", "from home", "telecommut"))
-    for match in _NEGATION_RE.finditer(lines) if lines else ():
+    if not lines or len(job_text(description_text)) == len(description_text):
+        return None
+    for match in _NEGATION_RE.finditer(lines):
         start, end = _sentence_around(lines, match)
         if _FOR_THIS_JOB_RE.search(lines, start, end):
             return match.group(0)
@@ -371,8 +385,9 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
     location = raw.get("location") if isinstance(raw.get("location"), str) else ""
     # The description decides hybrid/negation; title and location add remote/hybrid labels.
     # boilerplate (benefits, company history, EEO) never decides: "remote options for many teams" is not this job
-    job_only = job_text(description_text) if description_text else ""
-    found_text = _from_text(_relevant_lines(description_text, job_only)) if job_only else None
+    # (an empty job text has no relevant lines: it decides nothing, like a text without a work-mode line)
+    lines = _relevant_lines(description_text) if description_text else ""
+    found_text = _from_text(lines) if lines else None
     if found_text and found_text[0] == "hybrid":
         return WorkModeResult("hybrid", found_text[1], ["emr/work_mode/text/hybrid"])
     for source, value in (("title", title), ("location", location)):
@@ -394,7 +409,7 @@ def normalize_work_mode(raw: Mapping[str, Any], description_text: str) -> WorkMo
                 return WorkModeResult("onsite", onsite, [f"emr/work_mode/{source}/onsite"])
     if found_text:
         return WorkModeResult(found_text[0], found_text[1], [f"emr/work_mode/text/{found_text[0]}"])
-    negated = _negated_for_this_job(description_text, job_only) if description_text else None
+    negated = _negated_for_this_job(description_text) if description_text else None
     if negated:
         return WorkModeResult("onsite", negated, ["emr/work_mode/boilerplate/onsite"])
     telework = raw.get("telework")

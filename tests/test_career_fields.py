@@ -115,6 +115,12 @@ def test_entry_level(text, certs, expected):
         ({}, "Benefits\n- Night shift premium", None),
         ({}, "Shift work is not required.", None),
         ({}, "Monday through Friday", None),
+        # "shift" in any case, " only" and "chedule" as written (a long line: no status items)
+        ({}, "SHIFT: NIGHTS", "night"),
+        ({}, "We need coders for weekends only at the clinic, 8am to 4pm, in our main office building downtown.", "weekend"),
+        ({}, "We need coders for WEEKENDS ONLY at the clinic, 8am to 4pm, in our main office building downtown.", None),
+        ({}, "Coders follow a day schedule at the clinic, 8am to 4pm, in our main office building downtown.", "day"),
+        ({}, "Coders follow a DAY SCHEDULE at the clinic, 8am to 4pm, in our main office building downtown.", None),
     ],
 )
 def test_shift(raw, text, expected):

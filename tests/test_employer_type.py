@@ -58,6 +58,12 @@ from emr_jobs.pipeline.employer_type import normalize_employer_type
         ({"employer": "Midwest Oncology Research Institute"}, "", "other"),
         ({"employer": "Lakeside Clinical Research Center"}, "", "other"),
         ({"employer": "Acme Corp"}, "", "other"),
+        # "our client" in the first 3,000 characters, in any case; "we are" in the first 1,200
+        ({"employer": "Acme Corp"}, "Coding.\n" + "Code charts. " * 200 + "On behalf of OUR CLIENT, code.",
+         "staffing_outsourcing"),
+        ({"employer": "Acme Corp"}, "Coding.\n" + "Code charts. " * 250 + "On behalf of our client, code.", "other"),
+        ({"employer": "Acme Corp"}, "Code " + "charts and " * 100 + "codes. We Are a 90-bed hospital.", "hospital"),
+        ({"employer": "Acme Corp"}, "Code " + "charts and " * 110 + "codes. We are a 90-bed hospital.", "other"),
         ({"employer": None}, "", "other"),
     ],
 )

@@ -64,6 +64,9 @@ def test_structured(raw, expected):
         ("Remote job\nNo\nTelework eligible\nYes—ad hoc, as determined by agency policy", "onsite"),
         ("Remote job\nYes\nTelework eligible\nNot applicable", "remote"),
         ("Remote job\nNo\nTelework eligible\nYes—regular and recurring, 2 days per week", "hybrid"),
+        # the label regex reads a dotless i as "i": that label line is joined to its value too
+        ("Remote job: No\nTelework el\u0131gible\nYes—regular and recurring, 2 days per week", "hybrid"),
+        ("Remote job: No\nTELEWORK ELIGIBLE :\n  Yes—regular and recurring, 2 days per week", "hybrid"),
         # job-board "Work Location" field
         ("Job Type: Full-time\nWork Location: In person", "onsite"),
         ("Work Location: Remote", "remote"),
