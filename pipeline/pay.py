@@ -233,19 +233,20 @@ class _Figure:
 
     def search_in(self, pattern: Caseless, start: int, end: int) -> re.Match[str] | None:
         """pattern.search(text[start:end]), start and end on the figure's line."""
-        lowered = self.lowered_line
-        if lowered is None:
-            return pattern.search(self.text[start:end])
-        line_start = self.line[0]
-        return pattern.plain.search(lowered[start - line_start : end - line_start])
+        return self._read(pattern, start, end, anywhere=True)
 
     def match_in(self, pattern: Caseless, start: int, end: int) -> re.Match[str] | None:
         """pattern.match(text[start:end]), start and end on the figure's line."""
+        return self._read(pattern, start, end, anywhere=False)
+
+    def _read(self, pattern: Caseless, start: int, end: int, *, anywhere: bool) -> re.Match[str] | None:
         lowered = self.lowered_line
         if lowered is None:
-            return pattern.match(self.text[start:end])
+            part = self.text[start:end]
+            return pattern.search(part) if anywhere else pattern.match(part)
         line_start = self.line[0]
-        return pattern.plain.match(lowered[start - line_start : end - line_start])
+        part = lowered[start - line_start : end - line_start]
+        return pattern.plain.search(part) if anywhere else pattern.plain.match(part)
 
     @property
     def values(self) -> list[float]:
