@@ -249,15 +249,19 @@ class _Hit:
 
 def _prepare(text: str) -> str:
     """Trademark marks dropped and dotted codes undotted ("R.H.I.T." -> "RHIT"). Whether the text holds
-    a mark or a dot of a code is read from the text's cased keyword index, which the candidate lines
-    read anyway (four substring scans of the whole text cost more)."""
-    marked = holds_keyword(text, _MARK_CHARS, cased=True)
+    a mark or a dot of a code is read from the cased keyword index of its structure's text, which the
+    candidate lines read anyway (four substring scans of the whole text cost more). Undoing the layout
+    (sections.structure) empties lone bullet and numbered lines ("C.") and puts " or " or "- " between
+    words it joins: it adds no hint, keeps every mark, and may drop a dot hint, which is then looked
+    for in the text itself."""
+    joined = structure(text).text
+    marked = holds_keyword(joined, _MARK_CHARS, cased=True)
     if marked is None:
         marked = any(mark in text for mark in _MARK_CHARS)
     if marked:
-        text = _MARKS_RE.sub("", text)
-    dotted = holds_keyword(text, _DOT_HINTS, cased=True)
-    if dotted is None:
+        text = joined = _MARKS_RE.sub("", text)
+    dotted = holds_keyword(joined, _DOT_HINTS, cased=True)
+    if dotted is None or (dotted is False and joined is not text):
         dotted = any(hint in text for hint in _DOT_HINTS)
     if dotted and (".H.I" in text or _DOTTED_HINT_RE.search(text)):
         text = _DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), text)

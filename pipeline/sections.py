@@ -175,9 +175,10 @@ def _holds_any(text: str, lowered: str, words: tuple[str, ...]) -> bool:
     return held if held is not None else any(word in lowered for word in words)
 
 
-def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) -> list[str] | None:
+def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) -> tuple[list[str], str] | None:
     """Undo list layouts: a lone bullet line joins the item after it; an "or" between items joins them.
-    None when there is nothing to undo (the common case, found by length and substring tests)."""
+    The lines and their text ("\n".join of them), or None when there is nothing to undo (the common
+    case, found by length and substring tests)."""
     joined = None
     for index in short:
         line = lines[index]
@@ -195,8 +196,9 @@ def _join_layout(text: str, lowered: str, lines: list[str], short: list[int]) ->
         text = "\n".join(joined)
         lowered = lower_of(text)
     if _holds_any(text, lowered, _OR_MARKS):
-        return _OR_JOIN_RE.sub(" or ", text).split("\n")
-    return joined
+        text = _OR_JOIN_RE.sub(" or ", text)
+        return text.split("\n"), text
+    return None if joined is None else (joined, text)
 
 
 class Structure:
@@ -210,9 +212,8 @@ class Structure:
         short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
         lowered = lower_of(text)
         joined = _join_layout(text, lowered, lines, short)
-        if joined is not None:
-            lines = joined
-            text = "\n".join(lines)
+        if joined is not None:  # the same text object as the keyword index was built for: no second join
+            lines, text = joined
             lowered = lower_of(text)
             short = [i for i, line in enumerate(lines) if 0 < len(line) <= 70]
         self.text, self.lines = text, lines
