@@ -44,6 +44,11 @@ _EMPH_RE = re.compile(r"<\s*(strong|b|em|u)\b[^>]*>([^<]{0,120}?)<\s*/\s*\1\s*>"
 _ANY_TAG_RE = re.compile(r"<[^<>]{0,2000}>")
 # a '<' that can start _DROP_BLOCK_RE's tag (re.IGNORECASE also reads the long s as "s")
 _DROP_HINT_RE = re.compile("<[shnSHN\u017f]")
+# a '<' that can start _CELL_GAP_RE's second tag (one pass where two substring scans for "<t" and "<T"
+# each stop at every '<' of a tagged text)
+_CELL_HINT_RE = re.compile("<[tT]")
+# a '<' that can start a comment, _DROP_BLOCK_RE's tag or _CELL_GAP_RE's (_DROP_HINT_RE, _CELL_HINT_RE)
+_RARE_TAG_HINT_RE = re.compile("<[!shntSHNT\u017f]")
 _STRAY_LT_RE = re.compile(r"<[^<>]*<")  # a '<' followed by another '<' before any '>'
 # block tags as most career sites write them, each of which _BLOCK_TAG_RE would replace by a newline
 _PLAIN_BLOCK_TAG_RE = re.compile(r"</?(?:p|ul|ol|div)>|<br ?/?>")
@@ -87,11 +92,12 @@ def html_to_text(value: object) -> str:
     text = value[:_MAX_INPUT_CHARS]
     text = unescape_until_stable(text)
     if _TAG_HINT_RE.search(text):
-        text = _COMMENT_RE.sub(" ", text)
-        if _DROP_HINT_RE.search(text):
-            text = _DROP_BLOCK_RE.sub("\n", text)
-        if "<t" in text or "<T" in text:
-            text = _CELL_GAP_RE.sub(" | ", text)
+        if _RARE_TAG_HINT_RE.search(text):  # else the three below have nothing to do
+            text = _COMMENT_RE.sub(" ", text)
+            if _DROP_HINT_RE.search(text):
+                text = _DROP_BLOCK_RE.sub("\n", text)
+            if _CELL_HINT_RE.search(text):
+                text = _CELL_GAP_RE.sub(" | ", text)
         text = _replace_plain_tags(text)
         if "<" in text:  # every pattern below starts with one
             text = _LI_RE.sub("\n- ", text)
