@@ -1,7 +1,8 @@
 """The normalizers' fast paths read text exactly as the slow forms they replace (README "Normalizer
 speed"): HTML to text with plain tags replaced by str.replace, whitespace clean-up with its newline
 rules tried in one pass, EEO lines searched only on lines holding a word of the pattern, the job
-text's left-out lines built once, and holds_keyword(). Each is checked against the slow form, written
+text's left-out lines built once, holds_keyword(), and credential text preparation asking the
+structure's keyword index. Each is checked against the slow form, written
 out here, on tricky cases and on seeded random texts."""
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import random
 
 import pytest
 
-from emr_jobs.pipeline import sections, text
+from emr_jobs.pipeline import certifications, sections, text
 from emr_jobs.pipeline.sections import BOILERPLATE, Structure
 from emr_jobs.pipeline.text import clean_whitespace, holds_keyword, html_to_text, keyword_line_starts
 
@@ -70,6 +71,9 @@ HTML_CASES = [
     "</li><li>",
     "<p></p><p></p><p>only</p>",
     "<h2>Heading</h2><p>text &nbsp; here</p>",
+    "<TABLE><TR><TD>Upper</TD><TD>cells</TD></TR></TABLE>",
+    "<p>no rare tag</p><!---->",
+    "<th>Shift</th><th>Pay</th><NOSCRIPT>gone</NOSCRIPT><Head>x</Head>",
 ]
 
 
@@ -80,7 +84,7 @@ def test_html_to_text_matches_the_pattern_chain(raw):
 
 HTML_PIECES = ["<p>", "</p>", "<li>", "</li>", "<br>", "<br/>", "<br />", "<ul>", "</ul>", "<div>", "</div>", "<P>",
                "<LI>", "<b>", "</b>", "<strong>", "</strong>", "<td>", "</td>", "<tr>", "<!--", "-->", "<script>",
-               "</script>", "<", ">", " < ", "&lt;", "&gt;", "&amp;", "&nbsp;", " ", "  ", "\n", "\n\n\n", "\t", "\xa0",
+               "</script>", "</TD>", "<TH>", "<!", "<T", "<head>", "</head>", "<", ">", " < ", "&lt;", "&gt;", "&amp;", "&nbsp;", " ", "  ", "\n", "\n\n\n", "\t", "\xa0",
                "RHIT", "Required:", "- ", "•", "or", "Coder II", "$25/hr", "ſ"]
 
 
@@ -157,3 +161,42 @@ def test_holds_keyword(value, keywords, cased, expected):
     assert holds_keyword(value, keywords, cased=cased) is expected
     starts = keyword_line_starts(value, keywords, cased=cased)
     assert (None if starts is None else bool(starts)) is expected
+
+
+def _slow_prepare(value: str) -> str:
+    """certifications._prepare with every question asked of the text itself by substring search."""
+    if any(mark in value for mark in certifications._MARK_CHARS):
+        value = certifications._MARKS_RE.sub("", value)
+    if any(hint in value for hint in certifications._DOT_HINTS) and (
+            ".H.I" in value or certifications._DOTTED_HINT_RE.search(value)):
+        value = certifications._DOTTED_RE.sub(lambda m: m.group(1).replace(".", ""), value)
+    return value
+
+
+PREPARE_CASES = [
+    "Requirements\nC.\nU.S. work authorization",  # the only "C." is a lettered line the layout join empties
+    "Requirements\n•\nR.H.I.T. required",
+    "Requirements\nC.\nRHIT® or\n- C.C.S. required",
+    "A.\nB.\nC.\nU.S.A. based team",
+    "RHIT(R) credential\n-\nU.S. citizens",
+    "C.\nCCS™ required",
+    "no marks and no dots here",
+    "U.S. only\nC.C.S.-P preferred",
+]
+
+
+@pytest.mark.parametrize("value", PREPARE_CASES)
+def test_credential_text_preparation_matches_substring_search(value):
+    assert certifications._prepare(value) == _slow_prepare(value)
+
+
+PREPARE_PIECES = ["C.", "A.", "1.", "•", "-", "U.S.", "R.H.I.T.", "C.C.S.", "RHIT", "®", "(R)", "™", " or", "or ",
+                  "\n", "\n", "\n", " ", "Required:", "- "]
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_credential_text_preparation_matches_substring_search_on_random_layouts(seed):
+    rng = random.Random(seed)
+    for _ in range(300):
+        value = "".join(rng.choice(PREPARE_PIECES) for _ in range(rng.randint(0, 25)))
+        assert certifications._prepare(value) == _slow_prepare(value), value
