@@ -118,7 +118,9 @@ def _replace_plain_tags(text: str) -> str:
     tags first changes no other tag's match (comments, dropped blocks and table cells are done before)."""
     if _STRAY_LT_RE.search(text):
         return text
-    return _PLAIN_BLOCK_TAG_RE.sub("\n", text.replace("<li>", "\n- ").replace("</li>", ""))
+    # paragraphs one after another ("</p><p>", two matches of the pattern) take one C replacement
+    text = text.replace("</p><p>", "\n\n").replace("<li>", "\n- ").replace("</li>", "")
+    return _PLAIN_BLOCK_TAG_RE.sub("\n", text)
 
 
 # three newlines or more; spelt with a literal prefix (r"\n{3,}" has none, and re scans it about seven times slower)
@@ -144,7 +146,10 @@ def clean_whitespace(text: str) -> str:
     while "  " in text:
         text = text.replace("  ", " ")
     if _AROUND_NEWLINE_RE.search(text):  # else none of the three below has anything to do
-        text = text.replace(" \n", "\n").replace("\n ", "\n")
+        # a space before or after a newline goes (spaces come alone by now: stripping a line drops its one
+        # space at each end, as replacing " \n" and "\n " does, but at the text's ends, stripped below;
+        # one split and join copy the text once, where the two replacements scan and copy it twice)
+        text = "\n".join([line.strip(" ") for line in text.split("\n")])
         text = _NEWLINE_RUN_RE.sub("\n\n", text)  # each run of 3+ newlines becomes two
     return text.strip("\n ")
 

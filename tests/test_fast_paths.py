@@ -74,6 +74,10 @@ HTML_CASES = [
     "<TABLE><TR><TD>Upper</TD><TD>cells</TD></TR></TABLE>",
     "<p>no rare tag</p><!---->",
     "<th>Shift</th><th>Pay</th><NOSCRIPT>gone</NOSCRIPT><Head>x</Head>",
+    "<p>one</p><p>two</p><p></p><p> three </p><p>",  # paragraphs back to back
+    "<li>a</li></p><p><li>b</li></p><P><p>c</P></p>",
+    "</p><p></p><p>< p>x</p ><p>",
+    " <p> lead and trail </p> ",
 ]
 
 
@@ -99,7 +103,8 @@ def test_html_to_text_matches_the_pattern_chain_on_random_markup(seed):
 @pytest.mark.parametrize("seed", range(3))
 def test_clean_whitespace_matches_the_slow_rules(seed):
     rng = random.Random(seed)
-    pieces = [" ", "  ", "\n", "\n\n", "\n\n\n", " \n", "\n ", "\t", "\r\n", "\u200b", "\xa0", "\u2028", "a", "bc", "-"]
+    pieces = [" ", "  ", "\n", "\n\n", "\n\n\n", " \n", "\n ", "\t", "\r\n", "\u200b", "\xa0", "\u2028", "a", "bc", "-",
+              " \n \n ", "\n \n"]
     for _ in range(2000):
         value = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 25)))
         assert clean_whitespace(value) == _slow_clean_whitespace(value), repr(value)
