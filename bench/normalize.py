@@ -4,9 +4,10 @@ Postings are templated deterministically (seeded random) from varied titles, emp
 work-mode phrasings, credentials, experience/education/schedule phrasings and 2-4 KB descriptions, some
 as (escaped) HTML. Prints postings/second, the ratio to the 5,000/s target and the ratio to
 a reference pass over the same descriptions measured in the same run (reference_pass); with
---profile, the normalizers' share of the time (cProfile, cumulative) instead.
+--profile, the normalizers' share of the time (cProfile, cumulative) instead; with --bare, nothing but
+normalize() over the postings (for an instruction count under callgrind: README "Normalizer speed").
 
-    .venv/bin/python bench/normalize.py [--count 20000] [--seed 7] [--profile]
+    .venv/bin/python bench/normalize.py [--count 20000] [--seed 7] [--profile | --bare]
 """
 
 from __future__ import annotations
@@ -101,11 +102,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--count", type=int, default=20_000)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--profile", action="store_true", help="print where the time goes instead of the rate")
+    parser.add_argument("--bare", action="store_true", help="only normalize the postings: no timing, no reference")
     args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     postings = [make_posting(rng, i) for i in range(args.count)]
     if args.profile:
         return profile(postings)
+    if args.bare:
+        for posting in postings:
+            normalize(posting)
+        return 0
     mean_kb = sum(len(p["description"]) for p in postings) / len(postings) / 1024
     reference_cpu = reference_pass(postings)
     start, cpu_start = time.perf_counter(), time.process_time()

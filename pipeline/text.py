@@ -146,9 +146,9 @@ def clean_whitespace(text: str) -> str:
     while "  " in text:
         text = text.replace("  ", " ")
     if _AROUND_NEWLINE_RE.search(text):  # else none of the three below has anything to do
-        # a space before or after a newline goes (spaces come alone by now: stripping a line drops its one
-        # space at each end, as replacing " \n" and "\n " does, but at the text's ends, stripped below;
-        # one split and join copy the text once, where the two replacements scan and copy it twice)
+        # drop the space before and after each newline: spaces come singly by now, so stripping each line
+        # does what replacing " \n" and "\n " did (it also strips the text's two ends, as the return
+        # does anyway), with one copy of the text instead of two scans and copies
         text = "\n".join([line.strip(" ") for line in text.split("\n")])
         text = _NEWLINE_RUN_RE.sub("\n\n", text)  # each run of 3+ newlines becomes two
     return text.strip("\n ")
