@@ -230,9 +230,10 @@ _CASED_VOCABULARY = _KeywordVocabulary(lower_case=False)  # keywords searched as
 
 @lru_cache(maxsize=16)
 def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | None:
-    """Keyword number -> the start offsets of the lines of text holding it (in order; a line holding it
-    twice is listed twice: every reader makes a set of them);
-    None when lower-casing changes the text's length (a few Unicode characters do)."""
+    """Keyword number -> the offsets in text where it starts (in order). Readers that want lines take a
+    line's start for the few keywords they ask about (keyword_line_starts); an offset for each match of
+    the whole vocabulary would cost an rfind for each of about 36 matches a text. None when lower-casing
+    changes the text's length (a few Unicode characters do)."""
     searched = lower_of(text) if automaton.lower_case else text
     if len(searched) != len(text):
         return None
@@ -241,9 +242,9 @@ def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | N
     else:
         matches = automaton.automaton.find_matches_as_indexes(searched, overlapping=True)
     starts: dict[int, list[int]] = {}
-    rfind, setdefault = searched.rfind, starts.setdefault
+    setdefault = starts.setdefault
     for word, start, _ in matches:
-        setdefault(word, []).append(rfind("\n", 0, start) + 1)
+        setdefault(word, []).append(start)
     return starts
 
 
@@ -274,17 +275,18 @@ def keyword_line_starts(text: str, keywords: tuple[str, ...], *, cased: bool = F
     if indexed is None:
         return None
     index, numbers = indexed
-    found: set[int] = set()
+    offsets: list[int] = []
     if len(numbers) < len(index):
         get = index.get
         for number in numbers:
             starts = get(number)
             if starts is not None:
-                found.update(starts)
+                offsets += starts
     else:
         for number in numbers.intersection(index):
-            found.update(index[number])
-    return found
+            offsets += index[number]
+    rfind = text.rfind  # the index is of a text as long as this one: its newlines are at the same offsets
+    return {rfind("\n", 0, offset) + 1 for offset in offsets}
 
 
 def holds_keyword(text: str, keywords: tuple[str, ...], *, cased: bool = False) -> bool | None:
