@@ -4,9 +4,10 @@ The structured field wins; then the title ("Per Diem Coder", "PRN", "Contract ..
 first employment-status phrase ("a 13-week travel contract" is a contract) in the job's own text (boilerplate such as "benefits for full-time
 staff" left out). "Per diem" here is a status, never a pay unit.
 
-Short status phrases count too, where a status word is a whole item of a short line: "Per diem,
-weekends", "Schedule: Per diem", "PRN / As needed", "Full Time | Days | On-site" (status_items() splits
-such a line on "|", ",", ";", "/", "•", parentheses, a label's colon and a spaced dash). A figure or word
+A status stated of the job counts ("This role is per diem", "Position is PRN"). Short status phrases
+count too, where a status word is a whole item of a short line, or of a short sentence of a longer one:
+"Per diem, weekends", "Schedule: Per diem", "PRN / As needed", "Full Time | Days | On-site" (status_items() splits
+such a line on "|", ",", ";", "/", "•", parentheses, a label's colon, a sentence's end and a spaced dash). A figure or word
 before the status word ("$250 per diem") makes it no such item. This is read after the phrases above.
 
 `schedule_of()` gives the schedule users filter on (SCHEDULES: full time, part time, per diem,
@@ -22,7 +23,7 @@ from typing import Any
 
 from emr_jobs.pipeline.posting import SCHEDULES
 from emr_jobs.pipeline.sections import job_lines_containing, structure
-from emr_jobs.pipeline.text import lines_containing
+from emr_jobs.pipeline.text import lines_containing, sentences
 
 _I = re.I
 _RULES: list[tuple[str, re.Pattern[str]]] = [
@@ -40,7 +41,9 @@ _TITLE_RULES = [(kind, pattern) for kind, pattern in _RULES if kind not in ("par
 # any title rule's match is a match of this union (and so its absence, the common case, ends the title's rules in one search)
 _ANY_TITLE_RULE_RE = re.compile("|".join(pattern.pattern for _, pattern in _TITLE_RULES), _I)
 _DESC_RE = re.compile(
-    r"\b(?P<per_diem>per[- ]diem (?:position|role|status|coder|staff|employee|basis)|PRN (?:position|role|basis))\b"
+    r"\b(?P<per_diem>per[- ]diem (?:position|role|status|coder|staff|employee|basis)|PRN (?:position|role|basis)"
+    r"|(?:position|role|job|status|schedule)(?: is| will be)(?: an?)? (?:per[- ]diem|prn)"
+    r"(?![- ](?:rates?|reimburs\w*|allowances?|pay|meals?|expenses?)\b))\b"
     r"|\b(?P<contract>(?:this is a |a )?(?:remote )?contract (?:position|role|assignment|engagement)|contract[- ]to[- ]hire"
     r"|(?:\d+|one|two|three|six|twelve|thirteen)[- ](?:weeks?|months?)\s+(?:travel\s+|remote\s+|local\s+)?contract(?!\s+(?:year|period|term|cycle|renewal))"
     r"|travel (?:contract|assignment))\b"
@@ -53,7 +56,7 @@ _DESC_RE = re.compile(
 
 # a short line and its items: "Per diem, weekends" -> ["Per diem", "weekends"]
 STATUS_LINE_CHARS = 80
-_ITEM_SPLIT_RE = re.compile(r"\s*(?:[|,;/()\u2022\u00b7:]|\.\s|\s[-\u2013\u2014]\s|^[-\u2013\u2014*]\s)\s*")
+_ITEM_SPLIT_RE = re.compile(r"\s*(?:[|,;/()\u2022\u00b7:]|[.!?]\s|\s[-\u2013\u2014]\s|^[-\u2013\u2014*]\s)\s*")
 _STATUS_ITEMS = {
     "per diem": "per_diem", "prn": "per_diem", "as needed": "per_diem", "per diem prn": "per_diem",
     "prn as needed": "per_diem", "on call": "per_diem", "casual": "per_diem",
@@ -73,12 +76,14 @@ def status_items(line: str) -> list[str]:
 
 
 def _status_item(description_text: str) -> tuple[str, str] | None:
-    """(kind, line) for the first short line of the job text with a status word as a whole item."""
+    """(kind, evidence) for the first short line of the job text, or short sentence of a longer line
+    ("New graduates welcome! ... Per diem, night shift."), with a status word as a whole item."""
     for line in job_lines_containing(description_text, _STATUS_HINTS).split("\n"):
-        for item in status_items(line):
-            kind = _STATUS_ITEMS.get(item)
-            if kind:
-                return kind, line.strip()
+        for part in (line,) if len(line) <= STATUS_LINE_CHARS else sentences(line):
+            for item in status_items(part):
+                kind = _STATUS_ITEMS.get(item)
+                if kind:
+                    return kind, part.strip()
     return None
 
 

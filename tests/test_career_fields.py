@@ -429,3 +429,38 @@ def test_no_minimum_education_courses_and_cut_equivalence(text, level, or_equiva
 )
 def test_contract_by_length_or_travel(text, schedule):
     assert schedule_of(normalize_employment_type({}, text))[0] == schedule
+
+
+# Issue 11, precision class (found by a new-user check): a status stated of the job ("This role is per diem"),
+# or a short status phrase that is its own sentence after "!", "?" or in a longer line. Examples written here.
+@pytest.mark.parametrize(
+    ("text", "schedule", "evidence"),
+    [
+        ("New graduates welcome! We train on Epic and our coding tools in the first month with a mentor. "
+         "Per diem, night shift.", "per_diem", "Per diem, night shift."),
+        ("Great team! Per diem, night shift.", "per_diem", "Great team! Per diem, night shift."),
+        ("This role is per diem.", "per_diem", "role is per diem"),
+        ("Position is per diem.", "per_diem", "Position is per diem"),
+        ("The position is PRN, with two weekend shifts a month.", "per_diem", "position is PRN"),
+        ("Status is PRN.", "per_diem", "Status is PRN"),
+        ("Schedule is per diem.", "per_diem", "Schedule is per diem"),
+        ("This job will be per diem until the backlog clears.", "per_diem", "job will be per diem"),
+        ("Want flexible hours? Part time, evenings.", "part_time", "Part time"),
+        ("Apply today! Per Diem - Weekends", "per_diem", "Apply today! Per Diem - Weekends"),
+        ("Our records team works hard every single day to serve patients across the whole region. Full time. Days.",
+         "full_time", "Full time"),
+        # not this job's status
+        ("Meals are covered at the GSA per diem rate. Travel to clinics required.", None, None),
+        ("Reimbursement: mileage and per diem. Apply today!", None, None),
+        ("Great benefits! Casual dress code.", None, None),
+        ("Our on-call team handles urgent requests. Apply now!", None, None),
+        ("This position is per diem reimbursed for travel days.", None, None),
+    ],
+)
+def test_status_stated_of_the_job_or_in_its_own_sentence(text, schedule, evidence):
+    found, found_evidence = schedule_of(normalize_employment_type({"title": "Medical Records Clerk"}, text))
+    assert found == schedule
+    if evidence is None:
+        assert found_evidence is None
+    else:
+        assert evidence in found_evidence
