@@ -229,10 +229,10 @@ _CASED_VOCABULARY = _KeywordVocabulary(lower_case=False)  # keywords searched as
 
 
 @lru_cache(maxsize=16)
-def _keyword_lines(text: str, automaton: _Automaton) -> dict[int, list[int]] | None:
+def _keyword_offsets(text: str, automaton: _Automaton) -> dict[int, list[int]] | None:
     """Keyword number -> the offsets in text where it starts (in order). Readers that want lines take a
-    line's start for the few keywords they ask about (keyword_line_starts); an offset for each match of
-    the whole vocabulary would cost an rfind for each of about 36 matches a text. None when lower-casing
+    line's start for the few keywords they ask about (keyword_line_starts): a line start for every match
+    of the whole vocabulary would cost an rfind for each of about 36 matches a text. None when lower-casing
     changes the text's length (a few Unicode characters do)."""
     searched = lower_of(text) if automaton.lower_case else text
     if len(searched) != len(text):
@@ -262,7 +262,7 @@ def _indexed(text: str, keywords: tuple[str, ...], cased: bool) -> tuple[dict[in
     if last[0] is text and last[1] is automaton:
         index = last[2]
     else:
-        index = _keyword_lines(text, automaton)
+        index = _keyword_offsets(text, automaton)
         vocabulary.last_index = (text, automaton, index)  # one tuple, swapped whole (threads see old or new)
     return None if index is None else (index, numbers)
 
