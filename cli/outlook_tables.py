@@ -45,12 +45,16 @@ def print_outlook(result: Outlook, fmt: str) -> None:
                        [[r.employer_type, r.postings, _pct(r.share),
                          ", ".join(f"{state} {n}" for state, n in r.top_states) or "-"] for r in result.employers]))
     print("\nRemote and hybrid work")
-    print(render_table(["role", "postings", "remote", "hybrid", "onsite"],
-                       [[r.role, r.postings, _pct(r.remote), _pct(r.hybrid), _pct(r.onsite)] for r in result.work_mode]))
+    print(render_table(["role", "postings", "remote", "hybrid", "onsite", "not stated"],
+                       [[r.role, r.postings, _pct(r.remote), _pct(r.hybrid), _pct(r.onsite), _pct(r.not_stated)]
+                        for r in result.work_mode]))
     print("\nExperience and education asked for")
-    print(render_table(["role", "postings", "median years (min asked)", "entry level", "bachelor's or more"],
-                       [[r.role, r.postings, _number(r.experience_median, digits=1), _pct(r.entry_level),
-                         _pct(r.bachelor_or_more)] for r in result.requirements]))
+    print("(a median's n is the jobs stating years; the bachelor's share's n is the jobs stating an education)")
+    print(render_table(["role", "postings", "entry level", "stating years", "median years (min asked)",
+                        "stating education", "bachelor's or more"],
+                       [[r.role, r.postings, _pct(r.entry_level), r.experience_median.n,
+                         _number(r.experience_median, digits=1), r.bachelor_or_more.n, _pct(r.bachelor_or_more)]
+                        for r in result.requirements]))
     print()
     print(render_table(["years of experience", "share of jobs"], [[b, _pct(f)] for b, f in result.experience]))
     print()

@@ -108,10 +108,12 @@ class WorkModeRow:
     remote: Figure
     hybrid: Figure
     onsite: Figure
+    not_stated: Figure  # the posting does not say where the work is done
 
     def as_dict(self) -> dict[str, Any]:
         return {"role": self.role, "postings": self.postings, "remote": self.remote.as_dict(),
-                "hybrid": self.hybrid.as_dict(), "onsite": self.onsite.as_dict()}
+                "hybrid": self.hybrid.as_dict(), "onsite": self.onsite.as_dict(),
+                "not_stated": self.not_stated.as_dict()}
 
 
 @dataclass
@@ -235,8 +237,9 @@ def _by_role(session: Session, where: list) -> tuple[list[WorkModeRow], list[Req
         if n == 0:
             continue
         totals[group] = n
-        modes.append(WorkModeRow(group, n, _share(int(remote or 0), n), _share(int(hybrid or 0), n),
-                                 _share(int(onsite or 0), n)))
+        remote, hybrid, onsite = int(remote or 0), int(hybrid or 0), int(onsite or 0)
+        modes.append(WorkModeRow(group, n, _share(remote, n), _share(hybrid, n), _share(onsite, n),
+                                 _share(n - remote - hybrid - onsite, n)))
         requirements.append(RequirementRow(group, n, Figure(medians.get(group, [None])[0], int(with_years or 0)),
                                            _share(int(entry or 0), n),
                                            _share(int(bachelor or 0), int(with_education or 0))))

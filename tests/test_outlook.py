@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import replace
 
 import pytest
@@ -41,7 +42,7 @@ def engine(db_url):
                         source="lever:lonestar", employer_type="insurance",
                         certs=(("CCS", "required"), ("CPC", "preferred")) if i < 4 else (("CCS", "obtain_after_hire"),))
         add_posting(session, "fl1", state="FL", role="cdi", employer="gulf", source="ashby:gulf",
-                    employer_type="physician_practice", work_mode="remote", certs=(("CCDS", "required"),))
+                    employer_type="physician_practice", work_mode=None, certs=(("CCDS", "required"),))
         add_posting(session, "gone", entry_level=True, closed_at=SEEN, schedule="per_diem")
     yield engine
     engine.dispose()
@@ -89,7 +90,9 @@ def test_outlook_figures_carry_their_n(engine):
     assert employers["hospital"]["top_states"] == [{"state": "OH", "postings": 6}]
     assert employers["insurance"]["top_states"] == [{"state": "TX", "postings": 5}]
     modes = {r["role"]: r for r in result["work_mode_by_role"]}
-    assert modes["all"]["remote"] == {"value": 0.5833, "n": 12, "too_few": False}
+    assert modes["all"]["remote"] == {"value": 0.5, "n": 12, "too_few": False}
+    assert modes["all"]["not_stated"] == {"value": 0.0833, "n": 12, "too_few": False}
+    assert modes["medical_records"]["not_stated"] == {"value": 0.0, "n": 6, "too_few": False}
     assert modes["all"]["hybrid"] == {"value": 0.1667, "n": 12, "too_few": False}
     assert modes["coding"]["hybrid"] == {"value": 0.4, "n": 5, "too_few": False}
     assert modes["cdi"]["remote"]["too_few"] is True
@@ -121,6 +124,9 @@ def test_outlook_cli(engine, db_url, capsys):
     out = capsys.readouterr().out
     assert "Career outlook of 12 open unique jobs" in out
     assert "too few (n=1)" in out  # the one CDI job
+    # each median and share shows the n behind it: 11 jobs state years (the CDI job does not), 11 an education
+    assert re.search(r"^all +12 +50\.00% +11 +0\.5 +11 +18\.18%$", out, re.M)
+    assert re.search(r"^all +12 +50\.00% +16\.67% +25\.00% +8\.33%$", out, re.M)
     assert main(["--db", db_url, "outlook", "--role", "coding", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["postings"] == 5
