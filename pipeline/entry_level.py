@@ -4,10 +4,12 @@ the evidence.
 Ordered steps, the first decision wins:
 1. an explicit statement: "not an entry-level position" -> False; "entry-level", "no experience
    required" (also "no prior healthcare experience needed"), "experience preferred but not required", "new graduates welcome", "we will train" -> True;
-2. required experience (six months or more) -> False;
+2. required experience (six months or more) -> False, unless every figure asked for is one way to
+   qualify beside a credential or an education ("RHIT or 2 years of coding experience");
 3. experience of zero ("0-1 years") -> True;
 4. an apprentice credential (CPC-A, COC-A, CCA) or an "eligible" credential ("RHIT eligible") -> True;
-5. experience asked for without a figure ("coding experience required") -> False;
+5. experience asked for without a figure ("coding experience required") -> False, but not in the
+   sentence of such an alternative figure ("RHIT or 2 years of experience required");
 nothing -> None. Boilerplate blocks are not read.
 """
 
@@ -66,7 +68,8 @@ def _explicit(text: str, experience: ExperienceResult, certs: Sequence[CertMenti
 
 
 def _years_required(text: str, experience: ExperienceResult, certs: Sequence[CertMention]) -> tuple[bool, str] | None:
-    if experience.years_min is not None and experience.years_min > 0 and experience.required:
+    if experience.years_min is not None and experience.years_min > 0 and experience.required \
+            and not experience.alternative:
         return False, experience.evidence or ""
     return None
 
@@ -90,8 +93,17 @@ def _starter_credential(text: str, experience: ExperienceResult, certs: Sequence
 
 
 def _experience_asked(text: str, experience: ExperienceResult, certs: Sequence[CertMention]) -> tuple[bool, str] | None:
-    match = _EXPERIENCE_ASKED_RE.search(text)
-    return (False, match.group(0)) if match else None
+    for match in _EXPERIENCE_ASKED_RE.finditer(text):
+        if not (experience.alternative and experience.evidence and _sentence_holds(text, match, experience.evidence)):
+            return False, match.group(0)
+    return None
+
+
+def _sentence_holds(text: str, match: re.Match[str], evidence: str) -> bool:
+    """The sentence (or line) of `match` holds the start of `evidence`."""
+    start = max(text.rfind(stop, 0, match.start()) for stop in (". ", ";", "\n")) + 1
+    ends = [i for i in (text.find(stop, match.end()) for stop in (". ", ";", "\n")) if i >= 0]
+    return evidence[:40] in text[start : min(ends) if ends else len(text)]
 
 
 _STEPS: tuple[tuple[str, _Step], ...] = (

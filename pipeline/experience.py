@@ -11,6 +11,9 @@ workplace 5 years in a row" stay null. Deadlines ("within 2 years of hire"), com
 figures over 15 years are not experience. `required` tells whether the winning statement is asked
 for (a requirement or a neutral statement) rather than preferred; a preference in a later comma part of
 its clause that names something else ("1 year of experience, hospital setting preferred") leaves it asked for.
+`alternative` tells that every figure asked for is one of two ways to qualify, the other a credential or
+an education ("RHIT or 2 years of coding experience", "2 years of experience or an associate degree"):
+the years are still the figure, but someone holding the other qualification needs none.
 """
 
 from __future__ import annotations
@@ -77,6 +80,24 @@ _BARE_PREFERENCE_RE = re.compile(
     r"a plus|nice to have|ideal(?:ly)?|a bonus)\b(?:\s+but\s+not\s+required)?\W*$",
     re.I,
 )
+# what may stand in for the years: a credential code, a certification, a degree, a diploma or education
+_QUALIFICATION = (
+    r"(?:\b(?:RHIA|RHIT|CCS(?:-P)?|CPC(?:-A)?|COC(?:-A)?|CCA|CRC|CIC|CTR|ODS-C|CDIP|CCDS|CEHRS|CHDA|CHPS|CPB)\b"
+    r"|\b(?:certification|certificate|certified|credential(?:ed|s)?|license[d]?|degree|diploma|GED|education)\b"
+    r"|\b(?:coding|HIM|certificate|training) program\b)"
+)
+# "<qualification> ... or [a minimum of] <figure>": the figure opens the second way to qualify
+_ALTERNATIVE_BEFORE_RE = re.compile(
+    rf"{_QUALIFICATION}(?:(?!years?\b|months?\b)[^.;:\n]){{0,80}}?(?:,|\()?\s*\bor\s+(?:an?\s+|the\s+)?(?:equivalent\s+of\s+|minimum\s+of\s+|"
+    r"min\.?\s+|at\s+least\s+)?$",
+    re.I,
+)
+# "<figure> ... experience[,] or [an active] <qualification>": the qualification is the second way
+_ALTERNATIVE_AFTER_RE = re.compile(
+    r"[^.;:\n]{0,15}?,?\s*\bor\s+(?:an?\s+|the\s+|current\s+|active\s+|equivalent\s+|related\s+)*"
+    rf"(?:[\w'’-]+\s+){{0,4}}?{_QUALIFICATION}",
+    re.I,
+)
 _HINTS = ("year", "yr", "month", "experience")
 
 
@@ -86,6 +107,7 @@ class ExperienceResult:
     years_max: float | None = None
     evidence: str | None = None
     required: bool = False  # the winning statement is asked for, not only preferred
+    alternative: bool = False  # every figure asked for is one way to qualify; a credential or education the other
     decisions: list[str] = field(default_factory=list)
 
 
@@ -107,10 +129,10 @@ def _years(raw: str | None, unit: str) -> float | None:
 
 
 def _statements(block_text: str, preferred_section: bool):
-    """(min, max, evidence, required) for each experience figure in one block."""
+    """(min, max, evidence, required, alternative) for each experience figure in one block."""
     for match in _LABELLED_RE.finditer(block_text):
         low, high = _years(match.group("min"), match.group("unit")), _years(match.group("max"), match.group("unit"))
-        yield low, high, match.group(0), not preferred_section and not _PREFERRED_RE.search(block_text)
+        yield low, high, match.group(0), not preferred_section and not _PREFERRED_RE.search(block_text), False
     for match in _SPAN_RE.finditer(block_text):
         tail = match.group("tail")
         tail_match = _TAIL_RE.search(tail)
@@ -128,7 +150,17 @@ def _statements(block_text: str, preferred_section: bool):
         evidence = block_text[match.start() : end].strip()
         ends = [i for i in (block_text.find(".", match.end("unit")), block_text.find(";", match.end("unit"))) if i > 0]
         clause = block_text[match.start() : min(ends) if ends else len(block_text)]
-        yield low, high, evidence, not preferred_section and not _clause_preferred(clause)
+        alternative = _alternative(block_text, match.start(), match.start("tail") + tail_match.end())
+        yield low, high, evidence, not preferred_section and not _clause_preferred(clause), alternative
+
+
+def _alternative(block_text: str, start: int, end: int) -> bool:
+    """The figure at `start` (its experience words ending at `end`) is one of two ways to qualify: a
+    qualification and "or" just before it, or "or" and a qualification just after it, in the same clause."""
+    line_start = block_text.rfind("\n", 0, start) + 1
+    if _ALTERNATIVE_BEFORE_RE.search(block_text[max(line_start, start - 120) : start]):
+        return True
+    return bool(_ALTERNATIVE_AFTER_RE.match(block_text, end, end + 80))
 
 
 def _clause_preferred(clause: str) -> bool:
@@ -175,18 +207,23 @@ def normalize_experience(description_text: str) -> ExperienceResult:
     if not _holds_hint(description_text):
         return ExperienceResult(None, decisions=["emr/experience/none"])
     best: tuple[float, float | None, str, bool] | None = None
+    alternative, asked_outright = False, False
     for block in blocks_containing(description_text, _HINTS):
         none, statements = _block_statements(block.text, block.kind == "preferred")
         if none is not None:
-            return ExperienceResult(0.0, None, none, True, ["emr/experience/none_required"])
-        for low, high, evidence, required in statements:
+            return ExperienceResult(0.0, None, none, True, decisions=["emr/experience/none_required"])
+        for low, high, evidence, required, other_way in statements:
             if low is None or low > MAX_YEARS or (high is not None and high > MAX_YEARS):
                 continue
+            if required and low > 0:
+                alternative |= other_way
+                asked_outright |= not other_way
             candidate = (low, high, evidence, required)
             if best is None or low < best[0] or (low == best[0] and required and not best[3]):
                 best = candidate
     if best is None:
         return ExperienceResult(None, decisions=["emr/experience/none"])
     low, high, evidence, required = best
-    return ExperienceResult(low, high, evidence[:300], required,
-                            [f"emr/experience/{'required' if required else 'preferred'}"])
+    alternative = alternative and not asked_outright
+    decision = "alternative" if alternative else "required" if required else "preferred"
+    return ExperienceResult(low, high, evidence[:300], required, alternative, [f"emr/experience/{decision}"])

@@ -464,3 +464,36 @@ def test_status_stated_of_the_job_or_in_its_own_sentence(text, schedule, evidenc
         assert found_evidence is None
     else:
         assert evidence in found_evidence
+
+
+# years offered as one of two ways to qualify, a credential or an education the other: the years stay the
+# figure, but they do not make the job closed to a beginner (None), unless the other way is a starter
+# credential (True); years asked for outright anywhere, or "or" joining two kinds of experience, stay False
+@pytest.mark.parametrize(
+    ("text", "years_min", "entry_level"),
+    [
+        ("Qualifications\n- RHIT or 2 years of coding experience required", 2, None),
+        ("Must hold a CCS credential or three (3) years of inpatient coding experience.", 3, None),
+        ("Associate degree in health information or two years of related experience.", 2, None),
+        ("- 2 years of release of information experience, or an associate degree", 2, None),
+        ("Certified coder (CPC, CCS) OR a minimum of four (4) years of coding experience", 4, None),
+        ("One year of medical records experience or completion of a HIM certificate program.", 1, None),
+        ("Requirements: 3 years of pro-fee coding experience or active CPC certification.", 3, None),
+        ("Either: RHIA, or at least 2 years of HIM supervisory experience", 2, None),
+        ("- Two years of outpatient coding experience or a current CCA", 2, True),
+        ("CPC-A, or 1 year of physician coding experience", 1, True),
+        ("RHIT or 3 years of HIM experience. Coding experience required.", 3, False),
+        ("RHIT or 2 years of experience. Minimum 3 years in a hospital setting required.", 2, False),
+        ("High school diploma and 2 years of medical records experience required.", 2, False),
+        ("3 years of coding or billing experience required.", 3, False),
+        ("RHIT and 2 years of HIM experience required.", 2, False),
+        ("CPC required. 3 years of coding experience required.", 3, False),
+        ("2 years of experience in a hospital or clinic setting required.", 2, False),
+        ("CCS or CPC required and 2 years of inpatient coding experience.", 2, False),
+        ("Bachelor's degree required; 2 years of HIM experience required.", 2, False),
+        ("2 years of coding experience with Epic or Cerner required.", 2, False),
+    ],
+)
+def test_years_offered_beside_a_credential_or_education(text, years_min, entry_level):
+    result = normalize({"title": "Medical Coder", "description": text})
+    assert (result.experience_years_min, result.entry_level) == (years_min, entry_level)
