@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from emr_jobs.cli.common import Parser, UsageError
+from emr_jobs.cli.common import Parser, Unreadable
 from emr_jobs.store.db import resolve_database_url
 
 
@@ -29,7 +29,7 @@ def cmd_import(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        raise UsageError(f"cannot read {path}: no such file" if not path.exists() else f"cannot read {path}: not a file")
+        raise Unreadable(f"cannot read {path}: no such file" if not path.exists() else f"cannot read {path}: not a file")
     url = resolve_database_url(args.db)
     upgrade(url)
     try:

@@ -14,6 +14,11 @@ class NoData(Exception):
     """Nothing to work on (no open postings): said in one line, exit 1."""
 
 
+class Unreadable(Exception):
+    """An input file that is missing or cannot be read: a failure outside the command line, said in one
+    line, exit 1 (as for a registry file)."""
+
+
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, not usage plus error
         raise UsageError(f"{message} (see '{self.prog} --help')")

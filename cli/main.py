@@ -13,7 +13,15 @@ from pathlib import Path
 
 from emr_jobs import __version__
 from emr_jobs.cli.byo import BYO_HANDLERS, add_byo_parsers
-from emr_jobs.cli.common import NoData, Parser, UsageError, settings_overrides, writable_dir, writable_file
+from emr_jobs.cli.common import (
+    NoData,
+    Parser,
+    Unreadable,
+    UsageError,
+    settings_overrides,
+    writable_dir,
+    writable_file,
+)
 from emr_jobs.cli.market import MARKET_HANDLERS, add_distributed_options, add_market_parsers, redis_options
 from emr_jobs.defaults import CRAWL_TIMEOUT_SECONDS, WORKER_HEARTBEAT_SECONDS, WORKER_IDLE_SECONDS
 from emr_jobs.runs.crawl import check_overrides, crawl_exit_code
@@ -117,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         return HANDLERS[args.command](args)
     except UsageError as exc:
         return _fail(str(exc), USAGE_EXIT)
-    except (RegistryError, DatabaseError, NoData) as exc:
+    except (RegistryError, DatabaseError, NoData, Unreadable) as exc:
         return _fail(str(exc), FAILURE_EXIT)
     except KeyboardInterrupt:  # Ctrl-C, SIGTERM, or a crawl that a signal stopped
         return _fail("interrupted: the sources in flight were recorded as failed and nothing was closed",
@@ -279,7 +287,7 @@ def cmd_normalize(args) -> int:
                 sys.stdin.reconfigure(errors="surrogateescape")
             in_fp = sys.stdin
     except OSError as exc:
-        raise UsageError(f"cannot read {args.input}: {exc.strerror}") from exc
+        raise Unreadable(f"cannot read {args.input}: {exc.strerror}") from exc
     if args.output:
         writable_file(args.output)
     try:

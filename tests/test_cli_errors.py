@@ -20,7 +20,11 @@ UNREACHABLE = "postgresql://postgres@127.0.0.1:1/emr_jobs"
         (["--db", "not a url", "stats"], 1, "not a database URL: 'not a url'"),
         (["--db", "mysql+nosuchdriver://x/y", "db", "upgrade"], 1, "cannot use database URL"),
         (["crawl", "--sources", "/nonexistent/sources.toml"], 1, "/nonexistent/sources.toml: no such registry file"),
-        (["normalize", "-i", "/nonexistent/postings.jsonl"], 2, "cannot read /nonexistent/postings.jsonl"),
+        # an input file that cannot be read is a failure outside the command line, as a registry file is
+        (["normalize", "-i", "/nonexistent/postings.jsonl"], 1, "cannot read /nonexistent/postings.jsonl"),
+        (["normalize", "-i", "/"], 1, "cannot read /: Is a directory"),
+        (["import", "jobspy", "/nonexistent/jobs.csv"], 1, "cannot read /nonexistent/jobs.csv: no such file"),
+        (["import", "jobspy", "/"], 1, "cannot read /: not a file"),
     ],
 )
 def test_mistakes_print_one_line(args, expected_code, expected_text, sqlite_url):

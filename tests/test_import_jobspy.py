@@ -185,9 +185,9 @@ def test_a_bad_csv_gets_one_line_and_a_non_zero_exit(tmp_path, name, content, me
     assert result.stdout == ""
 
 
-def test_a_missing_file_is_a_usage_error(tmp_path):
+def test_a_missing_file_is_a_failure_in_one_line(tmp_path):
     result = run_cli("--db", f"sqlite:///{tmp_path / 'x.db'}", "import", "jobspy", str(tmp_path / "nope.csv"))
-    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert result.returncode == 1 and len(result.stderr.strip().splitlines()) == 1
     assert "no such file" in result.stderr and "Traceback" not in result.stderr
 
 
