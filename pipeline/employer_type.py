@@ -14,7 +14,8 @@ public body's letterhead line, "COUNTY OF X", "State of X", a facility's upper-c
 labelled field, "Agency: X", "Employer: X", or the employer's first-person self-description, "We are a
 nonprofit outpatient clinic ...", "Our 40-bed hospital ...", whose noun phrase is read) read like the employer field; a senior-living or nursing
 community describing itself -> long_term_care; inpatient coding in the hospital's own HIM department
--> hospital. Nothing found -> "other".
+-> hospital. A General Schedule grade alone ("GS-6", "GS-0675-07") -> government, but only after the name and
+the self-description have said nothing. Nothing found -> "other".
 """
 
 from __future__ import annotations
@@ -68,11 +69,16 @@ _HEALTH_SYSTEM_RE = re.compile(
 )
 _FEDERAL_DESC_RE = re.compile(
     r"Department of Veterans Affairs|Veterans Health Administration|Indian Health Service|"
-    r"Pay scale (?:&|and) grade|GS[- ]\d{1,2}\b|USAJOBS|Defense Health Agency|federal employees"
+    r"Pay scale (?:&|and) grade|USAJOBS|Defense Health Agency|federal employees"
 )
 # the words (as written) one of which every match of _FEDERAL_DESC_RE holds
 _FEDERAL_DESC_HINTS = ("Veterans Affairs", "Veterans Health Administration", "Indian Health Service", "Pay scale ",
-                       "GS-", "GS ", "USAJOBS", "Defense Health Agency", "federal employees")
+                       "USAJOBS", "Defense Health Agency", "federal employees")
+# A General Schedule grade alone ("GS-6", "equivalent to GS-5") is federal language, but a hospital or clinic
+# may name one too ("prior federal experience at GS-6 a plus"): it decides only after the employer's name
+# and self-description have had their say.
+_FEDERAL_GRADE_RE = re.compile(r"\bGS[- ](?:\d{4}-)?\d{1,2}\b")  # "GS-6", "GS 7", series and grade "GS-0675-07"
+_FEDERAL_GRADE_HINTS = ("GS-", "GS ")
 _WE_ARE_RE = re.compile(r"(?:we are|we're|our (?:company|organization)|the (?:company|organization))\b", _I)
 _WE_ARE_OPENINGS = ("we are", "we're", "our company", "our organization", "the company", "the organization")
 # a blank run after . ! or ?, or a newline; written to start with the blank (\s, then the look-behind
@@ -204,7 +210,7 @@ _FEDERAL_TEXT_RE = re.compile(
     r"VA (?:Medical Center|Health ?Care System|Healthcare System|Medical Facility|facility|hospital|Clinic|"
     r"Community Based Outpatient Clinic)|Indian Health Service|IHS|Title 38|Title 5|Office of Personnel Management|"
     r"OPM|Selective Service|[Vv]eterans'? [Pp]reference|[Ff]ederal (?:employees|employment|agency|government|"
-    r"civil service|service)|General Schedule|GS-\d{1,2}|Defense Health Agency|Department of Defense|"
+    r"civil service|service)|General Schedule|Defense Health Agency|Department of Defense|"
     r"U\.S\. Public Health Service|Bureau of Prisons|USAJOBS)\b"
 )
 # A senior-living or nursing community describing itself (or its residents).
@@ -567,6 +573,14 @@ def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
     return _result("government", federal.group(0), "description") if federal else None
 
 
+def _federal_grade(posting: _Posting) -> EmployerTypeResult | None:
+    """A General Schedule grade in the text (see _FEDERAL_GRADE_RE)."""
+    if holds_keyword(structure(posting.description_text).text, _FEDERAL_GRADE_HINTS, cased=True) is False:
+        return None
+    grade = _FEDERAL_GRADE_RE.search(posting.head)
+    return _result("government", grade.group(0), "description") if grade else None
+
+
 def _strong_facility_name(posting: _Posting) -> EmployerTypeResult | None:
     facility = posting.facility
     return _result(facility[0], facility[1], "name") if facility and not posting.facility_is_weak else None
@@ -607,7 +621,7 @@ def _generic_health_name(posting: _Posting) -> EmployerTypeResult | None:
 STEPS: tuple[Callable[[_Posting], EmployerTypeResult | None], ...] = (
     _registry_value, _usajobs_platform, _name_other_than_hospital, _publicly_owned_hospital, _health_system_name,
     _our_client, _text_first, _text_named_employer, _federal_description, _strong_facility_name, _self_described,
-    _weak_facility_name, _text_last, _generic_health_name,
+    _federal_grade, _weak_facility_name, _text_last, _generic_health_name,
 )
 # the steps that read a name the text gives (_text_named_employer); a bare "X Health" says too little there
 _NAME_STEPS = (_name_other_than_hospital, _publicly_owned_hospital, _health_system_name, _strong_facility_name,

@@ -277,4 +277,33 @@ def test_the_steps_run_in_their_documented_order():
     assert [step.__name__ for step in engine.STEPS] == [
         "_registry_value", "_usajobs_platform", "_name_other_than_hospital", "_publicly_owned_hospital",
         "_health_system_name", "_our_client", "_text_first", "_text_named_employer", "_federal_description", "_strong_facility_name",
-        "_self_described", "_weak_facility_name", "_text_last", "_generic_health_name"]
+        "_self_described", "_federal_grade", "_weak_facility_name", "_text_last", "_generic_health_name"]
+
+
+# a General Schedule grade alone is federal language, but weaker than what the employer's name or its own
+# description says: it decides only when they say nothing (an empty or uninformative employer field)
+@pytest.mark.parametrize(
+    ("employer", "description", "expected"),
+    [
+        ({"employer": "Mercy Regional Medical Center"}, "Prior federal experience at the GS-6 level is a plus.",
+         "hospital"),
+        ({"employer": "Lakeside Surgery Center"}, "One year of specialized experience equivalent to GS-5.",
+         "ambulatory_surgery"),
+        ({"employer": "Blue Valley Health Plan"}, "Former GS 7 employees are encouraged to apply.", "insurance"),
+        ({"employer": "Sunrise Senior Living"}, "Pay comparable to GS-6.", "long_term_care"),
+        ({"employer": "Harbor Point Partners"}, "Harbor Point Partners is a 40-bed community hospital. GS-6 a plus.",
+         "hospital"),
+        ({"employer": ""}, "Harlan Regional Hospital is a 120-bed hospital. Prior GS-6 experience a plus.", "hospital"),
+        ({"employer": "Harbor Point Partners"}, "Grade: GS-6. Duties include scanning records.", "government"),
+        ({"employer": ""}, "Qualified candidates have one year of specialized experience equivalent to GS-5.",
+         "government"),
+        ({"employer": "Mercy Regional Medical Center"}, "Pay scale & grade: GS 6", "government"),
+        ({"employer": "Mercy Regional Medical Center"}, "Benefits for federal employees include FEHB. GS-6.",
+         "government"),
+        ({"employer": ""}, "Medical Records Technician (Coder), GS-0675-07\nDuties: code outpatient encounters.",
+         "government"),
+        ({"employer": ""}, "Medical Records Technician, GS-0675-7", "government"),
+    ],
+)
+def test_a_bare_federal_grade_yields_to_the_employer(employer, description, expected):
+    assert normalize_employer_type(employer, description).employer_type == expected
