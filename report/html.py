@@ -174,6 +174,12 @@ def trend_rows(session: Session) -> list[dict[str, Any]]:
     return list(rows.values())
 
 
+def _too_few_note(groups: list, what: str) -> str:
+    """Says how many groups with some pay a chart leaves out for having fewer than MIN_CELL postings with pay."""
+    left_out = sum(1 for g in groups if 0 < g.with_pay < MIN_CELL)
+    return f"Left out for fewer than {MIN_CELL} postings with pay: {left_out} of the {what}." if left_out else ""
+
+
 def report_context(session: Session) -> dict[str, Any]:
     snapshot = session.scalar(select(MarketSnapshot).order_by(MarketSnapshot.snapshot_date.desc()).limit(1))
     by_state = stats_by(session, "state")
@@ -190,7 +196,8 @@ def report_context(session: Session) -> dict[str, Any]:
     hourly_q = hourly.get("all", [None] * 3)
     trend = trend_rows(session)
     charts: list[Chart] = []
-    priced_states = [g for g in by_state if g.pay_annual[1] is not None]
+    # a median from fewer than MIN_CELL postings with pay is too few to chart (the tables mark it)
+    priced_states = [g for g in by_state if g.pay_annual[1] is not None and g.with_pay >= MIN_CELL]
     top_states = priced_states[:TOP_GROUPS]
     if unique_jobs:
         charts.append(_pay_histogram(session))
@@ -199,12 +206,14 @@ def report_context(session: Session) -> dict[str, Any]:
             [g.pay_annual[1] for g in top_states], "median annual pay (USD)", sum(g.with_pay for g in top_states),
             BLS_OEWS_2024.annual_median, f"BLS national median ${BLS_OEWS_2024.annual_median:,.0f}", pay=True,
             note=" ".join(filter(None, [top_note(len(top_states), len(priced_states), "states with pay"),
+                                        _too_few_note(by_state, "states"),
                                         "The dashed line is the BLS national median, not a state figure."]))))
-        priced_roles = [g for g in by_role if g.pay_annual[1] is not None]
+        priced_roles = [g for g in by_role if g.pay_annual[1] is not None and g.with_pay >= MIN_CELL]
         charts.append(_bar_chart(
             "Median advertised annual pay by role", [label(g.group) for g in priced_roles],
             [g.pay_annual[1] for g in priced_roles], "median annual pay (USD)", sum(g.with_pay for g in priced_roles),
-            BLS_OEWS_2024.annual_median, f"BLS national median ${BLS_OEWS_2024.annual_median:,.0f}", pay=True))
+            BLS_OEWS_2024.annual_median, f"BLS national median ${BLS_OEWS_2024.annual_median:,.0f}", pay=True,
+            note=_too_few_note(by_role, "roles")))
         charts.append(_bar_chart("Work mode", [label(g.group) for g in by_mode],
                                  [100 * (g.share or 0) for g in by_mode], "% of open unique jobs", unique_jobs))
         charts.append(_cert_chart(certs, certs[0].scope if certs else unique_jobs))

@@ -147,3 +147,38 @@ def test_pay_and_count_axes_are_formatted():
     from emr_jobs.report.html import dollars, whole
 
     assert dollars(52000.0) == "$52,000" and whole(1200.0) == "1,200"
+
+
+@pytest.fixture(scope="module")
+def thin_report(tmp_path_factory):
+    """Six priced records jobs in OH, two priced coding jobs in TX: TX's pay is from too few postings."""
+    tmp_path = tmp_path_factory.mktemp("thin")
+    engine = market_engine(f"sqlite:///{tmp_path / 'thin.db'}")
+    with Session(engine) as session, session.begin():
+        for i in range(6):
+            add_posting(session, f"oh{i}", hourly=(20, 22))
+        for i in range(2):
+            add_posting(session, f"tx{i}", state="TX", role="coding", annual=(90000, 90000))
+    path = write_report(engine, tmp_path / "out")
+    engine.dispose()
+    return path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("section", "row", "cells"), [
+    # with pay (n), then annual p25 / median / p75 / hourly median: hourly 21 x 2,080 = 43,680
+    ("By state", "OH", ["6", "$43,680", "$43,680", "$43,680", "$21.00"]),
+    ("By state", "TX", ["2", *["too few (n=2)"] * 4]),
+    ("By role", "Medical records", ["6", "$43,680", "$21.00"]),
+    ("By role", "Coding", ["2", "too few (n=2)", "too few (n=2)"]),
+])
+def test_pay_from_too_few_postings_is_marked_in_the_tables(thin_report, section, row, cells):
+    start = thin_report.index(f"<h2>{section}</h2>")
+    table = thin_report[start:thin_report.index("</table>", start)]
+    found = re.search(rf"<tr><td>{row}</td>(.*?)</tr>", table)
+    values = [re.sub(r"<[^>]+>", "", cell) for cell in re.findall(r'<td class="n">(.*?)</td>', found.group(1))]
+    assert values[-len(cells):] == cells
+
+
+def test_pay_charts_leave_out_groups_with_too_few_postings(thin_report):
+    assert "Left out for fewer than 5 postings with pay: 1 of the states." in thin_report
+    assert "Left out for fewer than 5 postings with pay: 1 of the roles." in thin_report
