@@ -30,7 +30,7 @@ _WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5,
           "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "eighteen": 18, "zero": 0}
 _NUM = r"(?:\d{1,2}(?:\.\d)?|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|an?)"
 _SPAN_RE = re.compile(
-    rf"\b(?P<min>{_NUM})(?:\s*\(\d{{1,2}}\))?\s*(?:\+|plus\b)?\s*(?:(?:-|–|to|or)\s*(?P<max>{_NUM})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?"
+    rf"(?<![-/])\b(?P<min>{_NUM})(?:\s*\(\d{{1,2}}\))?\s*(?:\+|plus\b)?\s*(?:(?:-|–|to|or)\s*(?P<max>{_NUM})(?:\s*\(\d{{1,2}}\))?\s*\+?\s*)?"
     r"(?:or more\s+)?(?P<unit>years?|yrs?|months?)['’]?\s*(?P<tail>[^.;\n]{0,90})",
     re.I,
 )
@@ -88,13 +88,15 @@ _QUALIFICATION = (
 )
 # "<qualification> ... or [a minimum of] <figure>": the figure opens the second way to qualify
 _ALTERNATIVE_BEFORE_RE = re.compile(
-    rf"{_QUALIFICATION}(?:(?!years?\b|months?\b)[^.;:\n]){{0,80}}?(?:,|\()?\s*\bor\s+(?:an?\s+|the\s+)?(?:equivalent\s+of\s+|minimum\s+of\s+|"
+    rf"{_QUALIFICATION}(?:(?!years?\b|months?\b)[^.;:\n]){{0,80}}?[,;(]?\s*\bor\s+(?:an?\s+|the\s+)?(?:equivalent\s+of\s+|minimum\s+of\s+|"
     r"min\.?\s+|at\s+least\s+)?$",
     re.I,
 )
-# "<figure> ... experience[,] or [an active] <qualification>": the qualification is the second way
+# "<figure> ... experience [in release of information][,] or [an active] <qualification>", or the years
+# standing in for it ("... experience may substitute for the degree", "in lieu of a certification")
 _ALTERNATIVE_AFTER_RE = re.compile(
-    r"[^.;:\n]{0,15}?,?\s*\bor\s+(?:an?\s+|the\s+|current\s+|active\s+|equivalent\s+|related\s+)*"
+    r"[^.;:\n]{0,60}?(?:,?\s*\bor\s+(?:an?\s+|the\s+|current\s+|active\s+|equivalent\s+|related\s+)*"
+    r"|\s*(?:(?:may|can|will)\s+(?:be\s+)?substitute(?:d)?\s+for|in\s+lieu\s+of|in\s+place\s+of)\s+)"
     rf"(?:[\w'’-]+\s+){{0,4}}?{_QUALIFICATION}",
     re.I,
 )

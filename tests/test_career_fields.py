@@ -492,6 +492,15 @@ def test_status_stated_of_the_job_or_in_its_own_sentence(text, schedule, evidenc
         ("CCS or CPC required and 2 years of inpatient coding experience.", 2, False),
         ("Bachelor's degree required; 2 years of HIM experience required.", 2, False),
         ("2 years of coding experience with Epic or Cerner required.", 2, False),
+        # the other way after a longer experience phrase, on the next list item, or as a substitution
+        ("Three (3) years of experience in hospital health information management, or RHIA.", 3, None),
+        ("- Minimum of 1 year's experience in a physician office or clinic OR a medical coding certificate", 1, None),
+        ("Requirements:\n- CCS or CPC credential; OR\n- 3 years of inpatient coding experience", 3, None),
+        ("Bachelor's degree in HIM. Four years of HIM experience may be substituted for the degree.", 4, None),
+        ("Two years of release of information experience in lieu of the RHIT credential.", 2, None),
+        ("COC-A or six months of outpatient coding experience", 0.5, True),
+        ("2 years of experience in a hospital or clinic setting. RHIT preferred.", 2, False),
+        ("3 years of coding experience in an inpatient or outpatient setting; CCS required.", 3, False),
     ],
 )
 def test_years_offered_beside_a_credential_or_education(text, years_min, entry_level):
