@@ -564,21 +564,24 @@ def _text_named_employer(posting: _Posting) -> EmployerTypeResult | None:
     return None
 
 
-def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
-    # none of the words every match holds, from the keyword index of the text's structure (built for the
-    # credentials already); its layout joins keep every one of these words the description holds
-    if holds_keyword(structure(posting.description_text).text, _FEDERAL_DESC_HINTS, cased=True) is False:
+def _federal_in_head(posting: _Posting, pattern: re.Pattern[str], hints: tuple[str, ...]) -> EmployerTypeResult | None:
+    """Government when `pattern` matches the description's head. Skipped when the text holds none of
+    `hints` (words every match holds), read from the keyword index of the text's structure (built for
+    the credentials already); its layout joins keep every one of these words the description holds."""
+    if holds_keyword(structure(posting.description_text).text, hints, cased=True) is False:
         return None
-    federal = _FEDERAL_DESC_RE.search(posting.head)
+    federal = pattern.search(posting.head)
     return _result("government", federal.group(0), "description") if federal else None
 
 
+def _federal_description(posting: _Posting) -> EmployerTypeResult | None:
+    """Federal agency names and boilerplate in the description (_FEDERAL_DESC_RE)."""
+    return _federal_in_head(posting, _FEDERAL_DESC_RE, _FEDERAL_DESC_HINTS)
+
+
 def _federal_grade(posting: _Posting) -> EmployerTypeResult | None:
-    """A General Schedule grade in the text (see _FEDERAL_GRADE_RE)."""
-    if holds_keyword(structure(posting.description_text).text, _FEDERAL_GRADE_HINTS, cased=True) is False:
-        return None
-    grade = _FEDERAL_GRADE_RE.search(posting.head)
-    return _result("government", grade.group(0), "description") if grade else None
+    """A General Schedule grade in the description (_FEDERAL_GRADE_RE)."""
+    return _federal_in_head(posting, _FEDERAL_GRADE_RE, _FEDERAL_GRADE_HINTS)
 
 
 def _strong_facility_name(posting: _Posting) -> EmployerTypeResult | None:

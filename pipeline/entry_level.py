@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from emr_jobs.pipeline.experience import ExperienceResult, normalize_experience
 from emr_jobs.pipeline.posting import CertMention
 from emr_jobs.pipeline.sections import job_lines_containing
-from emr_jobs.pipeline.text import Caseless
+from emr_jobs.pipeline.text import Caseless, sentences
 
 _I = re.I
 _NOT_ENTRY_RE = Caseless(r"\bnot (?:an? )?entry[- ]level\b|\bno (?:new grad(?:uate)?s|entry[- ]level)\b")
@@ -100,10 +100,10 @@ def _experience_asked(text: str, experience: ExperienceResult, certs: Sequence[C
 
 
 def _sentence_holds(text: str, match: re.Match[str], evidence: str) -> bool:
-    """The sentence (or line) of `match` holds the start of `evidence`."""
-    start = max(text.rfind(stop, 0, match.start()) for stop in (". ", ";", "\n")) + 1
-    ends = [i for i in (text.find(stop, match.end()) for stop in (". ", ";", "\n")) if i >= 0]
-    return evidence[:40] in text[start : min(ends) if ends else len(text)]
+    """The sentence of `match` (emr_jobs.pipeline.text.sentences of its line) holds the start of `evidence`."""
+    line_end = text.find("\n", match.end())
+    line = text[text.rfind("\n", 0, match.start()) + 1 : line_end if line_end >= 0 else len(text)]
+    return any(match.group(0) in sentence and evidence[:40] in sentence for sentence in sentences(line))
 
 
 _STEPS: tuple[tuple[str, _Step], ...] = (
